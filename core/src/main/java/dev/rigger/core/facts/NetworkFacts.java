@@ -33,6 +33,7 @@ final class NetworkFacts {
     private static final Pattern STATE = Pattern.compile("\\bstate (\\S+)");
     private static final Pattern MAC = Pattern.compile("link/\\S+ ([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})+)(?:\\s|$)");
     private static final Pattern PEER_PREFIX = Pattern.compile("\\bpeer \\S+/(\\d+)");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
     private static final Pattern FIB_LEAF = Pattern.compile("\\|-- (\\d+\\.\\d+\\.\\d+\\.\\d+)");
 
     /** Operational states in which an administratively-up interface still passes no traffic. */
@@ -103,6 +104,9 @@ final class NetworkFacts {
             }
             boolean v6 = m.group(2).equals("inet6");
             String[] addressAndPrefix = m.group(3).split("/", 2);
+            if (!v6 && !IPV4.matcher(addressAndPrefix[0]).matches()) {
+                continue;
+            }
             // A point-to-point address has no prefix of its own; its peer's prefix is the link's.
             int prefix = addressAndPrefix.length == 2 ? parseInt(addressAndPrefix[1]).orElse(v6 ? 128 : 32)
                     : firstInt(PEER_PREFIX, m.group(4)).orElse(v6 ? 128 : 32);
@@ -123,7 +127,8 @@ final class NetworkFacts {
             if (dev.isEmpty()) {
                 continue;
             }
-            Optional<String> gateway = wordAfter(words, "via");
+            // "via inet6 fe80::1" (an IPv6 next hop for IPv4) names no IPv4 gateway.
+            Optional<String> gateway = wordAfter(words, "via").filter(via -> IPV4.matcher(via).matches());
             Optional<IpAddress> address = wordAfter(words, "src")
                     .flatMap(src -> findAddress(interfaces, dev.get(), src))
                     .or(() -> sourceAddress(interfaces, dev.get(), gateway));
