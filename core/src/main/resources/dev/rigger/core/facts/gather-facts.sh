@@ -3,7 +3,7 @@
 # Output, parsed by dev.rigger.core.facts.FactsGatherer:
 #   @rigger-facts 1        header (format version)
 #   key=value              one fact per line, first line of the value only
-#   @section NAME          raw lines of a file or command follow, up to the next "@" line
+#   @section NAME          raw lines of a file or command follow, up to the next @section or @end
 #   @end                   trailer: its absence means the output was cut short
 # Every probe tolerates a missing tool or file (it just prints less). Nothing is written anywhere.
 
@@ -43,20 +43,26 @@ kv fqdn "$(hostname -f 2>/dev/null)"
 kv kernel "$(uname -r 2>/dev/null || first_line /proc/sys/kernel/osrelease)"
 kv architecture "$(uname -m 2>/dev/null)"
 
-# --- Distribution: os-release, plus Debian's more precise point release (12.11 vs 12).
+# --- Distribution: Debian's point release (12.11; os-release only says 12). os-release is a section below.
 kv debian_version "$(first_line /etc/debian_version)"
 
 # --- Hardware: CPUs online (nproc, else getconf, else count /proc/cpuinfo), memory in kB.
+# (Files are tested before a loop reads them: POSIX lets a shell exit on a failed redirection.)
 cpus=$(nproc 2>/dev/null) || cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || {
-    cpus=0
-    while read -r key _; do
-        [ "$key" = processor ] && cpus=$((cpus + 1))
-    done < /proc/cpuinfo
+    cpus=
+    if [ -r /proc/cpuinfo ]; then
+        cpus=0
+        while read -r key _; do
+            if [ "$key" = processor ]; then cpus=$((cpus + 1)); fi
+        done < /proc/cpuinfo
+    fi
 }
 kv cpus "$cpus"
-while read -r key value _; do
-    if [ "$key" = MemTotal: ]; then kv memtotal_kb "$value"; break; fi
-done < /proc/meminfo
+if [ -r /proc/meminfo ]; then
+    while read -r key value _; do
+        if [ "$key" = MemTotal: ]; then kv memtotal_kb "$value"; break; fi
+    done < /proc/meminfo
+fi
 
 # --- Init system and package managers present.
 kv pid1 "$(first_line /proc/1/comm)"
