@@ -116,7 +116,7 @@ final class NetworkFacts {
         return new Result(interfaces, defaultFromIpRoute(routes, interfaces));
     }
 
-    /** busybox {@code ip route show default} ignores the filter and lists every route, so only "default" lines count. */
+    /** Only "default" lines count: busybox 1.35's {@code ip route show default} lists every route. */
     private static Optional<DefaultRoute> defaultFromIpRoute(List<String> routes, List<NetworkInterface> interfaces) {
         for (String line : routes) {
             List<String> words = List.of(line.trim().split("\\s+"));
