@@ -36,8 +36,11 @@ public final class FactsGatherer {
             "KVM", "kvm", "QEMU", "qemu", "VMware", "vmware", "VirtualBox", "oracle",
             "Microsoft Corporation", "microsoft", "Xen", "xen", "Amazon EC2", "amazon");
 
+    private FactsGatherer() {
+    }
+
     /** The facts script: pipe it to {@code sh -s}. */
-    public String script() {
+    public static String script() {
         return SCRIPT;
     }
 
@@ -46,7 +49,7 @@ public final class FactsGatherer {
      *
      * @throws FactsException when the script fails or its output is incomplete
      */
-    public Facts gather(Connection connection) {
+    public static Facts gather(Connection connection) {
         ExecResult result = connection.exec(ExecRequest.of(SCRIPT));
         if (!result.succeeded()) {
             throw new FactsException(connection.hostName() + ": facts script exited with "
@@ -65,7 +68,7 @@ public final class FactsGatherer {
      *
      * @throws FactsException when this is not the script's output or it was cut short
      */
-    public Facts parse(String stdout) {
+    public static Facts parse(String stdout) {
         ProbeOutput out = ProbeOutput.parse(stdout);
         Map<String, String> releaseValues = OsRelease.parse(out.section("os-release").orElse(List.of()));
         String architecture = out.value("architecture").orElse("");

@@ -30,7 +30,7 @@ final class FactsFixtures {
     }
 
     static Facts parseFixture(String name) {
-        return new FactsGatherer().parse(fixture(name));
+        return FactsGatherer.parse(fixture(name));
     }
 
     /**

@@ -183,7 +183,7 @@ class FactsParserTest {
 
     @Test
     void emptyOutputGivesDefaults() {
-        Facts facts = new FactsGatherer().parse("@rigger-facts 1\n@end\n");
+        Facts facts = FactsGatherer.parse("@rigger-facts 1\n@end\n");
 
         assertThat(facts.os()).isEqualTo(new Os("Linux", "linux", "Linux", Optional.empty(), Optional.empty()));
         assertThat(facts.hostname()).isEmpty();
@@ -196,14 +196,14 @@ class FactsParserTest {
 
     @Test
     void linesBeforeTheHeaderAreIgnored() {
-        Facts facts = new FactsGatherer().parse("Welcome to host!\nhostname=not-this\n@rigger-facts 1\nhostname=h1\n@end\n");
+        Facts facts = FactsGatherer.parse("Welcome to host!\nhostname=not-this\n@rigger-facts 1\nhostname=h1\n@end\n");
 
         assertThat(facts.hostname()).isEqualTo("h1");
     }
 
     @Test
     void garbledNetworkLinesAreSkipped() {
-        Facts facts = new FactsGatherer().parse("""
+        Facts facts = FactsGatherer.parse("""
                 @rigger-facts 1
                 @section ip-link
                 nonsense
@@ -225,7 +225,7 @@ class FactsParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "hostname=x\n", "@rigger-facts 1\nhostname=x\n@section ip-link\n1: lo: <UP> mtu 1\n"})
     void rejectsOutputThatIsNotCompleteFactsOutput(String stdout) {
-        assertThatThrownBy(() -> new FactsGatherer().parse(stdout)).isInstanceOf(FactsException.class);
+        assertThatThrownBy(() -> FactsGatherer.parse(stdout)).isInstanceOf(FactsException.class);
     }
 
     private static IpAddress ip(String address, int prefix) {

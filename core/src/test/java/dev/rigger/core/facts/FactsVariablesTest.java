@@ -41,7 +41,7 @@ class FactsVariablesTest {
 
     @Test
     void absentValuesUseAnsiblesPlaceholders() {
-        Map<String, Object> vars = new FactsGatherer().parse("@rigger-facts 1\nhostname=h\n@end\n").toVariables();
+        Map<String, Object> vars = FactsGatherer.parse("@rigger-facts 1\nhostname=h\n@end\n").toVariables();
 
         assertThat(vars)
                 .containsEntry("ansible_default_ipv4", Map.of())

@@ -42,7 +42,7 @@ class LocalHostFactsTest {
 
     private static Facts gather(Map<String, String> environment) {
         LocalShell shell = new LocalShell(environment);
-        Facts facts = new FactsGatherer().gather(shell);
+        Facts facts = FactsGatherer.gather(shell);
         assertThat(shell.execCount()).as("facts cost one exec").isEqualTo(1);
         return facts;
     }
