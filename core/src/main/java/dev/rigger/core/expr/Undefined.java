@@ -1,0 +1,13 @@
+package dev.rigger.core.expr;
+
+/**
+ * The value of a reference that resolved to nothing. It flows through attribute and index access
+ * (so {@code x.y is defined} is simply false when {@code x} is missing, as in Ansible) and turns
+ * into an {@link UndefinedVariableException} as soon as anything needs its value.
+ *
+ * @param path       the reference as written, for the message
+ * @param start      offset of the reference in the expression text
+ * @param suggestion a near name that is defined, or null
+ */
+record Undefined(String path, int start, String suggestion) {
+}
