@@ -2,6 +2,8 @@ package dev.rigger.core.expr;
 
 import dev.rigger.core.error.NearNames;
 
+import java.util.TreeSet;
+
 /** One evaluation of an expression: the variables it sees and where to point errors. */
 final class Evaluation {
     private final VariableScope scope;
@@ -15,14 +17,14 @@ final class Evaluation {
     /** The value of a variable, or an {@link Undefined} that remembers where it was referenced. */
     Object variable(String name, int start) {
         if (scope.isDefined(name)) return scope.get(name);
-        return new Undefined(name, start, NearNames.closest(name, scope.names()).orElse(null));
+        return new Undefined(name, start, () -> NearNames.closest(name, new TreeSet<>(scope.names())).orElse(null));
     }
 
     /** Evaluates a node whose value is needed: an undefined value is an error here. */
     Object value(Node node) {
         Object value = node.eval(this);
         if (value instanceof Undefined u) {
-            throw new UndefinedVariableException(expression.locate(u.start()), u.path(), u.suggestion());
+            throw new UndefinedVariableException(expression.locate(u.start()), u.path(), u.suggestion().get());
         }
         return value;
     }

@@ -47,11 +47,11 @@ sealed interface Node {
             Object base = target.eval(ev);
             if (base instanceof Map<?, ?> map) {
                 if (map.containsKey(name)) return map.get(name);
-                String near = NearNames.closest(name, stringKeys(map)).map(k -> targetPath + "." + k).orElse(null);
-                return new Undefined(path, start, near);
+                return new Undefined(path, start,
+                        () -> NearNames.closest(name, stringKeys(map)).map(k -> targetPath + "." + k).orElse(null));
             }
             // Missing keys, and attributes of undefined or scalar values, are undefined as in Jinja.
-            return base instanceof Undefined ? base : new Undefined(path, start, null);
+            return base instanceof Undefined ? base : new Undefined(path, start, () -> null);
         }
     }
 
@@ -63,10 +63,9 @@ sealed interface Node {
             Object key = ev.value(index);
             if (base instanceof Map<?, ?> map) {
                 if (map.containsKey(key)) return map.get(key);
-                String near = key instanceof String name
+                return new Undefined(path, start, () -> key instanceof String name
                         ? NearNames.closest(name, stringKeys(map)).map(k -> targetPath + "['" + k + "']").orElse(null)
-                        : null;
-                return new Undefined(path, start, near);
+                        : null);
             }
             if (base instanceof List<?> || base instanceof String) {
                 if (!(key instanceof Number n) || !Values.isIntegral(n)) {
@@ -78,7 +77,7 @@ sealed interface Node {
                     return base instanceof List<?> list ? list.get((int) i) : String.valueOf(((String) base).charAt((int) i));
                 }
             }
-            return new Undefined(path, start, null);
+            return new Undefined(path, start, () -> null);
         }
     }
 
@@ -149,7 +148,8 @@ sealed interface Node {
         }
     }
 
+    /** Sorted, so that of two equally near keys the same one is suggested every time. */
     private static List<String> stringKeys(Map<?, ?> map) {
-        return map.keySet().stream().filter(String.class::isInstance).map(String.class::cast).toList();
+        return map.keySet().stream().filter(String.class::isInstance).map(String.class::cast).sorted().toList();
     }
 }
