@@ -178,6 +178,24 @@ class ExpressionTest {
     }
 
     @Test
+    void defaultAppliesToAnUndefinedChain() {
+        assertThat(Expression.parse("x.y | default(1)", AT).evaluate(vars())).isEqualTo(1L);
+        assertThat(test("'abc'.y is defined")).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = "=>", quoteCharacter = '`', textBlock = """
+            count + 1 > 2                      => unexpected character '+'
+            count if result else 1             => unexpected 'if'
+            result.stdout.startswith('a')      => unexpected '('
+            result.stdout_lines.0 == 'a'       => expected a name after '.'
+            'a' ~ 'b'                          => unexpected character '~'
+            """)
+    void unsupportedJinjaIsALoadTimeError(String text, String detail) {
+        assertThat(parseError(text)).endsWith("': " + detail);
+    }
+
+    @Test
     void nullValuedVariableIsDefined() {
         assertThat(test("nothing == none")).isTrue();
     }
@@ -343,6 +361,12 @@ class ExpressionTest {
         Throwable e = evalError("x is defined or result.rcc == 0");
         assertThat(e).isInstanceOf(UndefinedVariableException.class)
                 .hasMessage("play.yml:12:27: 'result.rcc' is undefined (did you mean 'result.rc'?)");
+    }
+
+    @Test
+    void undefinedListSuggestsNearKey() {
+        assertThat(evalError("result.stdout_lnes | length > 0"))
+                .hasMessage("play.yml:12:11: 'result.stdout_lnes' is undefined (did you mean 'result.stdout_lines'?)");
     }
 
     @Test

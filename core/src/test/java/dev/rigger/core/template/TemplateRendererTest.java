@@ -131,6 +131,11 @@ class TemplateRendererTest {
     }
 
     @Test
+    void zeroIsTrueInMustacheSections() {
+        assertThat(renderer.render("t", "{{#n}}n={{.}}{{/n}}", Map.of("n", 0)).content()).isEqualTo("n=0");
+    }
+
+    @Test
     void printingNullIsAnError() {
         assertThat(error("{{nothing}}")).isEqualTo(HAPROXY + ":1: variable 'nothing' is null");
     }
