@@ -95,8 +95,8 @@ final class HostNames {
             for (int i = from; i <= to; i += step) values.add(String.valueOf(LETTERS.charAt(i)));
             return values;
         }
-        for (String bound : List.of(begin, end)) {
-            if (!bound.matches("\\d{1,9}")) throw badRange(pattern, at, "'" + bound + "' is neither a number nor a single letter");
+        if (!begin.matches("\\d{1,9}") || !end.matches("\\d{1,9}")) {
+            throw badRange(pattern, at, "bounds '" + begin + "' and '" + end + "' must be two numbers or two single letters");
         }
         // A leading zero on the begin value asks for zero-padded names of that width.
         int width = begin.startsWith("0") && begin.length() > 1 ? begin.length() : 0;
