@@ -186,7 +186,7 @@ final class PythonLiteral {
         pos += quote.length();
         StringBuilder out = new StringBuilder();
         while (true) {
-            if (atEnd()) throw new NotALiteral();
+            if (pos >= text.length()) throw new NotALiteral();
             if (text.startsWith(quote, pos)) {
                 pos += quote.length();
                 return out.toString();
@@ -195,7 +195,7 @@ final class PythonLiteral {
             if (c == '\n' && quote.length() == 1) throw new NotALiteral();
             if (c != '\\') {
                 out.append(c);
-            } else if (atEnd()) {
+            } else if (pos >= text.length()) {
                 throw new NotALiteral();
             } else if (raw) {
                 out.append(c).append(text.charAt(pos++));
