@@ -43,7 +43,7 @@ public final class Inventory {
     private final Map<String, Group> groups;
     private final Map<String, Host> implicitLocalhosts;
     private final Map<String, List<String>> members;
-    private final List<String> groupOrder;
+    private final Map<String, List<String>> groupsByHost;
 
     private Inventory(Map<String, Host> hosts, Map<String, Group> groups, Map<String, Host> implicitLocalhosts,
                       Map<String, Integer> priorities) {
@@ -53,7 +53,12 @@ public final class Inventory {
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (String g : groups.keySet()) m.put(g, List.copyOf(collectMembers(g, new HashMap<>())));
         this.members = Collections.unmodifiableMap(m);
-        this.groupOrder = orderGroups(priorities);
+        Map<String, List<String>> byHost = new HashMap<>();
+        for (String g : orderGroups(priorities)) {
+            for (String h : members.get(g)) byHost.computeIfAbsent(h, k -> new ArrayList<>()).add(g);
+        }
+        byHost.replaceAll((h, gs) -> List.copyOf(gs));
+        this.groupsByHost = byHost;
     }
 
     public static Builder builder() {
@@ -91,11 +96,7 @@ public final class Inventory {
 
     /** Groups the host belongs to, directly or through a child group: {@code all} first, parents before children. */
     public List<String> groupsOf(String hostName) {
-        List<String> out = new ArrayList<>();
-        for (String g : groupOrder) {
-            if (members.get(g).contains(hostName)) out.add(g);
-        }
-        return out;
+        return groupsByHost.getOrDefault(hostName, List.of());
     }
 
     /** Group name → member host names, for templates' {@code groups} variable. */

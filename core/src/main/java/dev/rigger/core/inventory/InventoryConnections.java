@@ -281,7 +281,6 @@ public final class InventoryConnections {
 
     /** One variable's value and where it was set. */
     private record Var(String name, Object value, SourceLocation at) {
-
         String string() {
             if (value instanceof Map || value instanceof List) {
                 throw problem(name + " must be a single value, got a " + (value instanceof Map ? "mapping" : "list"));

@@ -5,6 +5,7 @@ import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlReader;
+import dev.rigger.core.yaml.YamlScalar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,11 +135,20 @@ public final class InventoryLoader {
             IniInventoryParser.parse(text, origin, out);
             return;
         }
-        if (doc.isPresent() && doc.get() instanceof YamlMapping root) {
+        if (doc.isPresent() && doc.get() instanceof YamlMapping root && looksLikeGroups(root)) {
             YamlInventoryParser.parse(root, out);
         } else {
             IniInventoryParser.parse(text, origin, out);
         }
+    }
+
+    /**
+     * In a YAML inventory every top-level value is a group body or empty. An INI host line such as
+     * {@code web1 motd='a: b'} also reads as a YAML mapping, but with a string value.
+     */
+    private static boolean looksLikeGroups(YamlMapping root) {
+        return root.has("plugin") || root.entries().stream().allMatch(e ->
+                e.value() instanceof YamlMapping || e.value() instanceof YamlScalar s && s.isNull());
     }
 
     private static String firstSignificantLine(String text) {

@@ -263,6 +263,9 @@ class InventoryLoaderTest {
             assertThat(InventoryLoader.load(hosts).varsOf("web1")).containsEntry("a", 1);
             Path plain = Files.writeString(dir.resolve("plain"), "web1 a=1\nweb2\n");
             assertThat(InventoryLoader.load(plain).hostsOf("ungrouped")).containsExactly("web1", "web2");
+            // Also a YAML mapping ("web1 motd='a" -> "b'"), but not one of groups.
+            Path colon = Files.writeString(dir.resolve("colon"), "web1 motd='a: b'\n");
+            assertThat(InventoryLoader.load(colon).varsOf("web1")).containsEntry("motd", "a: b");
         }
 
         @Test
