@@ -1,0 +1,38 @@
+package dev.rigger.testing;
+
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * Decides what happens when the lab cannot run. Locally a missing Docker engine skips the test
+ * with a message naming what is missing; under CI ({@code CI=true}) it fails, because a CI run
+ * that silently skips every lab test would prove nothing.
+ */
+public final class LabEnvironment {
+    private LabEnvironment() {}
+
+    public static boolean isCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Skips (locally) or fails (CI) unless a Docker engine answers. */
+    public static void requireDocker() {
+        boolean available;
+        String why = "";
+        try {
+            available = DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            available = false;
+            why = ": " + e.getMessage();
+        }
+        if (!available) {
+            unavailable("Docker engine not reachable (start dockerd, e.g. scripts/setup-host)" + why);
+        }
+    }
+
+    /** Reports that something the lab needs is missing: a skip locally, a failure under CI. */
+    public static void unavailable(String what) {
+        if (isCi()) throw new IllegalStateException("lab cannot run under CI: " + what);
+        Assumptions.abort("skipped, lab cannot run: " + what);
+    }
+}
