@@ -378,6 +378,26 @@ class SshConnectionIT {
     }
 
     @Test
+    void hostCutOffTheNetworkFailsWithinBoundedTimeAndTheConnectionRecovers(Lab lab) {
+        try (Connection c = Connections.open(host(lab, "h2").keepAlive(Duration.ofSeconds(1))
+                .connectTimeout(Duration.ofSeconds(2)).connectAttempts(1).build())) {
+            assertThat(c.exec("true").exitCode()).isZero();
+
+            lab.disconnect("h2");
+            try {
+                long start = System.nanoTime();
+                assertFails(TransportException.Kind.UNREACHABLE, () -> c.exec("true"),
+                        message -> assertThat(message).contains("h2", lab.host("h2").ip() + ":22"));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            } finally {
+                lab.reconnect("h2");
+            }
+
+            assertThat(c.exec("hostname").stdout()).isEqualTo("h2\n");
+        }
+    }
+
+    @Test
     void hostThatDoesNotExistIsUnreachableWithinTheConnectTimeout(Lab lab) {
         String nobody = lab.spareAddress(7);
         long start = System.nanoTime();
