@@ -66,7 +66,9 @@ public final class SshConnection implements Connection {
         try {
             Run run = start(invocation.commandLine());
             execs.incrementAndGet();
-            return run.finish(invocation, timeout);
+            ExecResult result = run.finish(invocation, timeout);
+            LOG.debug("{}: exec took {} ms, exit {}", hostName(), result.duration().toMillis(), result.exitCode());
+            return result;
         } finally {
             channels.release();
         }
