@@ -193,18 +193,31 @@ class SshConnectionIT {
     // --- authentication -------------------------------------------------------------------------
 
     @Test
-    void ed25519AndRsaKeysMadeByOpenSsh(Lab lab) throws Exception {
+    void keysMadeByOpenSshInEachTypeAndFormat(Lab lab) throws Exception {
         assertThat(lab.shell("h1", "sshd -T | grep -i '^pubkeyacceptedalgorithms'"))
                 .as("sshd refuses SHA-1 ssh-rsa, so an RSA login proves rsa-sha2-256/512").doesNotContain(",ssh-rsa,");
-        for (String type : List.of("ed25519", "rsa")) {
-            Path key = tmp.resolve("id_" + type);
-            run("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "rigger-it", "-f", key.toString());
-            lab.shell("h1", "echo " + ShellQuote.quote(Files.readString(key.resolveSibling("id_" + type + ".pub")).strip())
+        for (List<String> variant : List.of(List.of("ed25519"), List.of("ecdsa"), List.of("rsa"), List.of("rsa", "-m", "PEM"))) {
+            Path key = tmp.resolve("id_" + String.join("_", variant));
+            List<String> keygen = new ArrayList<>(List.of("ssh-keygen", "-q", "-N", "", "-C", "rigger-it", "-f", key.toString(), "-t"));
+            keygen.addAll(variant);
+            run(keygen.toArray(String[]::new));
+            lab.shell("h1", "echo " + ShellQuote.quote(Files.readString(Path.of(key + ".pub")).strip())
                     + " >> /root/.ssh/authorized_keys");
 
             try (Connection c = Connections.open(host(lab, "h1").privateKeyFile(key).build())) {
-                assertThat(c.exec("echo ok").stdout()).as(type).isEqualTo("ok\n");
+                assertThat(c.exec("echo ok").stdout()).as(variant.toString()).isEqualTo("ok\n");
             }
+        }
+    }
+
+    @Test
+    void keyboardInteractivePasswordPrompt(Lab lab) {
+        lab.shell("h2", "useradd -m kbd && echo 'kbd:Kbd-pw-3' | chpasswd && printf '%s\\n' 'PasswordAuthentication no'"
+                + " 'KbdInteractiveAuthentication yes' > /etc/ssh/sshd_config.d/rigger-kbd.conf && systemctl reload ssh");
+        try (Connection c = Connections.open(host(lab, "h2").user("kbd").privateKeyFile(null).password(Secret.of("Kbd-pw-3")).build())) {
+            assertThat(c.exec("id -un").stdout()).isEqualTo("kbd\n");
+        } finally {
+            lab.shell("h2", "rm -f /etc/ssh/sshd_config.d/rigger-kbd.conf && systemctl reload ssh");
         }
     }
 
@@ -306,6 +319,12 @@ class SshConnectionIT {
             ExecResult result = c.exec("hostname; echo \"$SSH_CONNECTION\" | cut -d' ' -f1");
 
             assertThat(result.stdout()).isEqualTo("h2\n" + lab.host("h1").ip() + "\n");
+        }
+        // Chained: to h1 through h2, which is itself reached through h1.
+        try (Connection c = Connections.open(host(lab, "h1").jumpHost(viaH1).build())) {
+            ExecResult result = c.exec("hostname; echo \"$SSH_CONNECTION\" | cut -d' ' -f1");
+
+            assertThat(result.stdout()).isEqualTo("h1\n" + lab.host("h2").ip() + "\n");
         }
     }
 
