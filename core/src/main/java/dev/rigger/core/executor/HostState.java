@@ -1,0 +1,81 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.transport.Connection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a run knows about one host: its connection (opened once), facts (gathered once),
+ * registered results and set facts, failure state, handlers it notified, and its recap counters.
+ * A host's tasks run one at a time, but other hosts read its variables through {@code hostvars},
+ * so the maps are concurrent.
+ */
+final class HostState {
+    final String name;
+    private Connection connection;
+    volatile Map<String, Object> facts;
+    final Map<String, Object> registered = new ConcurrentHashMap<>();
+    volatile boolean failed;
+    volatile boolean unreachable;
+    /** Check mode only: an earlier task on this host would have changed something. */
+    volatile boolean pendingChange;
+    private final Set<String> notified = new LinkedHashSet<>();
+    int ok, changed, unreachableCount, failedCount, skipped, rescued, ignored;
+
+    HostState(String name) {
+        this.name = name;
+    }
+
+    synchronized Connection connection(HostConnector connector) {
+        if (connection == null) connection = connector.open(name);
+        return connection;
+    }
+
+    synchronized void closeConnection() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
+    synchronized void notifyHandler(String handler) {
+        notified.add(handler);
+    }
+
+    synchronized boolean isNotified(String handler) {
+        return notified.contains(handler);
+    }
+
+    synchronized void clearNotified(String handler) {
+        notified.remove(handler);
+    }
+
+    boolean active() {
+        return !failed && !unreachable;
+    }
+
+    synchronized void count(Status status) {
+        switch (status) {
+            case OK -> ok++;
+            case CHANGED -> changed++;
+            case FAILED -> failedCount++;
+            case SKIPPED -> skipped++;
+            case UNREACHABLE -> unreachableCount++;
+            case RESCUED -> rescued++;
+            case IGNORED -> ignored++;
+        }
+    }
+
+    /** A failure inside a block whose rescue now runs: Ansible counts it as rescued, not failed. */
+    synchronized void rescue() {
+        failed = false;
+        failedCount--;
+        rescued++;
+    }
+
+    synchronized PlayRecap.Counts counts() {
+        return new PlayRecap.Counts(ok, changed, unreachableCount, failedCount, skipped, rescued, ignored);
+    }
+}

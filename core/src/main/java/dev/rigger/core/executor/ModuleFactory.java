@@ -1,0 +1,33 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.module.Module;
+import java.util.Map;
+
+/**
+ * Makes the module a task runs on one host from the variables that host sees: YAML tasks render
+ * their {@code {{ }}} arguments and bind them to the module's typed spec; Java tasks usually just
+ * return a constant spec.
+ */
+@FunctionalInterface
+public interface ModuleFactory {
+    Module<?> create(Map<String, Object> vars);
+
+    /** Display name of the module before it is created (for events and listings). */
+    default String moduleName() {
+        return "module";
+    }
+
+    static ModuleFactory of(Module<?> module) {
+        return new ModuleFactory() {
+            @Override
+            public Module<?> create(Map<String, Object> vars) {
+                return module;
+            }
+
+            @Override
+            public String moduleName() {
+                return module.moduleName();
+            }
+        };
+    }
+}

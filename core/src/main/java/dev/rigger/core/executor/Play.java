@@ -1,0 +1,98 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.error.SourceLocation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One play: which hosts, which tasks (pre_tasks, roles then tasks, post_tasks — handlers flush
+ * after each section), handlers, and how hosts are batched and failures are treated.
+ */
+public record Play(String name, SourceLocation location, String hosts, boolean gatherFacts,
+                   Map<String, Object> vars, List<TaskNode> preTasks, List<TaskNode> tasks, List<TaskNode> postTasks,
+                   List<Task> handlers, Serial serial, Integer maxFailPercentage, boolean anyErrorsFatal,
+                   Strategy strategy, Attributes attributes, boolean forceHandlers) {
+
+    public Play {
+        vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
+        preTasks = List.copyOf(preTasks);
+        tasks = List.copyOf(tasks);
+        postTasks = List.copyOf(postTasks);
+        handlers = List.copyOf(handlers);
+    }
+
+    public static Builder builder(String hosts) {
+        return new Builder(hosts);
+    }
+
+    public static final class Builder {
+        private final String hosts;
+        private String name;
+        private SourceLocation location = SourceLocation.unknown("java");
+        private boolean gatherFacts = true;
+        private final Map<String, Object> vars = new LinkedHashMap<>();
+        private final List<TaskNode> preTasks = new ArrayList<>();
+        private final List<TaskNode> roleTasks = new ArrayList<>();
+        private final List<TaskNode> tasks = new ArrayList<>();
+        private final List<TaskNode> postTasks = new ArrayList<>();
+        private final List<Task> handlers = new ArrayList<>();
+        private final Set<String> rolesAdded = new LinkedHashSet<>();
+        private Serial serial = Serial.ALL;
+        private Integer maxFailPercentage;
+        private boolean anyErrorsFatal;
+        private Strategy strategy = Strategy.LINEAR;
+        private Attributes attributes = Attributes.NONE;
+        private boolean forceHandlers;
+
+        private Builder(String hosts) {
+            this.hosts = hosts;
+        }
+
+        public Builder name(String value) { this.name = value; return this; }
+        public Builder location(SourceLocation value) { this.location = value; return this; }
+        public Builder gatherFacts(boolean value) { this.gatherFacts = value; return this; }
+        public Builder vars(Map<String, Object> value) { vars.putAll(value); return this; }
+        public Builder preTask(TaskNode value) { preTasks.add(value); return this; }
+        public Builder task(TaskNode value) { tasks.add(value); return this; }
+        public Builder tasks(List<? extends TaskNode> value) { tasks.addAll(value); return this; }
+        public Builder postTask(TaskNode value) { postTasks.add(value); return this; }
+        public Builder handler(Task value) { handlers.add(value); return this; }
+        public Builder serial(Serial value) { this.serial = value; return this; }
+        public Builder maxFailPercentage(Integer value) { this.maxFailPercentage = value; return this; }
+        public Builder anyErrorsFatal(boolean value) { this.anyErrorsFatal = value; return this; }
+        public Builder strategy(Strategy value) { this.strategy = value; return this; }
+        public Builder become(boolean value) { this.attributes = attributes.withBecome(value, attributes.becomeUser()); return this; }
+        public Builder attributes(Attributes value) { this.attributes = value; return this; }
+        public Builder forceHandlers(boolean value) { this.forceHandlers = value; return this; }
+
+        /**
+         * Adds a role: its dependencies first (each role once per play, as Ansible), then its tasks,
+         * wrapped so they see the role's defaults and vars; its handlers join the play's.
+         */
+        public Builder role(Role role) {
+            return role(role, Attributes.NONE);
+        }
+
+        /** Adds a role with extra attributes (role params as vars, tags, when) applied to its tasks. */
+        public Builder role(Role role, Attributes extra) {
+            for (Role dependency : role.dependencies()) role(dependency, Attributes.NONE);
+            if (!rolesAdded.add(role.name() + "\u0000" + extra.vars())) return this;
+            Attributes scope = extra.withRole(role.scope());
+            roleTasks.add(new Block("role: " + role.name(), SourceLocation.unknown("role " + role.name()), scope,
+                    role.tasks(), List.of(), List.of()));
+            for (Task h : role.handlers()) handlers.add(h.within(scope));
+            return this;
+        }
+
+        public Play build() {
+            List<TaskNode> main = new ArrayList<>(roleTasks);
+            main.addAll(tasks);
+            return new Play(name != null ? name : hosts, location, hosts, gatherFacts, vars, preTasks, main,
+                    postTasks, handlers, serial, maxFailPercentage, anyErrorsFatal, strategy, attributes, forceHandlers);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.executor.RunEvent.HostResult;
+import dev.rigger.core.executor.RunEvent.PlayFinished;
+import dev.rigger.core.executor.RunEvent.PlayStarted;
+import dev.rigger.core.executor.RunEvent.TaskStarted;
+import dev.rigger.core.inventory.HostPattern;
+import dev.rigger.core.transport.TransportException;
+import java.nio.file.FileSystems;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs one play: picks its hosts, splits them into serial batches, gathers facts once per host,
+ * walks the task tree (linear: all hosts finish a task before the next; free: each host on its own)
+ * and flushes handlers after pre_tasks, tasks and post_tasks.
+ */
+final class PlayExecution {
+    private final RunContext run;
+    private final Play play;
+    private volatile boolean aborted;
+    private volatile boolean startAtPending;
+    private List<HostState> batch = List.of();
+    private List<String> batchNames = List.of();
+
+    PlayExecution(RunContext run, Play play) {
+        this.run = run;
+        this.play = play;
+        this.startAtPending = run.options().startAtTask() != null;
+    }
+
+    /** Runs the play; false when no host is left to go on with (the playbook stops, as Ansible's). */
+    boolean run() {
+        List<String> selected = selectHosts();
+        run.emit(new PlayStarted(play.name(), selected));
+        if (selected.isEmpty()) {
+            run.emit(new PlayFinished(play.name()));
+            return true;
+        }
+        for (List<String> names : play.serial().batches(selected)) {
+            batch = names.stream().map(run::host).filter(HostState::active).toList();
+            batchNames = batch.stream().map(h -> h.name).toList();
+            if (batch.isEmpty()) continue;
+            if (play.gatherFacts()) gatherFacts();
+            for (List<TaskNode> section : List.of(play.preTasks(), play.tasks(), play.postTasks())) {
+                if (section.isEmpty()) continue;
+                runNodes(section, play.attributes(), batch);
+                flushHandlers();
+                if (aborted) break;
+            }
+            if (aborted) break;
+        }
+        run.emit(new PlayFinished(play.name()));
+        return selected.stream().map(run::host).anyMatch(HostState::active);
+    }
+
+    private List<String> selectHosts() {
+        List<String> hosts = select(play.hosts());
+        if (run.options().limit() != null) {
+            Set<String> limit = new LinkedHashSet<>(select(run.options().limit()));
+            hosts = hosts.stream().filter(limit::contains).toList();
+        }
+        return hosts.stream().filter(h -> run.host(h).active()).toList();
+    }
+
+    private List<String> select(String pattern) {
+        return HostPattern.parse(pattern).select(run.inventory()).hosts();
+    }
+
+    private void gatherFacts() {
+        List<HostState> missing = batch.stream().filter(h -> h.facts == null).toList();
+        if (missing.isEmpty() || run.facts() == null) return;
+        run.emit(new TaskStarted("Gathering Facts", play.location().toString(), names(missing), false));
+        parallel(missing, host -> {
+            long started = System.nanoTime();
+            Status status;
+            String message = "";
+            try {
+                host.facts = Map.copyOf(run.facts().gather(host.connection(run.connector())));
+                status = Status.OK;
+            } catch (TransportException e) {
+                status = e.kind() == TransportException.Kind.UNREACHABLE ? Status.UNREACHABLE : Status.FAILED;
+                message = e.getMessage();
+            } catch (RuntimeException e) {
+                status = Status.FAILED;
+                message = "gathering facts failed: " + e.getMessage();
+            }
+            if (status == Status.UNREACHABLE) host.unreachable = true;
+            if (status == Status.FAILED) host.failed = true;
+            host.count(status);
+            run.emit(new HostResult(host.name, "Gathering Facts", play.location().toString(), status, message, List.of(),
+                    Duration.ofNanos(System.nanoTime() - started), status == Status.UNREACHABLE ? 0 : 1, null, Map.of()));
+        });
+    }
+
+    /** Walks nodes over hosts in lockstep (linear) or lets each host run ahead (free). */
+    private void runNodes(List<TaskNode> nodes, Attributes outer, List<HostState> hosts) {
+        if (play.strategy() == Strategy.FREE && hosts.size() > 1) {
+            parallel(hosts, host -> walk(nodes, outer, List.of(host)));
+        } else {
+            walk(nodes, outer, hosts);
+        }
+    }
+
+    private void walk(List<TaskNode> nodes, Attributes outer, List<HostState> hosts) {
+        for (TaskNode node : nodes) {
+            if (aborted) return;
+            List<HostState> active = hosts.stream().filter(HostState::active).toList();
+            if (active.isEmpty()) return;
+            if (node instanceof Task task) runTask(task.within(outer), active, false);
+            else if (node instanceof Block block) runBlock(block, outer, active);
+            else if (node instanceof DynamicInclude include) runInclude(include, outer, active);
+            else if (node instanceof FlushHandlers) flushHandlers();
+        }
+    }
+
+    private void runBlock(Block block, Attributes outer, List<HostState> entered) {
+        Attributes scope = block.attributes().within(outer);
+        walk(block.tasks(), scope, entered);
+        List<HostState> failedHere = entered.stream().filter(h -> h.failed && !h.unreachable).toList();
+        if (!block.rescue().isEmpty() && !failedHere.isEmpty()) {
+            failedHere.forEach(HostState::rescue);
+            walk(block.rescue(), scope, failedHere);
+        }
+        if (!block.always().isEmpty()) {
+            // always runs on every host that entered, failed ones included; they stay failed after.
+            List<HostState> stillFailed = entered.stream().filter(h -> h.failed && !h.unreachable).toList();
+            stillFailed.forEach(h -> h.failed = false);
+            walk(block.always(), scope, entered.stream().filter(h -> !h.unreachable).toList());
+            stillFailed.forEach(h -> h.failed = true);
+        }
+    }
+
+    /** Each host resolves its own task list (file names and vars may differ per host). */
+    private void runInclude(DynamicInclude include, Attributes outer, List<HostState> hosts) {
+        Attributes scope = include.attributes().within(outer);
+        parallel(hosts, host -> {
+            Map<String, Object> vars = run.variables().forTask(host.name, scope, play, batchNames);
+            for (Condition c : scope.when()) {
+                if (!c.test(vars)) return;
+            }
+            List<Object> items = include.loop() != null ? include.loop().items(vars) : java.util.Collections.singletonList(null);
+            for (Object item : items) {
+                Map<String, Object> itemVars = vars;
+                Attributes itemScope = scope.withWhen(alwaysTrue()).withVars(Map.of());
+                if (include.loop() != null) {
+                    itemVars = new java.util.LinkedHashMap<>(vars);
+                    itemVars.put(include.loopVar(), item);
+                    itemScope = itemScope.withVars(Map.of(include.loopVar(), item));
+                }
+                List<TaskNode> resolved = include.resolver().apply(itemVars);
+                // The include's own conditions were checked above; its tasks must not re-check them
+                // with variables that the included tasks may change (as Ansible's include_tasks).
+                Attributes inner = new Attributes(List.of(), itemScope.tags(), itemScope.become(), itemScope.becomeUser(),
+                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role());
+                walk(resolved, inner, List.of(host));
+            }
+        });
+    }
+
+    private static Condition alwaysTrue() {
+        return vars -> true;
+    }
+
+    private void runTask(Task task, List<HostState> hosts, boolean handler) {
+        if (!selectedByTags(task.attributes().tags())) return;
+        if (startAtPending) {
+            if (!matchesGlob(run.options().startAtTask(), task.name())) return;
+            startAtPending = false;
+        }
+        List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
+        run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
+        TaskExecution execution = new TaskExecution(run, play, batchNames, handler);
+        parallel(targets, host -> execution.run(task, host));
+        if (task.runOnce() && task.register() != null) {
+            Object result = targets.get(0).registered.get(task.register());
+            if (result != null) hosts.forEach(h -> h.registered.put(task.register(), result));
+        }
+        long failed = batch.stream().filter(h -> !h.active()).count();
+        if (play.anyErrorsFatal() && targets.stream().anyMatch(h -> !h.active())) aborted = true;
+        if (play.maxFailPercentage() != null && failed * 100.0 / batch.size() > play.maxFailPercentage()) aborted = true;
+    }
+
+    private void flushHandlers() {
+        for (Task handler : play.handlers()) {
+            List<HostState> notified = batch.stream()
+                    .filter(h -> !h.unreachable && (h.active() || play.forceHandlers()))
+                    .filter(h -> isNotified(h, handler))
+                    .toList();
+            if (notified.isEmpty()) continue;
+            notified.forEach(h -> {
+                h.clearNotified(handler.name());
+                handler.listen().forEach(h::clearNotified);
+            });
+            List<HostState> forced = notified.stream().filter(h -> h.failed).toList();
+            forced.forEach(h -> h.failed = false);
+            runTask(handler, notified, true);
+            forced.forEach(h -> h.failed = true);
+        }
+    }
+
+    private static boolean isNotified(HostState host, Task handler) {
+        if (host.isNotified(handler.name())) return true;
+        for (String topic : handler.listen()) {
+            if (host.isNotified(topic)) return true;
+        }
+        return false;
+    }
+
+    /** Ansible's tag rules: 'always' runs unless skipped explicitly, 'never' only when asked for. */
+    private boolean selectedByTags(Set<String> taskTags) {
+        Set<String> only = run.options().tags();
+        Set<String> skip = run.options().skipTags();
+        for (String t : taskTags) {
+            if (skip.contains(t)) return false;
+        }
+        if (taskTags.contains("never") && !only.contains("never") && taskTags.stream().noneMatch(only::contains)) return false;
+        if (only.isEmpty() || only.contains("all")) return true;
+        if (taskTags.contains("always")) return true;
+        if (only.contains("tagged") && !taskTags.isEmpty()) return true;
+        if (only.contains("untagged") && taskTags.isEmpty()) return true;
+        return taskTags.stream().anyMatch(only::contains);
+    }
+
+    private static boolean matchesGlob(String glob, String name) {
+        return name.equals(glob) || FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(name.replace('/', '_')));
+    }
+
+    /** Runs work for each host on the run's workers (inline for a single host) and waits for all. */
+    private void parallel(List<HostState> hosts, Consumer<HostState> work) {
+        if (hosts.size() == 1) {
+            work.accept(hosts.get(0));
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (HostState h : hosts) futures.add(run.workers().submit(() -> work.accept(h)));
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    private static List<String> names(List<HostState> hosts) {
+        return hosts.stream().map(h -> h.name).toList();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.rigger.core.executor;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Plays run in order. {@code dir} is where relative files are looked up (null for playbooks built in code). */
+public record Playbook(String name, Path dir, List<Play> plays) {
+    public Playbook {
+        plays = List.copyOf(plays);
+    }
+
+    public static Playbook of(Play... plays) {
+        return new Playbook("playbook", null, List.of(plays));
+    }
+}

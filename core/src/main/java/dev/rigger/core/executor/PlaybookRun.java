@@ -1,0 +1,122 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.executor.RunEvent.RunFinished;
+import dev.rigger.core.executor.RunEvent.RunStarted;
+import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.inventory.InventoryConnections;
+import dev.rigger.core.transport.Connections;
+import dev.rigger.core.module.ModuleContext;
+import dev.rigger.core.template.Rendered;
+import dev.rigger.core.template.TemplateRenderer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs a playbook against an inventory: the embedding API's front door.
+ *
+ * <pre>{@code
+ * RunResult result = PlaybookRun.of(playbook)
+ *     .inventory(inventory)
+ *     .connector(host -> Connections.open(InventoryConnections.settingsFor(inventory, host)))
+ *     .facts(connection -> FactsGatherer.gather(connection).toVariables())
+ *     .options(RunOptions.builder().checkMode(true).diffMode(true).build())
+ *     .execute();
+ * }</pre>
+ *
+ * Each call to {@link #execute()} is an independent run: its connections, host states, threads
+ * and events belong to it alone, so runs in one JVM can proceed at the same time.
+ */
+public final class PlaybookRun {
+    private final Playbook playbook;
+    private Inventory inventory;
+    private RunOptions options = RunOptions.builder().build();
+    private HostConnector connector;
+    private FactSource facts;
+    private TemplateEngine templates;
+    private final List<RunListener> listeners = new ArrayList<>();
+
+    private PlaybookRun(Playbook playbook) {
+        this.playbook = Objects.requireNonNull(playbook, "playbook");
+    }
+
+    public static PlaybookRun of(Playbook playbook) {
+        return new PlaybookRun(playbook);
+    }
+
+    public PlaybookRun inventory(Inventory value) { this.inventory = value; return this; }
+    public PlaybookRun options(RunOptions value) { this.options = value; return this; }
+    public PlaybookRun connector(HostConnector value) { this.connector = value; return this; }
+    public PlaybookRun facts(FactSource value) { this.facts = value; return this; }
+    public PlaybookRun templates(TemplateEngine value) { this.templates = value; return this; }
+    public PlaybookRun listener(RunListener value) { listeners.add(value); return this; }
+
+    /** Connects as the inventory says ({@code ansible_host}, {@code ansible_user}, keys, become password...). */
+    private static HostConnector sshFromInventory(Inventory inventory) {
+        InventoryConnections settings = new InventoryConnections(inventory);
+        return host -> Connections.open(settings.settingsFor(host));
+    }
+
+    /** Mustache with strict variables: the default engine; one renderer (and its cache) per run. */
+    private static TemplateEngine mustache() {
+        TemplateRenderer renderer = new TemplateRenderer();
+        return (name, source, vars) -> {
+            Rendered r = renderer.render(name, source, vars);
+            return new ModuleContext.RenderedTemplate(r.content(), r.redacted());
+        };
+    }
+
+    public RunResult execute() {
+        Objects.requireNonNull(inventory, "inventory");
+        HostConnector connector = this.connector != null ? this.connector : sshFromInventory(inventory);
+        TemplateEngine templates = this.templates != null ? this.templates : mustache();
+        long started = System.nanoTime();
+        List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
+        List<RunListener> all = new ArrayList<>();
+        all.add(events::add);
+        all.addAll(options.listeners());
+        all.addAll(listeners);
+        Map<String, HostState> hosts = new ConcurrentHashMap<>();
+        Path dir = playbook.dir();
+        Variables variables = new Variables(inventory, hosts, options, dir != null ? dir.toString() : null);
+        ExecutorService workers = Executors.newFixedThreadPool(options.forks(), r -> {
+            Thread t = new Thread(r, "rigger-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, all);
+        try {
+            run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
+            for (Play play : playbook.plays()) {
+                if (!new PlayExecution(run, play).run()) break;
+            }
+        } finally {
+            workers.shutdownNow();
+            for (HostState h : hosts.values()) {
+                try {
+                    h.closeConnection();
+                } catch (RuntimeException ignored) {
+                    // Closing a broken session cannot fail the run; the results are already known.
+                }
+            }
+        }
+        Map<String, PlayRecap.Counts> counts = new LinkedHashMap<>();
+        for (var h : inventory.hosts()) {
+            HostState s = hosts.get(h.name());
+            if (s != null) counts.put(h.name(), s.counts());
+        }
+        hosts.forEach((name, s) -> counts.putIfAbsent(name, s.counts()));
+        PlayRecap recap = new PlayRecap(counts);
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        run.emit(new RunFinished(recap, recap.exitCode(), duration));
+        return new RunResult(recap, recap.exitCode(), duration, events);
+    }
+}

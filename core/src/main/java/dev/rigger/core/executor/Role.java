@@ -1,0 +1,66 @@
+package dev.rigger.core.executor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A role: tasks, handlers, defaults and vars for one component, plus the roles it depends on
+ * (run first, once per play). Loaded from an Ansible-layout folder, or built in code:
+ *
+ * <pre>{@code
+ * Role redis = Role.named("redis")
+ *     .defaults(Map.of("redis_port", 6379))
+ *     .task(Task.named("install").module(...).notify("restart redis").build())
+ *     .handler(Task.named("restart redis").module(...).build())
+ *     .build();
+ * }</pre>
+ */
+public record Role(String name, Path dir, Map<String, Object> defaults, Map<String, Object> vars,
+                   List<TaskNode> tasks, List<Task> handlers, List<Role> dependencies) {
+
+    public Role {
+        defaults = Map.copyOf(defaults);
+        vars = Map.copyOf(vars);
+        tasks = List.copyOf(tasks);
+        handlers = List.copyOf(handlers);
+        dependencies = List.copyOf(dependencies);
+    }
+
+    public RoleScope scope() {
+        return new RoleScope(name, defaults, vars, dir);
+    }
+
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    public static final class Builder {
+        private final String name;
+        private Path dir;
+        private final Map<String, Object> defaults = new LinkedHashMap<>();
+        private final Map<String, Object> vars = new LinkedHashMap<>();
+        private final List<TaskNode> tasks = new ArrayList<>();
+        private final List<Task> handlers = new ArrayList<>();
+        private final List<Role> dependencies = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder dir(Path value) { this.dir = value; return this; }
+        public Builder defaults(Map<String, Object> value) { defaults.putAll(value); return this; }
+        public Builder vars(Map<String, Object> value) { vars.putAll(value); return this; }
+        public Builder task(TaskNode value) { tasks.add(value); return this; }
+        public Builder tasks(List<? extends TaskNode> value) { tasks.addAll(value); return this; }
+        public Builder handler(Task value) { handlers.add(value); return this; }
+        public Builder handlers(List<Task> value) { handlers.addAll(value); return this; }
+        public Builder dependsOn(Role value) { dependencies.add(value); return this; }
+
+        public Role build() {
+            return new Role(name, dir, defaults, vars, tasks, handlers, dependencies);
+        }
+    }
+}

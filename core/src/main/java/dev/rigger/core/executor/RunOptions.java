@@ -1,0 +1,57 @@
+package dev.rigger.core.executor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How a run behaves: check mode (plan only, never change a host), diff mode, host limit, tags,
+ * extra vars (highest precedence), parallelism and listeners.
+ *
+ * @param forks        most hosts worked on at once (default 256)
+ * @param startAtTask  skip tasks until one with this name (glob) is reached, or null
+ */
+public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<String> tags, Set<String> skipTags,
+                         Map<String, Object> extraVars, int forks, String startAtTask, List<RunListener> listeners) {
+
+    public RunOptions {
+        tags = Set.copyOf(tags);
+        skipTags = Set.copyOf(skipTags);
+        extraVars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraVars));
+        listeners = List.copyOf(listeners);
+        if (forks < 1) throw new IllegalArgumentException("forks must be at least 1");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private boolean checkMode;
+        private boolean diffMode;
+        private String limit;
+        private final Set<String> tags = new LinkedHashSet<>();
+        private final Set<String> skipTags = new LinkedHashSet<>();
+        private final Map<String, Object> extraVars = new LinkedHashMap<>();
+        private int forks = 256;
+        private String startAtTask;
+        private final List<RunListener> listeners = new ArrayList<>();
+
+        public Builder checkMode(boolean value) { this.checkMode = value; return this; }
+        public Builder diffMode(boolean value) { this.diffMode = value; return this; }
+        public Builder limit(String value) { this.limit = value; return this; }
+        public Builder tags(Set<String> value) { tags.addAll(value); return this; }
+        public Builder skipTags(Set<String> value) { skipTags.addAll(value); return this; }
+        public Builder extraVars(Map<String, Object> value) { extraVars.putAll(value); return this; }
+        public Builder forks(int value) { this.forks = value; return this; }
+        public Builder startAtTask(String value) { this.startAtTask = value; return this; }
+        public Builder listener(RunListener value) { listeners.add(value); return this; }
+
+        public RunOptions build() {
+            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners);
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.executor.RunEvent.HostResult;
+import dev.rigger.core.module.Change;
+import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleContext;
+import dev.rigger.core.module.ModuleException;
+import dev.rigger.core.module.Outcome;
+import dev.rigger.core.module.Plan;
+import dev.rigger.core.module.Probe;
+import dev.rigger.core.transport.Connection;
+import dev.rigger.core.transport.ExecRequest;
+import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.TransportException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one task on one host: conditions, loop items, probe → plan → apply with retries, then
+ * register, notify and report. Check mode stops after plan. Each result carries the number of
+ * scripts the task ran on the host, so the exec budget is visible and testable.
+ */
+final class TaskExecution {
+    static final String AFTER_PENDING_CHANGE = "would change (after pending change)";
+
+    private final RunContext run;
+    private final Play play;
+    private final List<String> playHosts;
+    private final boolean handler;
+
+    TaskExecution(RunContext run, Play play, List<String> playHosts, boolean handler) {
+        this.run = run;
+        this.play = play;
+        this.playHosts = playHosts;
+        this.handler = handler;
+    }
+
+    /** Runs the task on the host and returns its final status (also counted and reported). */
+    Status run(Task task, HostState host) {
+        long started = System.nanoTime();
+        Map<String, Object> vars = run.variables().forTask(host.name, task.attributes(), play, playHosts);
+        Attempt result;
+        if (task.loop() == null) {
+            result = guarded(task, host, vars, null);
+        } else {
+            result = runLoop(task, host, vars, started);
+        }
+        finish(task, host, result, null, started);
+        return result.status;
+    }
+
+    private Attempt runLoop(Task task, HostState host, Map<String, Object> vars, long started) {
+        List<Object> items;
+        try {
+            items = task.loop().items(vars);
+        } catch (RuntimeException e) {
+            return Attempt.failed(describe(e), 0);
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
+        boolean anyChanged = false;
+        boolean anyFailed = false;
+        boolean allSkipped = true;
+        int execs = 0;
+        String firstFailure = null;
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            Map<String, Object> itemVars = new LinkedHashMap<>(vars);
+            itemVars.put(task.loopVar(), item);
+            itemVars.put("ansible_loop", Map.of("index", i + 1, "index0", i, "first", i == 0, "last", i == items.size() - 1, "length", items.size()));
+            long itemStart = System.nanoTime();
+            Attempt a = guarded(task, host, itemVars, item);
+            run.emit(new HostResult(host.name, task.name(), task.location().toString(), a.status, a.message,
+                    a.changes, Duration.ofNanos(System.nanoTime() - itemStart), a.execs, display(item), a.registered));
+            Map<String, Object> r = new LinkedHashMap<>(a.registered);
+            r.put(task.loopVar(), item);
+            results.add(r);
+            changes.addAll(a.changes);
+            execs += a.execs;
+            anyChanged |= a.status == Status.CHANGED;
+            boolean failed = a.status == Status.FAILED || a.status == Status.UNREACHABLE;
+            if (failed && firstFailure == null) firstFailure = display(item) + ": " + a.message;
+            anyFailed |= failed;
+            allSkipped &= a.status == Status.SKIPPED;
+            if (a.status == Status.UNREACHABLE) return new Attempt(Status.UNREACHABLE, a.message, changes, execs, a.registered);
+        }
+        Map<String, Object> registered = new LinkedHashMap<>();
+        registered.put("results", results);
+        registered.put("changed", anyChanged);
+        registered.put("failed", anyFailed);
+        registered.put("skipped", !items.isEmpty() && allSkipped);
+        registered.put("msg", anyFailed ? "one or more items failed" : "all items completed");
+        Status status = anyFailed ? Status.FAILED
+                : anyChanged ? Status.CHANGED
+                : (allSkipped && !items.isEmpty()) ? Status.SKIPPED : Status.OK;
+        return new Attempt(status, anyFailed ? "one or more items failed; first: " + firstFailure : "", changes, execs, registered);
+    }
+
+    /** One task run (or one loop item) with every failure turned into a result, never thrown. */
+    private Attempt guarded(Task task, HostState host, Map<String, Object> vars, Object item) {
+        try {
+            for (Condition c : task.attributes().when()) {
+                if (!c.test(vars)) return Attempt.skipped("conditional result was false: " + c.text());
+            }
+            return attempt(task, host, vars);
+        } catch (TransportException e) {
+            if (e.kind() == TransportException.Kind.UNREACHABLE) return new Attempt(Status.UNREACHABLE, e.getMessage(), List.of(), 0, Map.of("unreachable", true, "msg", e.getMessage()));
+            return Attempt.failed(e.getMessage(), 0);
+        } catch (RuntimeException e) {
+            return Attempt.failed(describe(e), 0);
+        }
+    }
+
+    private Attempt attempt(Task task, HostState host, Map<String, Object> vars) {
+        boolean checkMode = task.attributes().checkMode() != null ? task.attributes().checkMode() : run.options().checkMode();
+        Module<?> module = task.module().create(vars);
+        if (checkMode && !module.supportsCheckMode()) {
+            return Attempt.skipped(module.moduleName() + " does not run in check mode");
+        }
+        String target = task.delegateTo() != null ? task.delegateTo().apply(vars) : host.name;
+        HostState targetState = run.host(target);
+        Connection connection = targetState.connection(run.connector());
+        ModuleContext context = new Context(host.name, vars, checkMode, task.attributes().role());
+        String becomeUser = Boolean.TRUE.equals(task.attributes().become())
+                ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
+
+        int attempts = task.until() != null ? task.retries() + 1 : 1;
+        int execs = 0;
+        Attempt last = null;
+        for (int n = 1; n <= attempts; n++) {
+            Counter counter = new Counter(connection, becomeUser);
+            last = once(module, context, counter, checkMode, host);
+            execs += counter.count;
+            last = last.withExecs(execs);
+            last = applyOverrides(task, vars, last);
+            if (task.until() == null || last.status == Status.FAILED && n == attempts) break;
+            Map<String, Object> untilVars = withRegistered(task, vars, last.registered);
+            boolean done;
+            try {
+                done = task.until().test(untilVars);
+            } catch (RuntimeException e) {
+                return Attempt.failed(describe(e), execs);
+            }
+            if (done) break;
+            if (n == attempts) {
+                last = new Attempt(Status.FAILED, "retries exhausted (" + task.retries() + ") waiting until " + task.until().text(),
+                        last.changes, execs, last.registered);
+                break;
+            }
+            sleep(task.delay());
+        }
+        return last;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Attempt once(Module module, ModuleContext context, Counter connection, boolean checkMode, HostState host) {
+        Object state;
+        Plan plan;
+        try {
+            Probe<?> probe = module.probe(context);
+            state = probe.needsExec() ? probe.parser().apply(connection.exec(probe.script(), null)) : probe.constant();
+            plan = module.plan(state, context);
+        } catch (ModuleException e) {
+            if (checkMode && host.pendingChange) {
+                return new Attempt(Status.CHANGED, AFTER_PENDING_CHANGE, List.of(Change.of(AFTER_PENDING_CHANGE)),
+                        0, registered(true, false, AFTER_PENDING_CHANGE, Map.of()));
+            }
+            return Attempt.failed(e.getMessage(), 0);
+        }
+        if (!plan.hasChanges()) {
+            return new Attempt(Status.OK, "", List.of(), 0, registered(false, false, "", plan.data()));
+        }
+        if (checkMode) {
+            host.pendingChange = true;
+            return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", plan.data()));
+        }
+        ExecResult applied = connection.exec(plan.applyScript(), plan.applyStdin());
+        Outcome outcome = plan.interpreter().apply(applied);
+        Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
+        return new Attempt(status, outcome.message(), plan.changes(), 0,
+                registered(outcome.changed(), outcome.failed(), outcome.message(), outcome.data()));
+    }
+
+    /** {@code changed_when} / {@code failed_when} see the result under the task's register name. */
+    private Attempt applyOverrides(Task task, Map<String, Object> vars, Attempt a) {
+        if (a.status == Status.SKIPPED || a.status == Status.UNREACHABLE) return a;
+        if (task.changedWhen() == null && task.failedWhen() == null) return a;
+        Map<String, Object> scope = withRegistered(task, vars, a.registered);
+        Status status = a.status;
+        String message = a.message;
+        Map<String, Object> reg = new LinkedHashMap<>(a.registered);
+        if (task.changedWhen() != null && status != Status.FAILED) {
+            boolean changed = task.changedWhen().test(scope);
+            status = changed ? Status.CHANGED : Status.OK;
+            reg.put("changed", changed);
+        }
+        if (task.failedWhen() != null) {
+            boolean failed = task.failedWhen().test(scope);
+            if (failed) {
+                status = Status.FAILED;
+                message = "failed_when: " + task.failedWhen().text();
+            } else if (status == Status.FAILED) {
+                status = Boolean.TRUE.equals(reg.get("changed")) ? Status.CHANGED : Status.OK;
+                message = "";
+            }
+            reg.put("failed", failed);
+        }
+        return new Attempt(status, message, a.changes, a.execs, reg);
+    }
+
+    private void finish(Task task, HostState host, Attempt result, Object item, long started) {
+        Status status = result.status;
+        if (status == Status.FAILED && Boolean.TRUE.equals(task.attributes().ignoreErrors())) status = Status.IGNORED;
+        if (task.register() != null) host.registered.put(task.register(), result.registered);
+        if (status == Status.CHANGED) {
+            for (String h : task.notifies()) host.notifyHandler(h);
+        }
+        if (status == Status.FAILED) host.failed = true;
+        if (status == Status.UNREACHABLE) host.unreachable = true;
+        host.count(status);
+        run.emit(new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
+                result.changes, Duration.ofNanos(System.nanoTime() - started), result.execs, display(item), result.registered));
+    }
+
+    private static Map<String, Object> withRegistered(Task task, Map<String, Object> vars, Map<String, Object> registered) {
+        Map<String, Object> scope = new LinkedHashMap<>(vars);
+        scope.putAll(registered);
+        if (task.register() != null) scope.put(task.register(), registered);
+        return scope;
+    }
+
+    private static Map<String, Object> registered(boolean changed, boolean failed, String msg, Map<String, Object> data) {
+        Map<String, Object> r = new LinkedHashMap<>(data);
+        r.put("changed", changed);
+        r.put("failed", failed);
+        r.put("skipped", false);
+        r.putIfAbsent("msg", msg);
+        return r;
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof InputException input) return input.oneLine();
+        String m = e.getMessage();
+        return m != null ? m : e.getClass().getSimpleName();
+    }
+
+    static String display(Object item) {
+        if (item == null) return null;
+        if (item instanceof Map<?, ?> m) {
+            for (String key : List.of("name", "key", "path", "dest")) {
+                if (m.get(key) != null) return String.valueOf(m.get(key));
+            }
+        }
+        String s = String.valueOf(item);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry", e);
+        }
+    }
+
+    boolean isHandler() {
+        return handler;
+    }
+
+    /** Runs scripts on the task's connection, as the task's become user, and counts them. */
+    private static final class Counter {
+        private final Connection connection;
+        private final String becomeUser;
+        int count;
+
+        Counter(Connection connection, String becomeUser) {
+            this.connection = connection;
+            this.becomeUser = becomeUser;
+        }
+
+        ExecResult exec(String script, byte[] stdin) {
+            count++;
+            ExecRequest request = ExecRequest.of(script);
+            if (stdin != null) request = request.withStdin(stdin);
+            if (becomeUser != null) request = request.as(becomeUser);
+            return connection.exec(request);
+        }
+    }
+
+    /** The module's view of the run. */
+    private final class Context implements ModuleContext {
+        private final String hostName;
+        private final Map<String, Object> vars;
+        private final boolean checkMode;
+        private final RoleScope role;
+
+        Context(String hostName, Map<String, Object> vars, boolean checkMode, RoleScope role) {
+            this.hostName = hostName;
+            this.vars = java.util.Collections.unmodifiableMap(vars);
+            this.checkMode = checkMode;
+            this.role = role;
+        }
+
+        @Override public String hostName() { return hostName; }
+        @Override public Map<String, Object> vars() { return vars; }
+        @Override public boolean checkMode() { return checkMode; }
+        @Override public boolean diffMode() { return run.options().diffMode(); }
+
+        @Override
+        public byte[] readLocalFile(String path, String kind) {
+            List<Path> candidates = new ArrayList<>();
+            Path given = Path.of(path);
+            if (given.isAbsolute()) candidates.add(given);
+            if (role != null && role.dir() != null) {
+                candidates.add(role.dir().resolve(kind).resolve(path));
+                candidates.add(role.dir().resolve(path));
+            }
+            if (run.playbookDir() != null) {
+                candidates.add(run.playbookDir().resolve(kind).resolve(path));
+                candidates.add(run.playbookDir().resolve(path));
+            }
+            for (Path p : candidates) {
+                if (Files.isRegularFile(p)) {
+                    try {
+                        return Files.readAllBytes(p);
+                    } catch (IOException e) {
+                        throw new ModuleException("cannot read " + p + ": " + e.getMessage());
+                    }
+                }
+            }
+            // Roles packaged in a jar keep their Ansible layout under roles/NAME/ on the classpath.
+            List<String> resources = new ArrayList<>();
+            if (role != null) resources.add("roles/" + role.name() + "/" + kind + "/" + path);
+            resources.add(path);
+            for (String r : resources) {
+                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(r)) {
+                    if (in != null) return in.readAllBytes();
+                } catch (IOException e) {
+                    throw new ModuleException("cannot read classpath resource " + r + ": " + e.getMessage());
+                }
+            }
+            throw new ModuleException("file not found: '" + path + "' (looked in " + candidates + " and the classpath)");
+        }
+
+        @Override
+        public RenderedTemplate renderTemplate(String name, String source) {
+            if (run.templates() == null) throw new IllegalStateException("no template engine configured for this run");
+            return run.templates().render(name, source, vars);
+        }
+    }
+
+    /** The result of one run of the task (or of one loop item) on one host. */
+    private record Attempt(Status status, String message, List<Change> changes, int execs, Map<String, Object> registered) {
+        static Attempt failed(String message, int execs) {
+            return new Attempt(Status.FAILED, message, List.of(), execs, TaskExecution.registered(false, true, message, Map.of()));
+        }
+
+        static Attempt skipped(String reason) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("changed", false);
+            r.put("skipped", true);
+            r.put("skip_reason", reason);
+            return new Attempt(Status.SKIPPED, reason, List.of(), 0, r);
+        }
+
+        Attempt withExecs(int n) {
+            return new Attempt(status, message, changes, n, registered);
+        }
+    }
+}

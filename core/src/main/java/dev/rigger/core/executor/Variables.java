@@ -1,0 +1,103 @@
+package dev.rigger.core.executor;
+
+import dev.rigger.core.inventory.Inventory;
+import java.util.AbstractMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the variables a task sees on a host. Precedence, lowest first (docs/variables.md):
+ * <ol>
+ *   <li>role defaults</li>
+ *   <li>inventory: group_vars of {@code all}, then parent → child groups, then host_vars</li>
+ *   <li>facts ({@code ansible_*})</li>
+ *   <li>play vars (including vars_files)</li>
+ *   <li>role vars</li>
+ *   <li>block vars, then task vars (and include/role parameters)</li>
+ *   <li>registered results and set facts</li>
+ *   <li>extra vars ({@code -e})</li>
+ * </ol>
+ * plus the magic variables {@code inventory_hostname}, {@code group_names}, {@code groups},
+ * {@code hostvars}, {@code ansible_play_hosts}, {@code ansible_check_mode}, {@code role_name}.
+ */
+final class Variables {
+    private final Inventory inventory;
+    private final Map<String, HostState> hosts;
+    private final Map<String, Object> extraVars;
+    private final boolean checkMode;
+    private final boolean diffMode;
+    private final String playbookDir;
+
+    Variables(Inventory inventory, Map<String, HostState> hosts, RunOptions options, String playbookDir) {
+        this.inventory = inventory;
+        this.hosts = hosts;
+        this.extraVars = options.extraVars();
+        this.checkMode = options.checkMode();
+        this.diffMode = options.diffMode();
+        this.playbookDir = playbookDir;
+    }
+
+    Map<String, Object> forTask(String host, Attributes attributes, Play play, java.util.List<String> playHosts) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        RoleScope role = attributes.role();
+        if (role != null) vars.putAll(role.defaults());
+        vars.putAll(hostVars(host));
+        vars.putAll(play.vars());
+        if (role != null) vars.putAll(role.vars());
+        vars.putAll(attributes.vars());
+        HostState state = hosts.get(host);
+        if (state != null) vars.putAll(state.registered);
+        vars.putAll(extraVars);
+        vars.put("inventory_hostname", host);
+        vars.put("inventory_hostname_short", host.contains(".") ? host.substring(0, host.indexOf('.')) : host);
+        vars.put("group_names", inventory.groupsOf(host).stream()
+                .filter(g -> !g.equals(Inventory.ALL) && !g.equals(Inventory.UNGROUPED)).toList());
+        vars.put("groups", inventory.groupMembers());
+        vars.put("hostvars", new HostVarsView());
+        vars.put("ansible_play_hosts", playHosts);
+        vars.put("ansible_play_batch", playHosts);
+        vars.put("play_hosts", playHosts);
+        vars.put("ansible_check_mode", checkMode);
+        vars.put("ansible_diff_mode", diffMode);
+        if (playbookDir != null) vars.put("playbook_dir", playbookDir);
+        if (role != null) {
+            vars.put("role_name", role.name());
+            if (role.dir() != null) vars.put("role_path", role.dir().toString());
+        }
+        return vars;
+    }
+
+    /** What {@code hostvars[host]} shows: inventory variables, facts, registered results. */
+    Map<String, Object> hostVars(String host) {
+        Map<String, Object> vars = new LinkedHashMap<>(inventory.varsOf(host));
+        HostState state = hosts.get(host);
+        if (state != null) {
+            if (state.facts != null) vars.putAll(state.facts);
+            vars.putAll(state.registered);
+        }
+        vars.put("inventory_hostname", host);
+        return vars;
+    }
+
+    /** {@code hostvars}, computed per host when read, so every task does not copy every host. */
+    private final class HostVarsView extends AbstractMap<String, Object> {
+        @Override
+        public Object get(Object key) {
+            return key instanceof String h && inventory.host(h).isPresent() ? hostVars(h) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String h && inventory.host(h).isPresent();
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Set<Entry<String, Object>> entries = new LinkedHashSet<>();
+            for (var h : inventory.hosts()) entries.add(new SimpleImmutableEntry<>(h.name(), hostVars(h.name())));
+            return entries;
+        }
+    }
+}

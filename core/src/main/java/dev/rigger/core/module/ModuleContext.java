@@ -1,0 +1,34 @@
+package dev.rigger.core.module;
+
+import java.util.Map;
+
+/** What a module may know about the host and run while probing and planning. Read-only. */
+public interface ModuleContext {
+
+    /** The inventory name of the host. */
+    String hostName();
+
+    /** Every variable the task sees on this host (facts as {@code ansible_*} included). */
+    Map<String, Object> vars();
+
+    boolean checkMode();
+
+    boolean diffMode();
+
+    /**
+     * Reads a controller-side file a task names relatively: a role's {@code files/} (or
+     * {@code templates/}) folder first, then the playbook's folder, then the classpath.
+     */
+    byte[] readLocalFile(String path, String kind);
+
+    /**
+     * Renders a Mustache template with this host's variables: content and redacted form.
+     *
+     * @param name   where the template came from, for error messages (file path or resource)
+     * @param source the template text
+     */
+    RenderedTemplate renderTemplate(String name, String source);
+
+    /** A rendered template: the real content, and the same with secrets replaced for diffs and logs. */
+    record RenderedTemplate(String content, String redacted) {}
+}

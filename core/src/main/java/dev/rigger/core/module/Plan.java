@@ -1,0 +1,61 @@
+package dev.rigger.core.module;
+
+import dev.rigger.core.transport.ExecResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The outcome of planning: either no change, or the changes and the single script that applies
+ * them. The apply script re-checks its own guards (it may run long after the probe) and goes to
+ * the host in one exec; its stdin (file content, secrets) travels inside the script stream, never
+ * in argv.
+ *
+ * @param changes     what would change, in order; empty for no change
+ * @param applyScript the script that makes the changes, or null for no change
+ * @param applyStdin  bytes the apply script reads on stdin, or null
+ * @param interpreter turns the apply exec's result into an {@link Outcome}
+ * @param data        values for {@code register} when nothing is applied (e.g. a command skipped by {@code creates})
+ */
+public record Plan(List<Change> changes, String applyScript, byte[] applyStdin,
+                   Function<ExecResult, Outcome> interpreter, Map<String, Object> data) {
+
+    public Plan {
+        changes = List.copyOf(changes);
+        data = Map.copyOf(data);
+        if (changes.isEmpty() != (applyScript == null)) {
+            throw new IllegalArgumentException("a plan has changes exactly when it has an apply script");
+        }
+    }
+
+    public static Plan noChange() {
+        return new Plan(List.of(), null, null, Outcome::fromExit, Map.of());
+    }
+
+    /** No change, with values a {@code register} should see (e.g. {@code msg}). */
+    public static Plan noChange(Map<String, Object> data) {
+        return new Plan(List.of(), null, null, Outcome::fromExit, data);
+    }
+
+    public static Plan apply(List<Change> changes, String script) {
+        if (changes.isEmpty()) throw new IllegalArgumentException("use Plan.noChange() for a plan without changes");
+        return new Plan(changes, Objects.requireNonNull(script, "script"), null, Outcome::fromExit, Map.of());
+    }
+
+    public static Plan apply(Change change, String script) {
+        return apply(List.of(change), script);
+    }
+
+    public Plan withStdin(byte[] stdin) {
+        return new Plan(changes, applyScript, stdin, interpreter, data);
+    }
+
+    public Plan interpretedBy(Function<ExecResult, Outcome> outcome) {
+        return new Plan(changes, applyScript, applyStdin, outcome, data);
+    }
+
+    public boolean hasChanges() {
+        return !changes.isEmpty();
+    }
+}
