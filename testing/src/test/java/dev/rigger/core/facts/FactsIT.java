@@ -1,6 +1,8 @@
 package dev.rigger.core.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,9 +80,9 @@ class FactsIT {
 
         Map<String, Object> vars = facts.toVariables();
         assertThat(vars).containsEntry("ansible_hostname", name).containsEntry("ansible_distribution", "Debian");
-        assertThat(vars.get("ansible_default_ipv4")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        assertThat(vars.get("ansible_default_ipv4")).asInstanceOf(MAP)
                 .containsEntry("address", host.ip());
-        assertThat(vars.get("ansible_all_ipv4_addresses")).asList().containsExactly(host.ip());
+        assertThat(vars.get("ansible_all_ipv4_addresses")).asInstanceOf(LIST).containsExactly(host.ip());
     }
 
     /** Same interfaces in the same order, with the MACs, MTUs, states and addresses ip -j reports. */
