@@ -2,6 +2,7 @@ package dev.rigger.core.executor;
 
 import dev.rigger.core.executor.RunEvent.RunFinished;
 import dev.rigger.core.executor.RunEvent.RunStarted;
+import dev.rigger.core.facts.FactsGatherer;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.inventory.InventoryConnections;
 import dev.rigger.core.transport.Connections;
@@ -78,6 +79,7 @@ public final class PlaybookRun {
         Objects.requireNonNull(inventory, "inventory");
         HostConnector connector = this.connector != null ? this.connector : sshFromInventory(inventory);
         TemplateEngine templates = this.templates != null ? this.templates : mustache();
+        FactSource facts = this.facts != null ? this.facts : connection -> FactsGatherer.gather(connection).toVariables();
         long started = System.nanoTime();
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<RunListener> all = new ArrayList<>();
