@@ -81,14 +81,18 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
         return value.strip().replaceAll("[ \\t]+", " ");
     }
 
-    /** {@code net.ipv4.ip_forward} → {@code net/ipv4/ip_forward}; a key written with slashes keeps its dots. */
-    static String slashed(String key) {
-        return key.contains("/") ? key : key.replace('.', '/');
-    }
-
-    /** The key as sysctl files and {@code sysctl -a} print it. */
-    static String dotted(String key) {
-        return key.contains("/") ? key.replace('/', '.') : key;
+    /**
+     * The key's path below /proc/sys, which is what identifies it: as sysctl.d(5) says, when the first
+     * separator is a dot, dots and slashes swap ({@code net.ipv4.conf.eth0/100.rp_filter} is
+     * {@code net/ipv4/conf/eth0.100/rp_filter}); when it is a slash, the key already is the path.
+     */
+    static String procPath(String key) {
+        int dot = key.indexOf('.');
+        int slash = key.indexOf('/');
+        if (dot < 0 || (slash >= 0 && slash < dot)) return key;
+        StringBuilder b = new StringBuilder(key.length());
+        for (char c : key.toCharArray()) b.append(c == '.' ? '/' : c == '/' ? '.' : c);
+        return b.toString();
     }
 
     @Override
@@ -98,7 +102,7 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
 
     @Override
     public Probe<Current> probe(ModuleContext context) {
-        String script = "proc=" + ShellQuote.quote("/proc/sys/" + slashed(name)) + "\n"
+        String script = "proc=" + ShellQuote.quote("/proc/sys/" + procPath(name)) + "\n"
                 + "file=" + ShellQuote.quote(sysctlFile) + "\n"
                 + "printf 'uid\\t%s\\n' \"$(id -u)\"\n"
                 + "if [ -f \"$proc\" ]; then\n"
@@ -115,24 +119,23 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
     public Plan plan(Current current, ModuleContext context) {
         List<Change> changes = new ArrayList<>();
         StringBuilder script = new StringBuilder("set -eu\n");
-        String key = dotted(name);
         if (present && live && !value.equals(current.live())) {
-            String proc = "/proc/sys/" + slashed(name);
+            String proc = "/proc/sys/" + procPath(name);
             if (current.live() == null) {
-                throw new ModuleException("sysctl " + key + " does not exist on this host (no " + proc + "; is its kernel module loaded?)");
+                throw new ModuleException("sysctl " + name + " does not exist on this host (no " + proc + "; is its kernel module loaded?)");
             }
             if (!current.writable()) {
                 throw new ModuleException(current.root()
-                        ? "sysctl " + key + " is read-only here: " + proc + " is not writable (/proc/sys is mounted read-only, "
+                        ? "sysctl " + name + " is read-only here: " + proc + " is not writable (/proc/sys is mounted read-only, "
                           + "as in a container; only keys the container runtime made writable can be set)"
-                        : "sysctl " + key + " can only be set by root: run the task with become: true");
+                        : "sysctl " + name + " can only be set by root: run the task with become: true");
             }
-            changes.add(Change.of("set " + key + " live: " + current.live() + " → " + value));
-            script.append("sysctl -q -w ").append(ShellQuote.quote(key + "=" + value)).append('\n')
+            changes.add(Change.of("set " + name + " live: " + current.live() + " → " + value));
+            script.append("sysctl -q -w ").append(ShellQuote.quote(name + "=" + value)).append('\n')
                     .append("now=$(tr -s ' \\t\\n' '   ' < ").append(ShellQuote.quote(proc)).append("); now=${now% }\n")
                     .append("if [ \"$now\" != ").append(ShellQuote.quote(value)).append(" ]; then\n")
                     .append("  printf 'the kernel reports %s = %s after setting %s; write the value as the kernel prints it\\n' ")
-                    .append(ShellQuote.quote(key)).append(" \"$now\" ").append(ShellQuote.quote(value)).append(" >&2\n")
+                    .append(ShellQuote.quote(name)).append(" \"$now\" ").append(ShellQuote.quote(value)).append(" >&2\n")
                     .append("  exit 1\n")
                     .append("fi\n");
         }
@@ -140,7 +143,7 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
         if (!lines.equals(current.lines())) {
             String before = current.lines().isEmpty() ? "" : String.join("\n", current.lines()) + "\n";
             String after = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
-            String summary = present ? "set " + key + "=" + value + " in " + current.file() : "remove " + key + " from " + current.file();
+            String summary = present ? "set " + name + "=" + value + " in " + current.file() : "remove " + name + " from " + current.file();
             changes.add(context.diffMode() ? Change.withDiff(summary, UnifiedDiff.of(current.file(), before, after)) : Change.of(summary));
             RemoteFiles write = RemoteFiles.write(current.file(), after.getBytes(StandardCharsets.UTF_8));
             if (!current.fileExists()) write.mode("0644");
@@ -158,21 +161,21 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
     List<String> desiredLines(List<String> current) {
         List<String> out = new ArrayList<>();
         boolean found = false;
-        String key = dotted(name);
+        String path = procPath(name);
         for (String line : current) {
             String[] kv = keyValue(line);
-            if (kv == null || !kv[0].equals(key)) {
+            if (kv == null || !procPath(kv[0]).equals(path)) {
                 out.add(line);
             } else if (present && !found) {
                 found = true;
-                out.add(normalize(kv[1]).equals(value) ? line : key + "=" + value);
+                out.add(normalize(kv[1]).equals(value) ? line : name + "=" + value);
             }
         }
-        if (present && !found) out.add(key + "=" + value);
+        if (present && !found) out.add(name + "=" + value);
         return out;
     }
 
-    /** {@code [key, value]} of a setting line ({@code -} prefix and slashes normalised), or null for comments and blanks. */
+    /** {@code [key, value]} of a setting line (without a {@code -} prefix), or null for comments and blanks. */
     static String[] keyValue(String line) {
         String t = line.strip();
         if (t.isEmpty() || t.startsWith("#") || t.startsWith(";")) return null;
@@ -180,7 +183,7 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
         if (eq < 0) return null;
         String k = t.substring(0, eq).strip();
         if (k.startsWith("-")) k = k.substring(1).strip();
-        return new String[] {dotted(k), t.substring(eq + 1).strip()};
+        return new String[] {k, t.substring(eq + 1).strip()};
     }
 
     /**
