@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -241,7 +242,7 @@ public record User(String name, boolean present, Integer uid, String group, List
     }
 
     private static String listed(Set<String> groups) {
-        return groups.isEmpty() ? "(none)" : String.join(", ", groups);
+        return groups.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(groups));
     }
 
     static String sha256(String text) {
