@@ -175,7 +175,8 @@ public record Systemd(String name, State state, Boolean enabled, Boolean masked,
         }
 
         if (state != null) {
-            boolean running = RUNNING.contains(unit.activeState());
+            // A unit waiting to be restarted after a crash is not running: started makes it start now and shows why it fails.
+            boolean running = RUNNING.contains(unit.activeState()) && !unit.subState().equals("auto-restart");
             int settle = unit.type().equals("simple") || unit.type().equals("idle") ? SIMPLE_SETTLE_POLLS : 0;
             switch (state) {
                 case STARTED -> {

@@ -133,6 +133,12 @@ class SystemdTest {
         }
 
         @Test
+        void unitCrashLoopingInAutoRestartIsNotRunning() {
+            UnitState crashing = new UnitState("app.service", "loaded", "activating", "auto-restart", "enabled", false, false, "simple");
+            assertThat(summaries(plan(Systemd.unit("app").started().build(), crashing))).containsExactly("start app.service");
+        }
+
+        @Test
         void failedUnitIsStartedAgain() {
             assertThat(summaries(plan(Systemd.unit("cron").started().build(), unit("loaded", "failed", "enabled"))))
                     .containsExactly("start cron.service");
