@@ -57,6 +57,14 @@ public final class Lab implements AutoCloseable {
     private static final String LABEL_PID = "dev.rigger.lab.pid";
     private static final String LABEL_MACHINE = "dev.rigger.lab.machine";
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * Docker mounts /proc/sys read-only, but a real host can set its network sysctls (HAProxy on a
+     * VIP backup needs net.ipv4.ip_nonlocal_bind). Those live in the container's own network
+     * namespace, so making just /proc/sys/net writable touches nothing outside the container;
+     * kernel-wide keys stay read-only.
+     */
+    private static final String WRITABLE_NET_SYSCTLS = "grep -q ' /proc/sys/net proc rw' /proc/mounts"
+            + " || { mount --bind /proc/sys/net /proc/sys/net && mount -o remount,bind,rw /proc/sys/net; }";
 
     private final String id;
     private final String subnetPrefix;
@@ -319,6 +327,7 @@ public final class Lab implements AutoCloseable {
             return exec(h.name(), "systemctl", "is-active", "--quiet", "ssh").exitCode() == 0;
         });
         shell(h.name(), LabAptCache.seedScript());
+        shell(h.name(), WRITABLE_NET_SYSCTLS);
     }
 
     private void writeKnownHosts() {

@@ -55,6 +55,16 @@ class LabIT {
     }
 
     @Test
+    @Order(3)
+    void networkSysctlsAreWritableLikeOnARealHostButKernelWideOnesAreNot(Lab lab) {
+        lab.shell("alpha", "sysctl -q -w net.ipv4.ip_nonlocal_bind=1");
+        assertThat(lab.shell("alpha", "cat /proc/sys/net/ipv4/ip_nonlocal_bind").strip()).isEqualTo("1");
+        assertThat(lab.shell("beta", "cat /proc/sys/net/ipv4/ip_nonlocal_bind").strip()).as("each host has its own network namespace").isEqualTo("0");
+        lab.shell("alpha", "sysctl -q -w net.ipv4.ip_nonlocal_bind=0");
+        assertThat(lab.exec("alpha", "test", "-w", "/proc/sys/kernel/panic").exitCode()).as("kernel-wide keys stay read-only").isNotZero();
+    }
+
+    @Test
     @Order(4)
     void twoHostsInstallingTheSamePackageAtOnceBothSucceed(Lab lab) {
         String install = "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q less >/dev/null && command -v less";
