@@ -3,6 +3,9 @@ package dev.rigger.core.executor;
 import dev.rigger.core.executor.RunEvent.RunFinished;
 import dev.rigger.core.executor.RunEvent.RunStarted;
 import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.module.ModuleContext;
+import dev.rigger.core.template.Rendered;
+import dev.rigger.core.template.TemplateRenderer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,9 +57,19 @@ public final class PlaybookRun {
     public PlaybookRun templates(TemplateEngine value) { this.templates = value; return this; }
     public PlaybookRun listener(RunListener value) { listeners.add(value); return this; }
 
+    /** Mustache with strict variables: the default engine; one renderer (and its cache) per run. */
+    private static TemplateEngine mustache() {
+        TemplateRenderer renderer = new TemplateRenderer();
+        return (name, source, vars) -> {
+            Rendered r = renderer.render(name, source, vars);
+            return new ModuleContext.RenderedTemplate(r.content(), r.redacted());
+        };
+    }
+
     public RunResult execute() {
         Objects.requireNonNull(inventory, "inventory");
         Objects.requireNonNull(connector, "connector");
+        TemplateEngine templates = this.templates != null ? this.templates : mustache();
         long started = System.nanoTime();
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<RunListener> all = new ArrayList<>();

@@ -1,0 +1,70 @@
+package dev.rigger.core.transport;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.PumpStreamHandler;
+
+/**
+ * Runs scripts on this machine ({@code connection: local}) with the same protocol as SSH: the
+ * {@link RemoteShell} command line goes to {@code /bin/sh -c}, the payload to its stdin. Each exec
+ * is its own process, so the connection is safe to share between threads.
+ */
+public final class LocalConnection implements Connection {
+
+    private final ConnectionSettings settings;
+    private final String loginUser = System.getProperty("user.name");
+    private final AtomicLong execs = new AtomicLong();
+
+    public LocalConnection(ConnectionSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String hostName() {
+        return settings.hostName();
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(request, loginUser, settings.becomePassword());
+        Duration timeout = request.timeout() != null ? request.timeout() : settings.commandTimeout();
+        CommandLine command = new CommandLine("/bin/sh").addArgument("-c").addArgument(invocation.commandLine(), false);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+        TreeKillingExecutor executor = new TreeKillingExecutor();
+        executor.setStreamHandler(new PumpStreamHandler(stdout, stderr, new ByteArrayInputStream(invocation.stdin())));
+        executor.setWatchdog(watchdog);
+        executor.setExitValues(null); // a non-zero exit is a result, not an exception
+        long start = System.nanoTime();
+        int exitCode;
+        try {
+            execs.incrementAndGet();
+            exitCode = executor.execute(command);
+        } catch (IOException e) {
+            throw new TransportException(TransportException.Kind.UNREACHABLE, hostName(),
+                    "cannot run /bin/sh: " + e.getMessage(), e);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (watchdog.killedProcess()) {
+            throw new TransportException(TransportException.Kind.TIMEOUT, hostName(),
+                    "script did not finish within " + timeout.toMillis() + " ms and was killed");
+        }
+        return RemoteShell.finish(invocation, hostName(), exitCode, stdout.toByteArray(), stderr.toByteArray(), took);
+    }
+
+    @Override
+    public long execCount() {
+        return execs.get();
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held between execs.
+    }
+}

@@ -1,0 +1,187 @@
+package dev.rigger.core.transport;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.rigger.core.secret.Secret;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The wire protocol shared by every transport: how one {@link ExecRequest} becomes a fixed command
+ * line plus the bytes sent on that command's stdin, and how the raw outcome becomes an
+ * {@link ExecResult}.
+ *
+ * <p>The script always travels on stdin to {@code sh -s}. It is wrapped in a brace group, so the
+ * shell parses all of it before running any of it, and the group's stdin is {@code /dev/null}: a
+ * {@code cat} or {@code read} inside the script cannot swallow the rest of the script. When the
+ * request carries stdin bytes, they are embedded base64-encoded in a here-doc with a random
+ * delimiter and piped into the group, which keeps them binary-safe.
+ *
+ * <p>become runs the same {@code sh -s} through sudo. A become password is the first line of
+ * stdin, read by the {@code read} builtin, so it never appears in argv. The payload's first command
+ * writes a per-exec marker to stderr as the target user; if it is missing, the script never ran
+ * and sudo's complaint becomes a {@link TransportException.Kind#BECOME_FAILED}.
+ */
+public final class RemoteShell {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_SUDO_MESSAGE = 400;
+
+    private RemoteShell() {
+    }
+
+    /**
+     * What to run for one request: the command line for the remote login shell (or a local
+     * {@code /bin/sh -c}) and the bytes for its stdin. {@link #toString()} shows only the command
+     * line: the stdin may hold a password and file contents.
+     */
+    public static final class Invocation {
+        private final String commandLine;
+        private final byte[] stdin;
+        private final String becomeUser;
+        private final String becomeMarker;
+        private final Secret becomePassword;
+
+        private Invocation(String commandLine, byte[] stdin, String becomeUser, String becomeMarker,
+                Secret becomePassword) {
+            this.commandLine = commandLine;
+            this.stdin = stdin;
+            this.becomeUser = becomeUser;
+            this.becomeMarker = becomeMarker;
+            this.becomePassword = becomePassword;
+        }
+
+        public String commandLine() {
+            return commandLine;
+        }
+
+        /** The bytes for stdin, not copied: transports only stream them out. */
+        byte[] stdin() {
+            return stdin;
+        }
+
+        @Override
+        public String toString() {
+            return "Invocation[" + commandLine + ", " + stdin.length + " bytes on stdin]";
+        }
+    }
+
+    /**
+     * Prepares {@code request} for a shell logged in as {@code loginUser}. sudo is used only when
+     * the request asks for a different user; {@code becomePassword} (may be null) is then sent as
+     * the first stdin line and only forwarded to sudo when sudo asks for one.
+     */
+    public static Invocation prepare(ExecRequest request, String loginUser, Secret becomePassword) {
+        String nonce = nonce();
+        String user = request.becomeUser();
+        boolean become = user != null && !user.equals(loginUser);
+        String marker = become ? "RIGGER_BECOME_OK_" + nonce : null;
+        byte[] payload = payload(request.script(), request.stdin(), marker, nonce);
+        if (!become) {
+            return new Invocation("sh -s", payload, null, null, null);
+        }
+        if (becomePassword == null) {
+            return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- sh -s", payload, user,
+                    marker, null);
+        }
+        String password = becomePassword.reveal();
+        if (password.indexOf('\n') >= 0 || password.indexOf('\0') >= 0) {
+            // It travels as one line to `read`; saying which character is wrong is enough.
+            throw new IllegalArgumentException("the become password contains a line break or NUL");
+        }
+        byte[] line = (password + "\n").getBytes(UTF_8);
+        byte[] stdin = new byte[line.length + payload.length];
+        System.arraycopy(line, 0, stdin, 0, line.length);
+        System.arraycopy(payload, 0, stdin, line.length, payload.length);
+        return new Invocation(passwordBootstrap(ShellQuote.quote(user)), stdin, user, marker, becomePassword);
+    }
+
+    /**
+     * Turns the raw outcome into a result, removing the become marker from stderr.
+     *
+     * @throws TransportException BECOME_FAILED when the script never started because sudo refused
+     */
+    public static ExecResult finish(Invocation invocation, String host, int exitCode, byte[] stdout,
+            byte[] stderr, Duration duration) {
+        String err = new String(stderr, UTF_8);
+        if (invocation.becomeMarker != null) {
+            String markerLine = invocation.becomeMarker + "\n";
+            int at = err.indexOf(markerLine);
+            if (at < 0) {
+                throw new TransportException(TransportException.Kind.BECOME_FAILED, host,
+                        becomeFailure(invocation, err, exitCode));
+            }
+            err = err.substring(0, at) + err.substring(at + markerLine.length());
+        }
+        return new ExecResult(exitCode, new String(stdout, UTF_8), err, duration);
+    }
+
+    /**
+     * The command line for become with a password. The password is the first stdin line; the rest
+     * of stdin is the payload. Passwordless sudo is tried first so the password is only ever sent
+     * when sudo wants it. The password is checked on its own before the payload follows: a wrong
+     * one would otherwise make sudo read the script's lines as further password attempts.
+     */
+    private static String passwordBootstrap(String user) {
+        return "IFS= read -r p\n"
+                + "if sudo -n -k -u " + user + " -- true </dev/null 2>/dev/null; then"
+                + " exec sudo -n -H -u " + user + " -- sh -s; fi\n"
+                + "printf '%s\\n' \"$p\" | sudo -S -k -p '' -u " + user + " -- true || exit 1\n"
+                + "{ printf '%s\\n' \"$p\"; exec cat; } | sudo -S -k -p '' -H -u " + user + " -- sh -s\n";
+    }
+
+    private static byte[] payload(String script, byte[] stdin, String marker, String nonce) {
+        StringBuilder text = new StringBuilder(script.length() + 256
+                + (stdin == null ? 0 : stdin.length * 4 / 3 + stdin.length / 38));
+        if (marker != null) {
+            text.append("printf '%s\\n' ").append(marker).append(" >&2\n");
+        }
+        if (stdin == null) {
+            text.append("{\n").append(script).append("\n} </dev/null\n");
+        } else {
+            String delimiter = "RIGGER_EOF_" + nonce;
+            text.append("rigger_stdin() { base64 -d <<'").append(delimiter).append("'\n")
+                    .append(Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(stdin))
+                    .append('\n').append(delimiter).append("\n}\n")
+                    .append("rigger_stdin | {\n").append(script).append("\n}\n");
+        }
+        return text.toString().getBytes(UTF_8);
+    }
+
+    private static String becomeFailure(Invocation invocation, String stderr, int exitCode) {
+        String said = stderr.strip();
+        if (invocation.becomePassword != null) {
+            // sudo does not echo the password; this guards against a target that does.
+            said = said.replace(invocation.becomePassword.reveal(), Secret.REDACTED);
+        }
+        String lower = said.toLowerCase(Locale.ROOT);
+        String user = "'" + invocation.becomeUser + "'";
+        String reason;
+        if (lower.contains("a password is required")) {
+            reason = "sudo to " + user + " needs a password and no become password is set";
+        } else if (lower.contains("incorrect password") || lower.contains("sorry, try again")) {
+            reason = "sudo to " + user + " rejected the become password";
+        } else if (lower.contains("unknown user")) {
+            reason = "sudo: no such user " + user;
+        } else if (lower.contains("not in the sudoers") || lower.contains("not allowed")) {
+            reason = "the login user may not sudo to " + user;
+        } else if (lower.contains("sudo: not found") || lower.contains("sudo: command not found")) {
+            reason = "sudo is not installed";
+        } else {
+            reason = "sudo to " + user + " failed before the script started (exit " + exitCode + ")";
+        }
+        if (said.length() > MAX_SUDO_MESSAGE) {
+            said = said.substring(0, MAX_SUDO_MESSAGE) + "...";
+        }
+        return said.isEmpty() ? reason : reason + ": " + said.replace('\n', ' ');
+    }
+
+    private static String nonce() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

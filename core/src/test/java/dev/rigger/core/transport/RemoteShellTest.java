@@ -1,0 +1,97 @@
+package dev.rigger.core.transport;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rigger.core.secret.Secret;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The protocol's text, without a shell: what goes into argv and what only into stdin. */
+class RemoteShellTest {
+
+    private static final Secret PASSWORD = Secret.of("s3cr'et $(x)");
+
+    @Test
+    void withoutBecomeTheCommandLineIsPlainShReadingStdin() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("echo hi"), "deploy", null);
+
+        assertThat(invocation.commandLine()).isEqualTo("sh -s");
+        assertThat(new String(invocation.stdin(), UTF_8)).isEqualTo("{\necho hi\n} </dev/null\n");
+    }
+
+    @Test
+    void becomeToTheLoginUserNeedsNoSudo() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("deploy"), "deploy", PASSWORD);
+
+        assertThat(invocation.commandLine()).isEqualTo("sh -s");
+        assertThat(new String(invocation.stdin(), UTF_8)).doesNotContain(PASSWORD.reveal());
+    }
+
+    @Test
+    void becomeWithoutPasswordIsNonInteractiveSudo() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("post gres"), "deploy", null);
+
+        assertThat(invocation.commandLine()).isEqualTo("sudo -n -H -u 'post gres' -- sh -s");
+    }
+
+    @Test
+    void becomePasswordTravelsOnlyAsTheFirstStdinLine() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", PASSWORD);
+
+        assertThat(invocation.commandLine()).doesNotContain(PASSWORD.reveal()).contains("IFS= read -r p");
+        assertThat(invocation.toString()).doesNotContain(PASSWORD.reveal());
+        assertThat(new String(invocation.stdin(), UTF_8)).startsWith(PASSWORD.reveal() + "\n");
+    }
+
+    @Test
+    void passwordWithLineBreakIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", Secret.of("a\nb")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("a\nb");
+    }
+
+    @Test
+    void stdinIsBase64InAHereDocWithARandomDelimiter() {
+        byte[] data = {0, 1, 2, (byte) 255};
+        String first = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null).stdin(), UTF_8);
+        String second = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null).stdin(), UTF_8);
+
+        assertThat(first).contains("AAEC/w==").contains("rigger_stdin | {\ncat\n}");
+        assertThat(delimiter(first)).isNotEqualTo(delimiter(second));
+    }
+
+    @Test
+    void missingBecomeMarkerIsBecomeFailedAndNeverShowsThePassword() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", PASSWORD);
+        // Even if a target echoed the password into stderr, the message must not carry it.
+        byte[] stderr = ("Sorry, try again.\n" + PASSWORD.reveal() + "\nsudo: 1 incorrect password attempt\n").getBytes(UTF_8);
+
+        assertThatThrownBy(() -> RemoteShell.finish(invocation, "h1", 1, new byte[0], stderr, Duration.ZERO))
+                .isInstanceOfSatisfying(TransportException.class,
+                        e -> assertThat(e.kind()).isEqualTo(TransportException.Kind.BECOME_FAILED))
+                .hasMessageContaining("h1")
+                .hasMessageContaining("rejected the become password")
+                .hasMessageNotContaining(PASSWORD.reveal());
+    }
+
+    @Test
+    void becomeMarkerIsRemovedFromStderr() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("app"), "deploy", null);
+        String payload = new String(invocation.stdin(), UTF_8);
+        String marker = payload.substring(payload.indexOf("RIGGER_BECOME_OK_"), payload.indexOf(" >&2"));
+
+        ExecResult result = RemoteShell.finish(invocation, "h1", 3, "out".getBytes(UTF_8),
+                (marker + "\nwarn\n").getBytes(UTF_8), Duration.ZERO);
+
+        assertThat(result.stderr()).isEqualTo("warn\n");
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo("out");
+    }
+
+    private static String delimiter(String payload) {
+        int at = payload.indexOf("RIGGER_EOF_");
+        return payload.substring(at, payload.indexOf('\'', at));
+    }
+}
