@@ -219,6 +219,7 @@ final class TaskExecution {
     private void finish(Task task, HostState host, Attempt result, Object item, long started) {
         Status status = result.status;
         if (status == Status.FAILED && Boolean.TRUE.equals(task.attributes().ignoreErrors())) status = Status.IGNORED;
+        mergeFacts(host, result.registered);
         if (task.register() != null) host.registered.put(task.register(), result.registered);
         if (status == Status.CHANGED) {
             for (String h : task.notifies()) host.notifyHandler(h);
@@ -228,6 +229,26 @@ final class TaskExecution {
         host.count(status);
         run.emit(new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
                 result.changes, Duration.ofNanos(System.nanoTime() - started), result.execs, display(item), result.registered));
+    }
+
+    /**
+     * Modules such as {@code set_fact} return {@code ansible_facts}; as in Ansible, those become
+     * variables of the host (for a loop, each item's in turn). The host's variable map cannot hold
+     * null, so a fact set to null is left out (reading it gives "undefined" instead of none).
+     */
+    private static void mergeFacts(HostState host, Map<String, Object> registered) {
+        if (registered.get("results") instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> m && m.get("ansible_facts") instanceof Map<?, ?> facts) putFacts(host, facts);
+            }
+        }
+        if (registered.get("ansible_facts") instanceof Map<?, ?> facts) putFacts(host, facts);
+    }
+
+    private static void putFacts(HostState host, Map<?, ?> facts) {
+        facts.forEach((name, value) -> {
+            if (value != null) host.registered.put(String.valueOf(name), value);
+        });
     }
 
     private static Map<String, Object> withRegistered(Task task, Map<String, Object> vars, Map<String, Object> registered) {

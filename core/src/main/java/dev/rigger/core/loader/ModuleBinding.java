@@ -31,7 +31,7 @@ final class ModuleBinding implements ModuleFactory {
         this.locations = Map.copyOf(locations);
         this.taskLocation = taskLocation;
         if (args.isConstant()) {
-            this.bound = create(args.render(null));
+            this.bound = bind(args.render(null));
         } else {
             // Only the keys are known before rendering; that is enough for these two checks.
             Args unrendered = arguments(new LinkedHashMap<>(args.entries()));
@@ -46,11 +46,11 @@ final class ModuleBinding implements ModuleFactory {
     @Override
     public Module<?> create(Map<String, Object> vars) {
         if (bound != null) return bound;
-        return create(args.render(TemplatedVariables.of(vars, taskLocation)));
+        return bind(args.render(TemplatedVariables.of(vars, taskLocation)));
     }
 
     /** Modules report bad arguments as InputException; anything else they throw still gets the task's location. */
-    private Module<?> create(Map<String, Object> values) {
+    private Module<?> bind(Map<String, Object> values) {
         try {
             return type.create(arguments(values));
         } catch (IllegalArgumentException e) {

@@ -95,7 +95,7 @@ final class PlayLoader {
         Map<String, Object> vars = new LinkedHashMap<>(m.optional("vars").map(n -> Keywords.vars(n, symbols)).orElse(Map.of()));
         for (YamlNode item : m.optional("vars_files").map(n -> n instanceof YamlSequence s ? s.items() : List.of(n)).orElse(List.of())) {
             YamlScalar file = item.asScalar();
-            if (Template.isTemplated(file.text())) {
+            if (TemplatedString.isTemplated(file.text())) {
                 throw new InputException(file.location(), "vars_files names must be literal; templated names are not supported");
             }
             Folder.SourceText source = playbook.read(file.text()).orElseThrow(() ->

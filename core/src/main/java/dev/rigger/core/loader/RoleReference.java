@@ -46,7 +46,7 @@ record RoleReference(String name, SourceLocation at, Attributes attributes) {
 
     private static String literalName(YamlScalar name) {
         if (name.isNull()) throw new InputException(name.location(), "expected a role name, got null");
-        if (Template.isTemplated(name.text())) {
+        if (TemplatedString.isTemplated(name.text())) {
             throw new InputException(name.location(), "role names in roles: and dependencies: must be literal; use include_role for a templated one");
         }
         return name.text();

@@ -120,7 +120,7 @@ final class TaskListLoader {
             for (YamlNode item : n instanceof YamlSequence s ? s.items() : List.of(n)) {
                 String handler = Keywords.strings(item).get(0);
                 // A templated handler name is only known per host; the preflight cannot check it.
-                if (!Template.isTemplated(handler)) symbols.notifications.add(new Symbols.Notification(handler, item.location()));
+                if (!TemplatedString.isTemplated(handler)) symbols.notifications.add(new Symbols.Notification(handler, item.location()));
                 task.notify(handler);
             }
         });
@@ -213,7 +213,7 @@ final class TaskListLoader {
         String keyword = m.has("loop") ? "loop" : m.has("with_items") ? "with_items" : null;
         if (keyword == null) return null;
         YamlNode node = m.require(keyword);
-        boolean expression = node instanceof YamlScalar s && s.value() instanceof String text && Template.isTemplated(text);
+        boolean expression = node instanceof YamlScalar s && s.value() instanceof String text && TemplatedString.isTemplated(text);
         if (!(node instanceof YamlSequence) && !expression) {
             throw new InputException(node.location(), "'" + keyword + "' needs a list or a '{{ }}' expression giving one, got " + node.describe());
         }
@@ -253,7 +253,7 @@ final class TaskListLoader {
     private Block importTasks(YamlMapping m, Scope scope) {
         m.requireKnownKeys(with(IMPORT_KEYS, "import_tasks"), "import_tasks");
         YamlScalar file = m.require("import_tasks").asScalar();
-        if (Template.isTemplated(file.text())) {
+        if (TemplatedString.isTemplated(file.text())) {
             throw new InputException(file.location(), "import_tasks needs a literal file name; use include_tasks for a templated one");
         }
         Attributes attributes = Keywords.attributes(m, scope.symbols());
@@ -276,7 +276,7 @@ final class TaskListLoader {
         String loopVar = loopVar(m, loop != null, scope.symbols()).orElse("item");
         String name = m.optionalString("name").orElse("include_tasks: " + file.text());
         Function<Map<String, Object>, List<TaskNode>> resolver;
-        if (Template.isTemplated(file.text())) {
+        if (TemplatedString.isTemplated(file.text())) {
             ValueTemplate fileName = ValueTemplate.text(file.text(), i -> ScalarPositions.of(file, i));
             fileName.collect(scope.symbols().expressions);
             scope.symbols().opaque = true;
@@ -322,7 +322,7 @@ final class TaskListLoader {
         if (spec.has("vars")) attributes = attributes.withVars(Keywords.vars(spec.require("vars"), scope.symbols()));
         String title = m.optionalString("name").orElse(keyword + ": " + name.text());
         if (!dynamic) {
-            if (Template.isTemplated(name.text())) {
+            if (TemplatedString.isTemplated(name.text())) {
                 throw new InputException(name.location(), "import_role needs a literal role name; use include_role for a templated one");
             }
             List<TaskNode> nodes = roles.expand(roles.load(name.text(), tasksFrom, name.location(), scope), Attributes.NONE, name.location(), scope.unit());
@@ -331,7 +331,7 @@ final class TaskListLoader {
         LoopSource loop = loop(m, scope.symbols());
         String loopVar = loopVar(m, loop != null, scope.symbols()).orElse("item");
         Function<Map<String, Object>, List<TaskNode>> resolver;
-        if (Template.isTemplated(name.text())) {
+        if (TemplatedString.isTemplated(name.text())) {
             ValueTemplate roleName = ValueTemplate.text(name.text(), i -> ScalarPositions.of(name, i));
             roleName.collect(scope.symbols().expressions);
             scope.symbols().opaque = true;

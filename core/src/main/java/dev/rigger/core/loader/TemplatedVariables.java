@@ -75,8 +75,8 @@ public final class TemplatedVariables implements VariableScope {
     }
 
     private Object render(Object value, String name) {
-        if (value instanceof String text && Template.isTemplated(text)) {
-            return Template.parse(text, index -> SourceLocation.unknown("variable '" + name + "'")).render(this);
+        if (value instanceof String text && TemplatedString.isTemplated(text)) {
+            return TemplatedString.parse(text, index -> SourceLocation.unknown("variable '" + name + "'")).render(this);
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
@@ -92,7 +92,7 @@ public final class TemplatedVariables implements VariableScope {
     }
 
     static boolean holdsTemplate(Object value) {
-        if (value instanceof String text) return Template.isTemplated(text);
+        if (value instanceof String text) return TemplatedString.isTemplated(text);
         if (value instanceof List<?> list) return list.stream().anyMatch(TemplatedVariables::holdsTemplate);
         if (value instanceof Map<?, ?> map) return map.values().stream().anyMatch(TemplatedVariables::holdsTemplate);
         return false;

@@ -48,7 +48,7 @@ sealed interface ValueTemplate {
     }
 
     static ValueTemplate text(String text, IntFunction<SourceLocation> at) {
-        return Template.isTemplated(text) ? new Text(Template.parse(text, at)) : new Constant(text);
+        return TemplatedString.isTemplated(text) ? new Text(TemplatedString.parse(text, at)) : new Constant(text);
     }
 
     record Constant(Object value) implements ValueTemplate {
@@ -57,7 +57,7 @@ sealed interface ValueTemplate {
         @Override public void collect(List<Expression> out) {}
     }
 
-    record Text(Template template) implements ValueTemplate {
+    record Text(TemplatedString template) implements ValueTemplate {
         @Override public Object render(VariableScope variables) { return template.render(variables); }
         @Override public boolean isConstant() { return false; }
         @Override public void collect(List<Expression> out) { out.addAll(template.expressions()); }

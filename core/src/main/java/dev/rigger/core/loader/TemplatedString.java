@@ -18,12 +18,12 @@ import java.util.stream.Collectors;
  * expression's value with its type (a list stays a list, a port an integer), as Ansible's native
  * types do; anything else renders to text. Jinja statements ({@code {% %}}) are not supported.
  */
-final class Template {
+final class TemplatedString {
     private final String text;
     /** Literal strings and expressions, in order. */
     private final List<Object> parts;
 
-    private Template(String text, List<Object> parts) {
+    private TemplatedString(String text, List<Object> parts) {
         this.text = text;
         this.parts = List.copyOf(parts);
     }
@@ -33,7 +33,7 @@ final class Template {
     }
 
     /** @param at where a character of {@code text} is in its file */
-    static Template parse(String text, IntFunction<SourceLocation> at) {
+    static TemplatedString parse(String text, IntFunction<SourceLocation> at) {
         List<Object> parts = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
@@ -52,7 +52,7 @@ final class Template {
             parts.add(Expression.parse(text.substring(open + 2, close), at.apply(open + 2)));
             i = close + 2;
         }
-        return new Template(text, parts);
+        return new TemplatedString(text, parts);
     }
 
     String text() {
@@ -122,7 +122,7 @@ final class Template {
         if (value instanceof Boolean b) return b ? "True" : "False";
         if (value instanceof String s) return "'" + s + "'";
         if (value instanceof Secret) return Secret.REDACTED;
-        if (value instanceof Collection<?> c) return c.stream().map(Template::repr).collect(Collectors.joining(", ", "[", "]"));
+        if (value instanceof Collection<?> c) return c.stream().map(TemplatedString::repr).collect(Collectors.joining(", ", "[", "]"));
         if (value instanceof Map<?, ?> m) {
             return m.entrySet().stream().map(e -> repr(e.getKey()) + ": " + repr(e.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
