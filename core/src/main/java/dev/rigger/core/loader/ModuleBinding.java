@@ -35,7 +35,7 @@ final class ModuleBinding implements ModuleFactory {
         } else {
             // Only the keys are known before rendering; that is enough for these two checks.
             Args unrendered = arguments(new LinkedHashMap<>(args.entries()));
-            unrendered.requireKnown(type.parameters());
+            if (!type.openParameters()) unrendered.requireKnown(type.parameters());
             for (String required : type.required()) {
                 if (!args.entries().containsKey(required)) throw unrendered.missing(required);
             }
