@@ -2,12 +2,16 @@ package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,6 +27,14 @@ sealed interface Folder permits Folder.Disk, Folder.Classpath {
 
     /** The folder on disk, or null on the classpath. */
     Path path();
+
+    /** How messages name the file {@code relative} in this folder, whether it exists or not. */
+    String describe(String relative);
+
+    /** {@code "looked for a, b"}: every place a file named relatively was searched, for not-found messages. */
+    static String lookedFor(List<Folder> folders, String relative) {
+        return "looked for " + String.join(", ", folders.stream().map(f -> f.describe(relative)).distinct().toList());
+    }
 
     /** {@code name.yml}, else {@code name.yaml}, as Ansible looks them up. */
     default Optional<SourceText> readYaml(String name) {
@@ -61,13 +73,13 @@ sealed interface Folder permits Folder.Disk, Folder.Classpath {
             return dir;
         }
 
-        String displayName(Path file) {
-            return file.startsWith(displayRoot) ? displayRoot.relativize(file).toString() : file.toString();
+        @Override
+        public String describe(String relative) {
+            return displayName(dir.resolve(relative).normalize());
         }
 
-        @Override
-        public String toString() {
-            return dir.equals(displayRoot) ? "." : displayName(dir);
+        private String displayName(Path file) {
+            return file.startsWith(displayRoot) && !file.equals(displayRoot) ? displayRoot.relativize(file).toString() : file.toString();
         }
     }
 
@@ -93,9 +105,14 @@ sealed interface Folder permits Folder.Disk, Folder.Classpath {
             return null;
         }
 
+        @Override
+        public String describe(String relative) {
+            return "classpath:" + normalize(prefix + "/" + relative);
+        }
+
         /** Resolves {@code .} and {@code ..} segments, which resource names cannot contain. */
         private static String normalize(String name) {
-            java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+            Deque<String> parts = new ArrayDeque<>();
             for (String part : name.split("/")) {
                 if (part.isEmpty() || part.equals(".")) continue;
                 if (part.equals("..")) {
@@ -106,15 +123,10 @@ sealed interface Folder permits Folder.Disk, Folder.Classpath {
             }
             return String.join("/", parts);
         }
-
-        @Override
-        public String toString() {
-            return "classpath:" + prefix;
-        }
     }
 
     /** Parses a file's only YAML document; an empty file is an empty document. */
-    static Optional<dev.rigger.core.yaml.YamlNode> parse(SourceText source) {
+    static Optional<YamlNode> parse(SourceText source) {
         return YamlReader.parse(source.text(), source.origin());
     }
 }

@@ -99,7 +99,7 @@ final class PlayLoader {
                 throw new InputException(file.location(), "vars_files names must be literal; templated names are not supported");
             }
             Folder.SourceText source = playbook.read(file.text()).orElseThrow(() ->
-                    new InputException(file.location(), "vars file '" + file.text() + "' not found in " + playbook));
+                    new InputException(file.location(), "vars file '" + file.text() + "' not found; " + Folder.lookedFor(List.of(playbook), file.text())));
             Folder.parse(source).ifPresent(doc -> vars.putAll(Keywords.vars(doc, symbols)));
         }
         return vars;

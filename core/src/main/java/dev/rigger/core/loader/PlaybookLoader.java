@@ -49,7 +49,7 @@ public final class PlaybookLoader {
     /** Loads the plays of {@code name} in {@code folder}, following import_playbook; {@code chain} holds the files being loaded. */
     private void load(Folder folder, String name, SourceLocation at, List<String> chain, List<Play> out, List<Symbols> symbols) {
         Folder.SourceText source = folder.read(name)
-                .orElseThrow(() -> new InputException(at, "playbook '" + name + "' not found in " + folder));
+                .orElseThrow(() -> new InputException(at, "playbook '" + name + "' not found; " + Folder.lookedFor(List.of(folder), name)));
         if (chain.contains(source.origin())) {
             List<String> loop = new ArrayList<>(chain.subList(chain.indexOf(source.origin()), chain.size()));
             loop.add(source.origin());

@@ -2,6 +2,7 @@ package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.NearNames;
+import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.Expression;
 import dev.rigger.core.inventory.Group;
 import dev.rigger.core.inventory.Host;
@@ -47,10 +48,10 @@ public final class Preflight {
             all.addAll(units);
             checkNotifications(units, problems);
         }
+        List<Folder.SourceText> templates = compiledTemplates(all, problems);
         if (all.stream().noneMatch(s -> s.opaque)) {
-            checkVariables(all, defined(all, inventory, extraVars), problems);
+            checkVariables(all, templates, defined(all, inventory, extraVars), problems);
         }
-        checkTemplates(all, problems);
         return List.copyOf(problems.values());
     }
 
@@ -81,45 +82,44 @@ public final class Preflight {
         return names;
     }
 
-    private static void checkVariables(Set<Symbols> all, Set<String> defined, Map<String, InputException> problems) {
-        Set<String> guarded = new LinkedHashSet<>();
+    private static void checkVariables(Set<Symbols> all, List<Folder.SourceText> templates, Set<String> defined,
+                                       Map<String, InputException> problems) {
         List<Expression.VariableUse> uses = new ArrayList<>();
         for (Symbols s : all) {
             for (Expression e : s.expressions) uses.addAll(e.variables());
         }
+        Set<String> guarded = new LinkedHashSet<>();
         uses.stream().filter(Expression.VariableUse::guarded).forEach(u -> guarded.add(u.name()));
         for (Expression.VariableUse use : uses) {
-            if (isDefined(use.name(), defined, guarded)) continue;
-            add(problems, undefined(use.name(), use.location(), defined));
+            if (!isDefined(use.name(), defined, guarded)) add(problems, undefined(use.name(), use.location(), defined));
         }
-        for (Symbols s : all) {
-            for (Symbols.TemplateUse t : s.templates) {
-                Optional<Folder.SourceText> source = find(t);
-                if (source.isEmpty()) continue;
-                for (MustacheNames.Use use : MustacheNames.topLevel(source.get().text(), source.get().origin())) {
-                    if (!isDefined(use.name(), defined, guarded)) add(problems, undefined(use.name(), use.location(), defined));
-                }
+        for (Folder.SourceText template : templates) {
+            for (MustacheNames.Use use : MustacheNames.topLevel(template.text(), template.origin())) {
+                if (!isDefined(use.name(), defined, guarded)) add(problems, undefined(use.name(), use.location(), defined));
             }
         }
     }
 
-    private static void checkTemplates(Set<Symbols> all, Map<String, InputException> problems) {
+    /** The templates used with a literal src that exist and compile; the others are problems. */
+    private static List<Folder.SourceText> compiledTemplates(Set<Symbols> all, Map<String, InputException> problems) {
         TemplateRenderer renderer = new TemplateRenderer();
+        List<Folder.SourceText> out = new ArrayList<>();
         for (Symbols s : all) {
             for (Symbols.TemplateUse t : s.templates) {
                 Optional<Folder.SourceText> source = find(t);
                 if (source.isEmpty()) {
-                    add(problems, new InputException(t.at(), "template '" + t.src() + "' not found in "
-                            + String.join(", ", t.searched().stream().map(Folder::toString).toList())));
+                    add(problems, new InputException(t.at(), "template '" + t.src() + "' not found; " + Folder.lookedFor(t.searched(), t.src())));
                     continue;
                 }
                 try {
                     renderer.compile(source.get().origin(), source.get().text());
+                    out.add(source.get());
                 } catch (InputException e) {
                     add(problems, e);
                 }
             }
         }
+        return out;
     }
 
     /** Facts are only known once gathered, so any {@code ansible_*} name may be one. */
@@ -127,7 +127,7 @@ public final class Preflight {
         return defined.contains(name) || guarded.contains(name) || name.startsWith("ansible_");
     }
 
-    private static InputException undefined(String name, dev.rigger.core.error.SourceLocation at, Set<String> defined) {
+    private static InputException undefined(String name, SourceLocation at, Set<String> defined) {
         return new InputException(at, "undefined variable '" + name + "'", NearNames.closest(name, defined).orElse(null));
     }
 

@@ -69,7 +69,7 @@ final class RoleLoader {
         }
         Folder folder = find(name, from.playbook(), at);
         String taskFile = tasksFrom == null ? "main" : tasksFrom.replaceFirst("\\.ya?ml$", "");
-        String key = folder + "|" + taskFile;
+        String key = folder.describe(taskFile);
         LoadedRole role = loaded.get(key);
         if (role != null) return role;
 
@@ -105,12 +105,12 @@ final class RoleLoader {
      * @param extra what the reference adds: parameters as vars, tags, conditions
      */
     List<TaskNode> expand(LoadedRole role, Attributes extra, SourceLocation at, Unit into) {
-        if (!into.expanded.add(role.folder() + "|" + role.tasksFrom() + "|" + extra.vars())) return List.of();
+        if (!into.expanded.add(role.folder().describe(role.tasksFrom()) + " " + extra.vars())) return List.of();
         List<TaskNode> out = new ArrayList<>();
         for (LoadedRole.Dependency d : role.dependencies()) out.addAll(expand(d.role(), d.attributes().within(extra), at, into));
         Attributes scope = extra.withRole(role.role().scope());
         out.add(new Block("role: " + role.name(), at, scope, role.role().tasks(), List.of(), List.of()));
-        if (into.expanded.add("handlers of " + role.folder())) {
+        if (into.expanded.add("handlers of " + role.folder().describe(""))) {
             for (Task h : role.role().handlers()) into.roleHandlers.add(h.toBuilder().attributes(h.attributes().within(scope)).build());
         }
         into.symbols.roles.add(role.unit().symbols);
@@ -146,7 +146,7 @@ final class RoleLoader {
         }
         Set<String> known = new TreeSet<>();
         for (Folder root : roots) known.addAll(roleNames(root));
-        throw new InputException(at, "role '" + name + "' not found in " + String.join(", ", roots.stream().map(Folder::toString).toList()),
+        throw new InputException(at, "role '" + name + "' not found; " + Folder.lookedFor(roots, name),
                 NearNames.closest(name, known).orElse(null));
     }
 

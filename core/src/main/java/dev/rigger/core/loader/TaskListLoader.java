@@ -184,7 +184,7 @@ final class TaskListLoader {
         }
         ValueTemplate.MappingOf args = new ValueTemplate.MappingOf(values);
         args.collect(scope.symbols().expressions);
-        recordModuleSymbols(name, args, m.location(), scope);
+        recordModuleSymbols(name, args, locations, scope);
         return new ModuleBinding(name, type, args, locations, m.location());
     }
 
@@ -196,13 +196,13 @@ final class TaskListLoader {
     }
 
     /** The two modules whose arguments define or read names: set_fact defines variables, template reads a Mustache file. */
-    private static void recordModuleSymbols(String module, ValueTemplate.MappingOf args, SourceLocation at, Scope scope) {
+    private static void recordModuleSymbols(String module, ValueTemplate.MappingOf args, Map<String, SourceLocation> locations, Scope scope) {
         if (module.equals("set_fact")) scope.symbols().variables.addAll(args.entries().keySet());
         if (module.equals("template") && args.entries().get("src") instanceof ValueTemplate.Constant c && c.value() != null) {
             List<Folder> searched = new ArrayList<>();
             if (scope.role() != null) searched.addAll(List.of(scope.role().resolve("templates"), scope.role()));
             searched.addAll(List.of(scope.playbook().resolve("templates"), scope.playbook()));
-            scope.symbols().templates.add(new Symbols.TemplateUse(String.valueOf(c.value()), searched, at));
+            scope.symbols().templates.add(new Symbols.TemplateUse(String.valueOf(c.value()), searched, locations.get("src")));
         }
     }
 
@@ -307,8 +307,7 @@ final class TaskListLoader {
             Folder parent = slash < 0 ? folder : folder.resolve(name.substring(0, slash));
             return file(source.get(), scope.inFile(origin, parent));
         }
-        throw new InputException(at, keyword + ": file '" + name + "' not found (looked in "
-                + String.join(", ", scope.taskFileFolders().stream().map(Folder::toString).toList()) + ")");
+        throw new InputException(at, keyword + ": file '" + name + "' not found; " + Folder.lookedFor(scope.taskFileFolders(), name));
     }
 
     private TaskNode role(YamlMapping m, String keyword, Scope scope) {
