@@ -61,9 +61,7 @@ public final class Preflight {
         play.forEach(s -> handlers.addAll(s.handlers));
         for (Symbols s : play) {
             for (Symbols.Notification n : s.notifications) {
-                // Ansible also accepts "role name : handler name".
-                String bare = n.handler().contains(" : ") ? n.handler().substring(n.handler().indexOf(" : ") + 3) : n.handler();
-                if (handlers.contains(n.handler()) || handlers.contains(bare)) continue;
+                if (handlers.contains(n.handler())) continue;
                 add(problems, new InputException(n.at(), "notify: no handler or listen topic named '" + n.handler() + "'",
                         NearNames.closest(n.handler(), handlers).orElse(null)));
             }

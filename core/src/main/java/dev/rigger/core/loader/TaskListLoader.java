@@ -119,6 +119,8 @@ final class TaskListLoader {
         m.optional("notify").ifPresent(n -> {
             for (YamlNode item : n instanceof YamlSequence s ? s.items() : List.of(n)) {
                 String handler = Keywords.strings(item).get(0);
+                // Ansible's "role : handler" names the role's handler; the executor knows handlers by their own name.
+                if (handler.contains(" : ")) handler = handler.substring(handler.indexOf(" : ") + 3);
                 // A templated handler name is only known per host; the preflight cannot check it.
                 if (!TemplatedString.isTemplated(handler)) symbols.notifications.add(new Symbols.Notification(handler, item.location()));
                 task.notify(handler);
