@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs one task on one host: conditions, loop items, probe → plan → apply with retries, then
@@ -127,7 +128,8 @@ final class TaskExecution {
         }
         String target = task.delegateTo() != null ? task.delegateTo().apply(vars) : host.name;
         HostState targetState = run.host(target);
-        Connection connection = targetState.connection(run.connector());
+        // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
+        Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, vars, checkMode, task.attributes().role());
         String becomeUser = Boolean.TRUE.equals(task.attributes().become())
                 ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
@@ -176,7 +178,9 @@ final class TaskExecution {
             return Attempt.failed(e.getMessage(), 0);
         }
         if (!plan.hasChanges()) {
-            return new Attempt(Status.OK, "", List.of(), 0, registered(false, false, "", plan.data()));
+            // A module may explain an unchanged result (debug's message, a skipped command's reason).
+            String message = plan.data().get("msg") != null ? String.valueOf(plan.data().get("msg")) : "";
+            return new Attempt(Status.OK, message, List.of(), 0, registered(false, false, "", plan.data()));
         }
         if (checkMode) {
             host.pendingChange = true;
@@ -299,11 +303,11 @@ final class TaskExecution {
 
     /** Runs scripts on the task's connection, as the task's become user, and counts them. */
     private static final class Counter {
-        private final Connection connection;
+        private final Supplier<Connection> connection;
         private final String becomeUser;
         int count;
 
-        Counter(Connection connection, String becomeUser) {
+        Counter(Supplier<Connection> connection, String becomeUser) {
             this.connection = connection;
             this.becomeUser = becomeUser;
         }
@@ -313,7 +317,7 @@ final class TaskExecution {
             ExecRequest request = ExecRequest.of(script);
             if (stdin != null) request = request.withStdin(stdin);
             if (becomeUser != null) request = request.as(becomeUser);
-            return connection.exec(request);
+            return connection.get().exec(request);
         }
     }
 

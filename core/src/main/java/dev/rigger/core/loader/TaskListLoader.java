@@ -186,7 +186,7 @@ final class TaskListLoader {
         }
         ValueTemplate.MappingOf args = new ValueTemplate.MappingOf(values);
         args.collect(scope.symbols().expressions);
-        recordModuleSymbols(name, args, locations, scope);
+        recordModuleSymbols(name, value, args, locations, scope);
         return new ModuleBinding(name, type, args, locations, m.location());
     }
 
@@ -197,14 +197,32 @@ final class TaskListLoader {
         }
     }
 
-    /** The two modules whose arguments define or read names: set_fact defines variables, template reads a Mustache file. */
-    private static void recordModuleSymbols(String module, ValueTemplate.MappingOf args, Map<String, SourceLocation> locations, Scope scope) {
-        if (module.equals("set_fact")) scope.symbols().variables.addAll(args.entries().keySet());
-        if (module.equals("template") && args.entries().get("src") instanceof ValueTemplate.Constant c && c.value() != null) {
-            List<Folder> searched = new ArrayList<>();
-            if (scope.role() != null) searched.addAll(List.of(scope.role().resolve("templates"), scope.role()));
-            searched.addAll(List.of(scope.playbook().resolve("templates"), scope.playbook()));
-            scope.symbols().templates.add(new Symbols.TemplateUse(String.valueOf(c.value()), searched, locations.get("src")));
+    /**
+     * The built-in modules whose arguments define or read names: set_fact defines variables,
+     * assert's {@code that} and debug's {@code var} are expressions (parsed here too, so their
+     * mistakes point at the exact place), template reads a Mustache file.
+     */
+    private static void recordModuleSymbols(String module, YamlNode value, ValueTemplate.MappingOf args,
+                                            Map<String, SourceLocation> locations, Scope scope) {
+        Symbols symbols = scope.symbols();
+        switch (module) {
+            case "set_fact" -> symbols.variables.addAll(args.entries().keySet());
+            case "assert", "debug" -> {
+                String key = module.equals("assert") ? "that" : "var";
+                ValueTemplate expressions = args.entries().get(key);
+                if (value instanceof YamlMapping m && expressions != null && expressions.isConstant()) {
+                    m.optional(key).ifPresent(node -> Keywords.conditions(node, symbols));
+                }
+            }
+            case "template" -> {
+                if (args.entries().get("src") instanceof ValueTemplate.Constant c && c.value() != null) {
+                    List<Folder> searched = new ArrayList<>();
+                    if (scope.role() != null) searched.addAll(List.of(scope.role().resolve("templates"), scope.role()));
+                    searched.addAll(List.of(scope.playbook().resolve("templates"), scope.playbook()));
+                    symbols.templates.add(new Symbols.TemplateUse(String.valueOf(c.value()), searched, locations.get("src")));
+                }
+            }
+            default -> { }
         }
     }
 
