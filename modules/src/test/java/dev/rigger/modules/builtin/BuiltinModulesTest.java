@@ -130,9 +130,9 @@ class BuiltinModulesTest {
         assertThatThrownBy(() -> load("""
                 - hosts: db
                   tasks:
-                    - fail: mesage=x
+                    - fail: mgs=x
                 """)).isInstanceOf(InputException.class)
-                .hasMessage("site.yml:3:15: fail: unknown parameter 'mesage' (did you mean 'msg'?)");
+                .hasMessage("site.yml:3:13: fail: unknown parameter 'mgs' (did you mean 'msg'?)");
     }
 
     @Test
