@@ -63,7 +63,7 @@ final class PlayLoader {
         for (YamlNode entry : m.optionalSequence("roles").map(YamlSequence::items).orElse(List.of())) {
             RoleReference ref = RoleReference.parse(entry, unit.symbols);
             LoadedRole role = roles.load(ref.name(), null, ref.at(), scope);
-            play.tasks(roles.expand(role, ref.attributes(), ref.at(), unit));
+            play.tasks(roles.expandOnce(role, ref.attributes(), ref.at(), unit));
         }
         m.optional("pre_tasks").ifPresent(n -> tasks.list(n, scope).forEach(play::preTask));
         m.optional("tasks").ifPresent(n -> play.tasks(tasks.list(n, scope)));

@@ -98,16 +98,25 @@ final class RoleLoader {
     }
 
     /**
-     * The nodes that run a role inside a play or another role: its dependencies first, then its
-     * tasks in a block that gives them the role's defaults and vars. Each role with the same
-     * parameters runs once per unit (as Ansible runs a role once per play); its handlers join the unit's.
+     * The nodes that run a role named in {@code roles:} or {@code dependencies:}: as in Ansible,
+     * a role with the same parameters runs once per unit (play or role), so this gives nothing
+     * the second time.
      *
      * @param extra what the reference adds: parameters as vars, tags, conditions
      */
-    List<TaskNode> expand(LoadedRole role, Attributes extra, SourceLocation at, Unit into) {
+    List<TaskNode> expandOnce(LoadedRole role, Attributes extra, SourceLocation at, Unit into) {
         if (!into.expanded.add(role.folder().describe(role.tasksFrom()) + " " + extra.vars())) return List.of();
+        return expand(role, extra, at, into);
+    }
+
+    /**
+     * The nodes that run a role, also for {@code import_role}/{@code include_role}, which run it
+     * even when {@code roles:} already did: its dependencies first (each once), then its tasks in
+     * a block that gives them the role's defaults and vars. Its handlers join the unit's, once.
+     */
+    List<TaskNode> expand(LoadedRole role, Attributes extra, SourceLocation at, Unit into) {
         List<TaskNode> out = new ArrayList<>();
-        for (LoadedRole.Dependency d : role.dependencies()) out.addAll(expand(d.role(), d.attributes().within(extra), at, into));
+        for (LoadedRole.Dependency d : role.dependencies()) out.addAll(expandOnce(d.role(), d.attributes().within(extra), at, into));
         Attributes scope = extra.withRole(role.role().scope());
         out.add(new Block("role: " + role.name(), at, scope, role.role().tasks(), List.of(), List.of()));
         if (into.expanded.add("handlers of " + role.folder().describe(""))) {

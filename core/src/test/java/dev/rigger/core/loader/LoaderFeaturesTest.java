@@ -151,13 +151,20 @@ class LoaderFeaturesTest {
     }
 
     @Test
-    void aRoleRunsOncePerPlayForTheSameParameters() {
+    void aRoleInRolesRunsOncePerPlayForTheSameParameters() {
         write("roles/common/tasks/main.yml", "- name: common\n  echo: msg={{ who | default('nobody') }}\n");
         write("roles/a/meta/main.yml", "dependencies: [common]\n");
         write("roles/b/meta/main.yml", "dependencies: [common, {role: common, who: b}]\n");
-        write("site.yml", "- hosts: web1\n  roles: [a, b, common]\n");
+        write("site.yml", """
+                - hosts: web1
+                  roles: [a, b, common]
+                  tasks:
+                    - include_role: {name: common}
+                    - import_role: {name: b}
+                """);
         RunResult result = run(load("site.yml"));
-        assertThat(result.resultsOf("common")).extracting(r -> arg(r, "msg")).containsExactly("nobody", "b");
+        // include_role and import_role run the role again, but not the dependencies roles: already ran.
+        assertThat(result.resultsOf("common")).extracting(r -> arg(r, "msg")).containsExactly("nobody", "b", "nobody");
     }
 
     @Test
