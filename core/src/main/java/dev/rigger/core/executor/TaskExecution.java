@@ -130,7 +130,7 @@ final class TaskExecution {
         HostState targetState = run.host(target);
         // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
-        ModuleContext context = new Context(host.name, vars, checkMode, task.attributes().role());
+        ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
         String becomeUser = Boolean.TRUE.equals(task.attributes().become())
                 ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
 

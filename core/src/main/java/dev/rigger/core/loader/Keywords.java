@@ -1,6 +1,7 @@
 package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.executor.Attributes;
 import dev.rigger.core.executor.Condition;
 import dev.rigger.core.expr.Expression;
@@ -115,7 +116,7 @@ final class Keywords {
         return value;
     }
 
-    static void requireIdentifier(String name, dev.rigger.core.error.SourceLocation at, String what) {
+    static void requireIdentifier(String name, SourceLocation at, String what) {
         if (!IDENTIFIER.matcher(name).matches()) {
             throw new InputException(at, "invalid " + what + " '" + name + "': use letters, digits and underscores, not starting with a digit");
         }

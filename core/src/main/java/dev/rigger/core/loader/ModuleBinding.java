@@ -58,6 +58,12 @@ final class ModuleBinding implements ModuleFactory {
         }
     }
 
+    /** Templates and modules reading variables see them rendered, like the arguments. */
+    @Override
+    public Map<String, Object> variables(Map<String, Object> vars) {
+        return TemplatedVariables.asMap(vars, taskLocation);
+    }
+
     @Override
     public String moduleName() {
         return name;

@@ -18,6 +18,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
@@ -189,7 +190,7 @@ final class RoleLoader {
                     connection.setUseCaches(false);
                     try (JarFile jar = connection.getJarFile()) {
                         String prefix = cp.prefix() + "/";
-                        for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+                        for (JarEntry entry : Collections.list(jar.entries())) {
                             String rest = entry.getName().startsWith(prefix) ? entry.getName().substring(prefix.length()) : "";
                             if (rest.contains("/")) names.add(rest.substring(0, rest.indexOf('/')));
                         }

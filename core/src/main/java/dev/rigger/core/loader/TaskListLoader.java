@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns task lists (a play's sections, a role's task files, included files) into the executor's
@@ -153,7 +154,7 @@ final class TaskListLoader {
             }
             Optional<String> keyword = NearNames.closest(key, TASK_KEYWORDS);
             if (keyword.isPresent()) throw new InputException(e.keyLocation(), "unknown key '" + key + "' in task", keyword.get());
-            if (!known.isEmpty() || m.entries().stream().anyMatch(other -> modules.knows(other.key()))) {
+            if (m.entries().stream().anyMatch(other -> modules.knows(other.key()))) {
                 throw new InputException(e.keyLocation(), "unknown key '" + key + "' in task");
             }
             throw new InputException(e.keyLocation(), "unknown module '" + key + "'", modules.nearest(key).orElse(null));
@@ -375,7 +376,7 @@ final class TaskListLoader {
      * Runs a run-time load; a bad file then fails the host with the file's error (as a task that
      * fails), instead of aborting the whole run.
      */
-    private static List<TaskNode> atRunTime(String keyword, SourceLocation at, java.util.function.Supplier<List<TaskNode>> load) {
+    private static List<TaskNode> atRunTime(String keyword, SourceLocation at, Supplier<List<TaskNode>> load) {
         try {
             return load.get();
         } catch (InputException e) {

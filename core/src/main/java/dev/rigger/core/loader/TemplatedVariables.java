@@ -3,6 +3,7 @@ package dev.rigger.core.loader;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.VariableScope;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,7 +20,7 @@ import java.util.Set;
  * renders variables lazily. A variable that ends up needing itself is an error naming the chain.
  * One instance serves one evaluation; it caches what it rendered.
  */
-public final class TemplatedVariables implements VariableScope {
+final class TemplatedVariables implements VariableScope {
     /** Deeper chains than this are surely a mistake, even without a loop. */
     static final int MAX_DEPTH = 32;
 
@@ -34,8 +35,45 @@ public final class TemplatedVariables implements VariableScope {
     }
 
     /** @param at where the expression being evaluated is, for errors about the variables it reads */
-    public static VariableScope of(Map<String, ?> variables, SourceLocation at) {
+    static VariableScope of(Map<String, ?> variables, SourceLocation at) {
         return new TemplatedVariables(variables, at);
+    }
+
+    /**
+     * The same as a map, for code that reads variables by key (Mustache templates, modules): a
+     * value is rendered when it is read.
+     */
+    static Map<String, Object> asMap(Map<String, ?> variables, SourceLocation at) {
+        TemplatedVariables scope = new TemplatedVariables(variables, at);
+        return new AbstractMap<>() {
+            @Override
+            public boolean containsKey(Object key) {
+                return variables.containsKey(key);
+            }
+
+            @Override
+            public Object get(Object key) {
+                return key instanceof String name && variables.containsKey(name) ? scope.get(name) : null;
+            }
+
+            /** Names without rendering: "did you mean" lists need no values. */
+            @Override
+            public Set<String> keySet() {
+                return Collections.unmodifiableSet(variables.keySet());
+            }
+
+            @Override
+            public int size() {
+                return variables.size();
+            }
+
+            @Override
+            public Set<Entry<String, Object>> entrySet() {
+                Set<Entry<String, Object>> entries = new LinkedHashSet<>();
+                for (String name : variables.keySet()) entries.add(new SimpleImmutableEntry<>(name, scope.get(name)));
+                return entries;
+            }
+        };
     }
 
     @Override

@@ -83,6 +83,9 @@ class PlaybookLoaderTest {
                 .containsEntry("msg", "rc=/src greeting=hello web2 extra=from vars_files");
         assertThat(args(run, "web1", "web facts")).containsEntry("value", 8080);
         assertThat(args(run, "web1", "web root")).containsEntry("msg", "/srv/www as www-data");
+        // Templates see variables rendered too: web_root is "{{ base_dir }}/www" in the role's defaults.
+        assertThat(run.result("web1", "configure web").orElseThrow().registered().get("content"))
+                .isEqualTo("listen 8080;\nroot /srv/www;\n# nginx\n# curl\n");
         assertThat(args(run, "web1", "imported")).containsEntry("msg", "from import");
         assertThat(itemArgs(run, "included", "msg")).containsExactly("included x", "included y", "included x", "included y");
         assertThat(run.resultsOf("common")).extracting(r -> args(r).get("msg"))

@@ -83,6 +83,18 @@ public final class TestModules {
         }
     }
 
+    /** Renders its Mustache source through the run's template engine and reports the text; no exec. */
+    record Rendered(String src) implements Module<Boolean> {
+        @Override public String moduleName() { return "template"; }
+        @Override public Probe<Boolean> probe(ModuleContext context) { return Probe.none(true); }
+
+        @Override
+        public Plan plan(Boolean state, ModuleContext context) {
+            String text = new String(context.readLocalFile(src, "templates"), java.nio.charset.StandardCharsets.UTF_8);
+            return Plan.noChange(Map.of("content", context.renderTemplate(src, text).content()));
+        }
+    }
+
     public static final class Template implements ModuleType {
         @Override public List<String> names() { return List.of("template"); }
         @Override public Set<String> parameters() { return Set.of("src", "dest", "mode"); }
@@ -92,7 +104,7 @@ public final class TestModules {
         public Module<?> create(Args args) {
             args.requireKnown(parameters());
             args.mode("mode");
-            return new Bound("template", raw(args));
+            return new Rendered(args.string("src"));
         }
     }
 

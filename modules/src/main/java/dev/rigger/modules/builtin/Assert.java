@@ -1,7 +1,6 @@
 package dev.rigger.modules.builtin;
 
 import dev.rigger.core.expr.Expression;
-import dev.rigger.core.loader.TemplatedVariables;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleContext;
@@ -46,7 +45,7 @@ public record Assert(List<Expression> that, String failMsg, String successMsg) i
     @Override
     public Plan plan(Boolean state, ModuleContext context) {
         for (Expression condition : that) {
-            if (!condition.test(TemplatedVariables.of(context.vars(), condition.location()))) {
+            if (!condition.test(context.vars())) {
                 throw new ModuleException(failMsg != null ? failMsg : "assertion failed: " + condition.text());
             }
         }

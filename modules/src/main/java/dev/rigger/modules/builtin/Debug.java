@@ -3,7 +3,6 @@ package dev.rigger.modules.builtin;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.Expression;
 import dev.rigger.core.expr.UndefinedVariableException;
-import dev.rigger.core.loader.TemplatedVariables;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleContext;
@@ -45,7 +44,7 @@ public record Debug(Object msg, Expression var) implements Module<Boolean> {
         if (var == null) return Plan.noChange(Map.of("msg", msg == null ? "None" : msg));
         Map<String, Object> data = new LinkedHashMap<>();
         try {
-            Object value = var.evaluate(TemplatedVariables.of(context.vars(), var.location()));
+            Object value = var.evaluate(context.vars());
             data.put("msg", var.text() + ": " + value);
             if (value != null) data.put(var.text(), value);
         } catch (UndefinedVariableException e) {
