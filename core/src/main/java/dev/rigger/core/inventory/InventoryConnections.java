@@ -95,6 +95,7 @@ public final class InventoryConnections {
         vars.first("ansible_ssh_common_args").ifPresent(ssh::read);
         vars.first("ansible_ssh_extra_args").ifPresent(ssh::read);
         if (ssh.knownHosts != null) b.knownHostsFile(path(ssh.knownHosts));
+        vars.first("rigger_known_hosts_file").ifPresent(v -> b.knownHostsFile(path(v.string())));
         if (ssh.keepAlive != null) b.keepAlive(ssh.keepAlive);
         if (ssh.connectTimeout != null) b.connectTimeout(ssh.connectTimeout);
         b.hostKeyPolicy(hostKeyPolicy(vars, ssh));
