@@ -57,7 +57,8 @@ class LoaderFeaturesTest {
     }
 
     private RunResult run(LoadedPlaybook playbook) {
-        return PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(new RecordingHosts()).execute();
+        return PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(new RecordingHosts())
+                .facts(connection -> Map.of("ansible_os_family", "Debian")).execute();
     }
 
     @SuppressWarnings("unchecked")
