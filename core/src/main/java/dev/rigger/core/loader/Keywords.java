@@ -10,11 +10,14 @@ import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;
 import dev.rigger.core.yaml.YamlSequence;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -24,10 +27,18 @@ import java.util.regex.Pattern;
  * string, a boolean or a list of them; tags a list or a comma-separated string).
  */
 final class Keywords {
-    static final Set<String> INHERITED = Set.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors");
+    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors"));
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private Keywords() {}
+
+    /**
+     * Keyword sets are sorted: "expected one of" lists and "did you mean" choices between equally
+     * near names must not depend on hash order.
+     */
+    static Set<String> sorted(Collection<String> names) {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(names));
+    }
 
     /** The inherited keywords of {@code m}; variables and expressions go to {@code symbols}. */
     static Attributes attributes(YamlMapping m, Symbols symbols) {

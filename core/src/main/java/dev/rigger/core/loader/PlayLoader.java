@@ -20,9 +20,9 @@ import java.util.Set;
 
 /** Turns one play mapping into the executor's {@link Play}, with its roles expanded. */
 final class PlayLoader {
-    private static final Set<String> KEYS = Set.of("hosts", "name", "gather_facts", "vars", "vars_files", "roles",
+    private static final Set<String> KEYS = Keywords.sorted(List.of("hosts", "name", "gather_facts", "vars", "vars_files", "roles",
             "pre_tasks", "tasks", "post_tasks", "handlers", "serial", "max_fail_percentage", "any_errors_fatal",
-            "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors");
+            "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors"));
     private static final Map<String, String> UNSUPPORTED = Map.of(
             "remote_user", "'remote_user' is not supported on plays; set ansible_user in the inventory",
             "connection", "'connection' is not supported on plays; set ansible_connection in the inventory",

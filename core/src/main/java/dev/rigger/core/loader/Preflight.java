@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Checks a loaded playbook against an inventory and extra vars before any host is contacted (this
@@ -69,7 +70,7 @@ public final class Preflight {
     }
 
     private static Set<String> defined(Set<Symbols> all, Inventory inventory, Map<String, ?> extraVars) {
-        Set<String> names = new LinkedHashSet<>(MAGIC);
+        Set<String> names = new TreeSet<>(MAGIC); // sorted: suggestions must not depend on hash order
         names.addAll(extraVars.keySet());
         for (Host host : inventory.hosts()) names.addAll(host.vars().keySet());
         for (Group group : inventory.groups().values()) {

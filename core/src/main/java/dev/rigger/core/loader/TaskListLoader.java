@@ -20,7 +20,6 @@ import dev.rigger.core.yaml.YamlScalar;
 import dev.rigger.core.yaml.YamlSequence;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ final class TaskListLoader {
     private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always");
     private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name");
     private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control");
-    private static final Set<String> ROLE_ARGS = Set.of("name", "tasks_from", "vars");
+    private static final Set<String> ROLE_ARGS = Keywords.sorted(List.of("name", "tasks_from", "vars"));
     /** Ansible task keywords Rigger does not implement: refused, never silently ignored. */
     private static final Map<String, String> UNSUPPORTED = unsupported();
 
@@ -396,9 +395,9 @@ final class TaskListLoader {
     }
 
     private static Set<String> with(Set<String> base, String... more) {
-        Set<String> out = new HashSet<>(base);
+        List<String> out = new ArrayList<>(base);
         out.addAll(List.of(more));
-        return Set.copyOf(out);
+        return Keywords.sorted(out);
     }
 
     private static Map<String, String> unsupported() {
