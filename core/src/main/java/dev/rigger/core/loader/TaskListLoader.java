@@ -13,7 +13,6 @@ import dev.rigger.core.executor.Task;
 import dev.rigger.core.executor.TaskNode;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleRegistry;
-import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;
@@ -102,7 +101,7 @@ final class TaskListLoader {
 
     private Task task(YamlMapping m, Scope scope) {
         String moduleKey = moduleKey(m);
-        ModuleBinding module = module(moduleKey, m, scope);
+        ModuleBinding module = ModuleBinding.read(moduleKey, modules.find(moduleKey).orElseThrow(), m, scope);
         Symbols symbols = scope.symbols();
         Task.Builder task = Task.named(m.optionalString("name").orElse(moduleKey))
                 .location(m.location())
@@ -164,66 +163,6 @@ final class TaskListLoader {
                     "task names two modules, '" + known.get(0) + "' and '" + known.get(1) + "'; a task runs exactly one");
         }
         return known.get(0);
-    }
-
-    /** The module's arguments: {@code args:}, then the mapping or one-line text under the module's key. */
-    private ModuleBinding module(String key, YamlMapping m, Scope scope) {
-        ModuleType type = modules.find(key).orElseThrow();
-        String name = key.substring(key.lastIndexOf('.') + 1);
-        Map<String, ValueTemplate> values = new LinkedHashMap<>();
-        Map<String, SourceLocation> locations = new LinkedHashMap<>();
-        m.optional("args").ifPresent(args -> addAll(args.asMapping(), values, locations));
-        YamlNode value = m.get(key).orElseThrow();
-        if (value instanceof YamlMapping args) {
-            addAll(args, values, locations);
-        } else if (value instanceof YamlScalar scalar && !scalar.isNull()) {
-            for (FreeFormArgs.Arg arg : FreeFormArgs.parse(scalar.text(), name, type, i -> ScalarPositions.of(scalar, i))) {
-                values.put(arg.key(), ValueTemplate.text(arg.value(), i -> ScalarPositions.of(scalar, arg.valueStart() + i)));
-                locations.put(arg.key(), ScalarPositions.of(scalar, arg.keyStart()));
-            }
-        } else if (value instanceof YamlSequence) {
-            throw new InputException(value.location(), name + ": expected a mapping of arguments or key=value text, got a list");
-        }
-        ValueTemplate.MappingOf args = new ValueTemplate.MappingOf(values);
-        args.collect(scope.symbols().expressions);
-        recordModuleSymbols(name, value, args, locations, scope);
-        return new ModuleBinding(name, type, args, locations, m.location());
-    }
-
-    private static void addAll(YamlMapping args, Map<String, ValueTemplate> values, Map<String, SourceLocation> locations) {
-        for (YamlMapping.Entry e : args.entries()) {
-            values.put(e.key(), ValueTemplate.compile(e.value()));
-            locations.put(e.key(), e.keyLocation());
-        }
-    }
-
-    /**
-     * The built-in modules whose arguments define or read names: set_fact defines variables,
-     * assert's {@code that} and debug's {@code var} are expressions (parsed here too, so their
-     * mistakes point at the exact place), template reads a Mustache file.
-     */
-    private static void recordModuleSymbols(String module, YamlNode value, ValueTemplate.MappingOf args,
-                                            Map<String, SourceLocation> locations, Scope scope) {
-        Symbols symbols = scope.symbols();
-        switch (module) {
-            case "set_fact" -> symbols.variables.addAll(args.entries().keySet());
-            case "assert", "debug" -> {
-                String key = module.equals("assert") ? "that" : "var";
-                ValueTemplate expressions = args.entries().get(key);
-                if (value instanceof YamlMapping m && expressions != null && expressions.isConstant()) {
-                    m.optional(key).ifPresent(node -> Keywords.conditions(node, symbols));
-                }
-            }
-            case "template" -> {
-                if (args.entries().get("src") instanceof ValueTemplate.Constant c && c.value() != null) {
-                    List<Folder> searched = new ArrayList<>();
-                    if (scope.role() != null) searched.addAll(List.of(scope.role().resolve("templates"), scope.role()));
-                    searched.addAll(List.of(scope.playbook().resolve("templates"), scope.playbook()));
-                    symbols.templates.add(new Symbols.TemplateUse(String.valueOf(c.value()), searched, locations.get("src")));
-                }
-            }
-            default -> { }
-        }
     }
 
     private static LoopSource loop(YamlMapping m, Symbols symbols) {
