@@ -29,7 +29,7 @@ final class ModuleBinding implements ModuleFactory {
     private final SourceLocation taskLocation;
     private final Module<?> bound;
 
-    ModuleBinding(String name, ModuleType type, ValueTemplate.MappingOf args, Map<String, SourceLocation> locations,
+    private ModuleBinding(String name, ModuleType type, ValueTemplate.MappingOf args, Map<String, SourceLocation> locations,
                   SourceLocation taskLocation) {
         this.name = name;
         this.type = type;

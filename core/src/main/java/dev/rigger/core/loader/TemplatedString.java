@@ -55,10 +55,6 @@ final class TemplatedString {
         return new TemplatedString(text, parts);
     }
 
-    String text() {
-        return text;
-    }
-
     List<Expression> expressions() {
         return parts.stream().filter(Expression.class::isInstance).map(Expression.class::cast).toList();
     }
