@@ -16,11 +16,16 @@ import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.module.ModuleRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +154,24 @@ class LoaderFeaturesTest {
         assertThat(result.resultsOf("packaged")).extracting(r -> arg(r, "msg")).containsExactly("packaged 9000");
         Block packaged = (Block) playbook.playbook().plays().get(0).tasks().get(1);
         assertThat(packaged.attributes().role().dir()).isNull();
+    }
+
+    @Test
+    void rolesPackagedInAJarAreFoundAndSuggested() throws IOException {
+        Path jar = dir.resolve("roles.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("roles/", "roles/jarred/", "roles/jarred/tasks/")) out.putNextEntry(new JarEntry(entry));
+            out.putNextEntry(new JarEntry("roles/jarred/tasks/main.yml"));
+            out.write("- name: from the jar\n  echo: msg=jar\n".getBytes(StandardCharsets.UTF_8));
+        }
+        try (URLClassLoader classpath = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+            write("site.yml", "- hosts: web1\n  roles: [jarred]\n");
+            LoaderOptions.Builder options = LoaderOptions.builder().classLoader(classpath);
+            assertThat(run(load("site.yml", options)).resultsOf("from the jar")).extracting(r -> arg(r, "msg")).containsExactly("jar");
+            write("typo.yml", "- hosts: web1\n  roles: [jared]\n");
+            assertThatThrownBy(() -> load("typo.yml", LoaderOptions.builder().classLoader(classpath))).isInstanceOf(InputException.class)
+                    .hasMessage("typo.yml:2:11: role 'jared' not found; looked for roles/jared, classpath:roles/jared (did you mean 'jarred'?)");
+        }
     }
 
     @Test
