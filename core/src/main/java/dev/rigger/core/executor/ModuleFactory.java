@@ -12,6 +12,15 @@ import java.util.Map;
 public interface ModuleFactory {
     Module<?> create(Map<String, Object> vars);
 
+    /**
+     * The variables the module sees through its context, templates included: YAML tasks render
+     * {@code {{ }}} in variable values when they are read, as they do for arguments; Java tasks
+     * see the values as they are.
+     */
+    default Map<String, Object> variables(Map<String, Object> vars) {
+        return vars;
+    }
+
     /** Display name of the module before it is created (for events and listings). */
     default String moduleName() {
         return "module";

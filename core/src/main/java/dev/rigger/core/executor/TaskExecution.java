@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs one task on one host: conditions, loop items, probe → plan → apply with retries, then
@@ -127,8 +128,9 @@ final class TaskExecution {
         }
         String target = task.delegateTo() != null ? task.delegateTo().apply(vars) : host.name;
         HostState targetState = run.host(target);
-        Connection connection = targetState.connection(run.connector());
-        ModuleContext context = new Context(host.name, vars, checkMode, task.attributes().role());
+        // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
+        Supplier<Connection> connection = () -> targetState.connection(run.connector());
+        ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
         String becomeUser = Boolean.TRUE.equals(task.attributes().become())
                 ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
 
@@ -176,7 +178,9 @@ final class TaskExecution {
             return Attempt.failed(e.getMessage(), 0);
         }
         if (!plan.hasChanges()) {
-            return new Attempt(Status.OK, "", List.of(), 0, registered(false, false, "", plan.data()));
+            // A module may explain an unchanged result (debug's message, a skipped command's reason).
+            String message = plan.data().get("msg") != null ? String.valueOf(plan.data().get("msg")) : "";
+            return new Attempt(Status.OK, message, List.of(), 0, registered(false, false, "", plan.data()));
         }
         if (checkMode) {
             host.pendingChange = true;
@@ -219,6 +223,7 @@ final class TaskExecution {
     private void finish(Task task, HostState host, Attempt result, Object item, long started) {
         Status status = result.status;
         if (status == Status.FAILED && Boolean.TRUE.equals(task.attributes().ignoreErrors())) status = Status.IGNORED;
+        mergeFacts(host, result.registered);
         if (task.register() != null) host.registered.put(task.register(), result.registered);
         if (status == Status.CHANGED) {
             for (String h : task.notifies()) host.notifyHandler(h);
@@ -228,6 +233,26 @@ final class TaskExecution {
         host.count(status);
         run.emit(new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
                 result.changes, Duration.ofNanos(System.nanoTime() - started), result.execs, display(item), result.registered));
+    }
+
+    /**
+     * Modules such as {@code set_fact} return {@code ansible_facts}; as in Ansible, those become
+     * variables of the host (for a loop, each item's in turn). The host's variable map cannot hold
+     * null, so a fact set to null is left out (reading it gives "undefined" instead of none).
+     */
+    private static void mergeFacts(HostState host, Map<String, Object> registered) {
+        if (registered.get("results") instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> m && m.get("ansible_facts") instanceof Map<?, ?> facts) putFacts(host, facts);
+            }
+        }
+        if (registered.get("ansible_facts") instanceof Map<?, ?> facts) putFacts(host, facts);
+    }
+
+    private static void putFacts(HostState host, Map<?, ?> facts) {
+        facts.forEach((name, value) -> {
+            if (value != null) host.registered.put(String.valueOf(name), value);
+        });
     }
 
     private static Map<String, Object> withRegistered(Task task, Map<String, Object> vars, Map<String, Object> registered) {
@@ -278,11 +303,11 @@ final class TaskExecution {
 
     /** Runs scripts on the task's connection, as the task's become user, and counts them. */
     private static final class Counter {
-        private final Connection connection;
+        private final Supplier<Connection> connection;
         private final String becomeUser;
         int count;
 
-        Counter(Connection connection, String becomeUser) {
+        Counter(Supplier<Connection> connection, String becomeUser) {
             this.connection = connection;
             this.becomeUser = becomeUser;
         }
@@ -292,7 +317,7 @@ final class TaskExecution {
             ExecRequest request = ExecRequest.of(script);
             if (stdin != null) request = request.withStdin(stdin);
             if (becomeUser != null) request = request.as(becomeUser);
-            return connection.exec(request);
+            return connection.get().exec(request);
         }
     }
 

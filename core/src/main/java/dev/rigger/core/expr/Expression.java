@@ -2,6 +2,8 @@ package dev.rigger.core.expr;
 
 import dev.rigger.core.error.SourceLocation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -74,6 +76,53 @@ public final class Expression {
 
     public boolean test(Map<String, ?> variables) {
         return test(VariableScope.of(variables));
+    }
+
+    /** A variable the expression reads: its root name ({@code result} in {@code result.rc}) and where. */
+    public record VariableUse(String name, SourceLocation location, boolean guarded) {}
+
+    /**
+     * The root variables the expression reads, in order, so a loader can check names before
+     * anything runs. A use is {@code guarded} when it sits under a test or filter that accepts
+     * undefined values ({@code x is defined}, {@code x | default(1)}): it may rightly be undefined.
+     */
+    public List<VariableUse> variables() {
+        List<VariableUse> out = new ArrayList<>();
+        collect(root, false, out);
+        return out;
+    }
+
+    private void collect(Node node, boolean guarded, List<VariableUse> out) {
+        if (node instanceof Node.Variable v) {
+            out.add(new VariableUse(v.name(), locate(v.start()), guarded));
+        } else if (node instanceof Node.Attribute a) {
+            collect(a.target(), guarded, out);
+        } else if (node instanceof Node.Index i) {
+            collect(i.target(), guarded, out);
+            collect(i.index(), false, out);
+        } else if (node instanceof Node.FilterCall f) {
+            collect(f.target(), guarded || f.filter().acceptsUndefined(), out);
+            f.args().forEach(arg -> collect(arg, false, out));
+        } else if (node instanceof Node.TestCall t) {
+            collect(t.target(), guarded || t.test().acceptsUndefined(), out);
+            t.args().forEach(arg -> collect(arg, false, out));
+        } else if (node instanceof Node.Not n) {
+            collect(n.operand(), guarded, out);
+        } else if (node instanceof Node.And a) {
+            collect(a.left(), guarded, out);
+            collect(a.right(), guarded, out);
+        } else if (node instanceof Node.Or o) {
+            collect(o.left(), guarded, out);
+            collect(o.right(), guarded, out);
+        } else if (node instanceof Node.Comparison c) {
+            collect(c.left(), guarded, out);
+            collect(c.right(), guarded, out);
+        } else if (node instanceof Node.ListLiteral l) {
+            l.items().forEach(item -> collect(item, guarded, out));
+        } else if (node instanceof Node.MapLiteral m) {
+            m.keys().forEach(key -> collect(key, guarded, out));
+            m.values().forEach(value -> collect(value, guarded, out));
+        }
     }
 
     /**

@@ -16,6 +16,14 @@ public interface ModuleType {
     /** Every parameter name the module accepts (aliases included), for unknown-key errors. */
     Set<String> parameters();
 
+    /**
+     * True when the parameter names are the user's to choose ({@code set_fact: {any_name: ...}}):
+     * {@link #parameters()} is then not a closed set and unknown names are not errors.
+     */
+    default boolean openParameters() {
+        return false;
+    }
+
     /** Parameters that must be given. */
     default Set<String> required() {
         return Set.of();

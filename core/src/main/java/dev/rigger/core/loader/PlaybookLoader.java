@@ -1,0 +1,80 @@
+package dev.rigger.core.loader;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.executor.Play;
+import dev.rigger.core.executor.Playbook;
+import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.core.yaml.YamlMapping;
+import dev.rigger.core.yaml.YamlNode;
+import dev.rigger.core.yaml.YamlScalar;
+import dev.rigger.core.yaml.YamlSequence;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads a YAML playbook, with its roles, imported playbooks and task files, into the executor's
+ * model. Every mistake that can be seen without a host is an {@link InputException} with
+ * {@code file:line:col} here, before anything runs.
+ *
+ * <pre>{@code
+ * LoadedPlaybook site = new PlaybookLoader(ModuleRegistry.load(), LoaderOptions.defaults()).load(Path.of("site.yml"));
+ * List<InputException> problems = Preflight.check(site, inventory, extraVars);
+ * RunResult result = PlaybookRun.of(site.playbook()).inventory(inventory)...execute();
+ * }</pre>
+ *
+ * A loader caches the roles it loaded; use one per playbook load, or reuse it for playbooks that
+ * share roles.
+ */
+public final class PlaybookLoader {
+    private final LoaderOptions options;
+    private final PlayLoader plays;
+
+    public PlaybookLoader(ModuleRegistry modules, LoaderOptions options) {
+        this.options = options;
+        this.plays = new PlayLoader(new RoleLoader(modules, options));
+    }
+
+    public LoadedPlaybook load(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Folder folder = new Folder.Disk(absolute.getParent(), options.displayRoot());
+        List<Play> loaded = new ArrayList<>();
+        List<Symbols> symbols = new ArrayList<>();
+        String name = absolute.getFileName().toString();
+        load(folder, name, SourceLocation.unknown(file.toString()), List.of(), loaded, symbols);
+        return new LoadedPlaybook(new Playbook(name, absolute.getParent(), loaded), symbols);
+    }
+
+    /** Loads the plays of {@code name} in {@code folder}, following import_playbook; {@code chain} holds the files being loaded. */
+    private void load(Folder folder, String name, SourceLocation at, List<String> chain, List<Play> out, List<Symbols> symbols) {
+        Folder.SourceText source = folder.read(name)
+                .orElseThrow(() -> new InputException(at, "playbook '" + name + "' not found; " + Folder.lookedFor(List.of(folder), name)));
+        if (chain.contains(source.origin())) {
+            List<String> loop = new ArrayList<>(chain.subList(chain.indexOf(source.origin()), chain.size()));
+            loop.add(source.origin());
+            throw new InputException(at, "import_playbook loop: " + String.join(" -> ", loop));
+        }
+        List<String> inner = new ArrayList<>(chain);
+        inner.add(source.origin());
+        YamlNode document = Folder.parse(source)
+                .orElseThrow(() -> new InputException(SourceLocation.unknown(source.origin()), "the playbook is empty"));
+        if (!(document instanceof YamlSequence entries)) {
+            throw new InputException(document.location(), "expected a list of plays ('- hosts: ...'), got " + document.describe());
+        }
+        for (YamlNode entry : entries) {
+            YamlMapping m = entry.asMapping();
+            if (m.has("import_playbook")) {
+                m.requireKnownKeys(List.of("import_playbook", "name"), "import_playbook");
+                YamlScalar file = m.require("import_playbook").asScalar();
+                int slash = file.text().lastIndexOf('/');
+                Folder target = slash < 0 ? folder : folder.resolve(file.text().substring(0, slash));
+                load(target, file.text().substring(slash + 1), file.location(), inner, out, symbols);
+            } else {
+                Unit unit = new Unit();
+                out.add(plays.load(m, folder, unit));
+                symbols.add(unit.symbols);
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+package dev.rigger.core.loader;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.NearNames;
+import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.executor.Attributes;
+import dev.rigger.core.executor.Block;
+import dev.rigger.core.executor.DynamicInclude;
+import dev.rigger.core.executor.FlushHandlers;
+import dev.rigger.core.executor.LoopSource;
+import dev.rigger.core.executor.ModuleFactory;
+import dev.rigger.core.executor.Task;
+import dev.rigger.core.executor.TaskNode;
+import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.core.yaml.YamlMapping;
+import dev.rigger.core.yaml.YamlNode;
+import dev.rigger.core.yaml.YamlScalar;
+import dev.rigger.core.yaml.YamlSequence;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Turns task lists (a play's sections, a role's task files, included files) into the executor's
+ * nodes: tasks, {@code block}s, static imports ({@code import_tasks}, {@code import_role}), dynamic
+ * includes ({@code include_tasks}, {@code include_role}) and {@code meta: flush_handlers}.
+ */
+final class TaskListLoader {
+    private static final Set<String> TASK_KEYWORDS = with(Keywords.INHERITED, "name", "register", "loop", "with_items",
+            "loop_control", "notify", "listen", "retries", "delay", "until", "run_once", "delegate_to", "changed_when",
+            "failed_when", "args");
+    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always");
+    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name");
+    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control");
+    private static final Set<String> ROLE_ARGS = Keywords.sorted(List.of("name", "tasks_from", "vars"));
+    /** Ansible task keywords Rigger does not implement: refused, never silently ignored. */
+    private static final Map<String, String> UNSUPPORTED = unsupported();
+
+    private final ModuleRegistry modules;
+    private final RoleLoader roles;
+
+    TaskListLoader(ModuleRegistry modules, RoleLoader roles) {
+        this.modules = modules;
+        this.roles = roles;
+    }
+
+    /** The tasks of a file; an empty file has none. */
+    List<TaskNode> file(Folder.SourceText source, Scope scope) {
+        return Folder.parse(source).map(doc -> list(doc, scope)).orElse(List.of());
+    }
+
+    List<TaskNode> list(YamlNode node, Scope scope) {
+        if (!(node instanceof YamlSequence sequence)) {
+            throw new InputException(node.location(), "expected a list of tasks ('- name: ...'), got " + node.describe());
+        }
+        List<TaskNode> out = new ArrayList<>();
+        for (YamlNode item : sequence) out.add(entry(item.asMapping(), scope));
+        return out;
+    }
+
+    /** Handlers are plain tasks; their names and {@code listen} topics are what {@code notify} may name. */
+    List<Task> handlers(YamlNode node, Scope scope) {
+        List<Task> out = new ArrayList<>();
+        for (YamlNode item : node.asSequence()) {
+            YamlMapping m = item.asMapping();
+            if (!(entry(m, scope) instanceof Task handler)) {
+                throw new InputException(m.location(), "a handler must be a single task, not a block, import or include");
+            }
+            scope.symbols().handlers.add(handler.name());
+            scope.symbols().handlers.addAll(handler.listen());
+            out.add(handler);
+        }
+        return out;
+    }
+
+    private TaskNode entry(YamlMapping m, Scope scope) {
+        if (m.has("block")) return block(m, scope);
+        if (m.has("import_tasks")) return importTasks(m, scope);
+        if (m.has("include_tasks")) return includeTasks(m, scope);
+        if (m.has("import_role")) return role(m, "import_role", scope);
+        if (m.has("include_role")) return role(m, "include_role", scope);
+        if (m.has("meta")) return meta(m);
+        return task(m, scope);
+    }
+
+    private Block block(YamlMapping m, Scope scope) {
+        m.requireKnownKeys(BLOCK_KEYS, "block");
+        Attributes attributes = Keywords.attributes(m, scope.symbols());
+        List<TaskNode> tasks = list(m.require("block"), scope);
+        List<TaskNode> rescue = m.optional("rescue").map(n -> list(n, scope)).orElse(List.of());
+        List<TaskNode> always = m.optional("always").map(n -> list(n, scope)).orElse(List.of());
+        return new Block(m.optionalString("name").orElse("block"), m.location(), attributes, tasks, rescue, always);
+    }
+
+    private Task task(YamlMapping m, Scope scope) {
+        String moduleKey = moduleKey(m);
+        ModuleBinding module = ModuleBinding.read(moduleKey, modules.find(moduleKey).orElseThrow(), m, scope);
+        Symbols symbols = scope.symbols();
+        Task.Builder task = Task.named(m.optionalString("name").orElse(moduleKey))
+                .location(m.location())
+                .module(module)
+                .attributes(Keywords.attributes(m, symbols));
+        m.optional("register").ifPresent(n -> {
+            String name = Keywords.identifier(m, "register", "register name");
+            symbols.variables.add(name);
+            task.register(name);
+        });
+        LoopSource loop = loop(m, symbols);
+        if (loop != null) task.loop(loop);
+        loopVar(m, loop != null, symbols).ifPresent(task::loopVar);
+        m.optional("notify").ifPresent(n -> {
+            for (YamlNode item : n instanceof YamlSequence s ? s.items() : List.of(n)) {
+                String handler = Keywords.strings(item).get(0);
+                // Ansible's "role : handler" names the role's handler; the executor knows handlers by their own name.
+                if (handler.contains(" : ")) handler = handler.substring(handler.indexOf(" : ") + 3);
+                // A templated handler name is only known per host; the preflight cannot check it.
+                if (!TemplatedString.isTemplated(handler)) symbols.notifications.add(new Symbols.Notification(handler, item.location()));
+                task.notify(handler);
+            }
+        });
+        m.optional("listen").ifPresent(n -> task.listen(Keywords.strings(n).toArray(String[]::new)));
+        m.optionalInt("retries").ifPresent(task::retries);
+        m.optionalInt("delay").ifPresent(seconds -> task.delay(Duration.ofSeconds(seconds)));
+        m.optional("until").ifPresent(n -> task.until(Keywords.allOf(Keywords.conditions(n, symbols))));
+        m.optionalBool("run_once").ifPresent(task::runOnce);
+        m.optional("delegate_to").ifPresent(n -> task.delegateTo(delegateTo(n, symbols)));
+        m.optional("changed_when").ifPresent(n -> task.changedWhen(Keywords.allOf(Keywords.conditions(n, symbols))));
+        m.optional("failed_when").ifPresent(n -> task.failedWhen(Keywords.allOf(Keywords.conditions(n, symbols))));
+        return task.build();
+    }
+
+    /**
+     * The one key of a task that is not a keyword: its module. A key close to a keyword is a
+     * misspelt keyword; any other unknown key is an unknown module.
+     */
+    private String moduleKey(YamlMapping m) {
+        List<String> known = new ArrayList<>();
+        for (YamlMapping.Entry e : m.entries()) {
+            String key = e.key();
+            if (TASK_KEYWORDS.contains(key)) continue;
+            if (UNSUPPORTED.containsKey(key)) throw new InputException(e.keyLocation(), UNSUPPORTED.get(key));
+            if (modules.knows(key)) {
+                known.add(key);
+                continue;
+            }
+            Optional<String> keyword = NearNames.closest(key, TASK_KEYWORDS);
+            if (keyword.isPresent()) throw new InputException(e.keyLocation(), "unknown key '" + key + "' in task", keyword.get());
+            if (m.entries().stream().anyMatch(other -> modules.knows(other.key()))) {
+                throw new InputException(e.keyLocation(), "unknown key '" + key + "' in task");
+            }
+            throw new InputException(e.keyLocation(), "unknown module '" + key + "'", modules.nearest(key).orElse(null));
+        }
+        if (known.isEmpty()) throw new InputException(m.location(), "task has no module (a key naming the module to run, such as 'command:')");
+        if (known.size() > 1) {
+            throw new InputException(m.keyLocation(known.get(1)).orElseThrow(),
+                    "task names two modules, '" + known.get(0) + "' and '" + known.get(1) + "'; a task runs exactly one");
+        }
+        return known.get(0);
+    }
+
+    private static LoopSource loop(YamlMapping m, Symbols symbols) {
+        if (m.has("loop") && m.has("with_items")) {
+            throw new InputException(m.keyLocation("with_items").orElseThrow(), "use either loop or with_items, not both");
+        }
+        String keyword = m.has("loop") ? "loop" : m.has("with_items") ? "with_items" : null;
+        if (keyword == null) return null;
+        YamlNode node = m.require(keyword);
+        boolean expression = node instanceof YamlScalar s && s.value() instanceof String text && TemplatedString.isTemplated(text);
+        if (!(node instanceof YamlSequence) && !expression) {
+            throw new InputException(node.location(), "'" + keyword + "' needs a list or a '{{ }}' expression giving one, got " + node.describe());
+        }
+        ValueTemplate items = ValueTemplate.compile(node);
+        items.collect(symbols.expressions);
+        return new TemplatedLoop(items, keyword.equals("with_items"), keyword, node.location());
+    }
+
+    /** {@code loop_control: {loop_var: x}}; {@code label} only changes Ansible's display and is accepted. */
+    private static Optional<String> loopVar(YamlMapping m, boolean hasLoop, Symbols symbols) {
+        Optional<YamlMapping> control = m.optionalMapping("loop_control");
+        if (control.isEmpty()) return Optional.empty();
+        if (!hasLoop) throw new InputException(m.keyLocation("loop_control").orElseThrow(), "loop_control without a loop");
+        control.get().requireKnownKeys(List.of("loop_var", "label"), "loop_control");
+        if (!control.get().has("loop_var")) return Optional.empty();
+        String name = Keywords.identifier(control.get(), "loop_var", "loop_var");
+        symbols.variables.add(name);
+        return Optional.of(name);
+    }
+
+    private static Function<Map<String, Object>, String> delegateTo(YamlNode node, Symbols symbols) {
+        YamlScalar scalar = node.asScalar();
+        ValueTemplate host = ValueTemplate.text(scalar.text(), i -> ScalarPositions.of(scalar, i));
+        host.collect(symbols.expressions);
+        return vars -> String.valueOf(host.render(TemplatedVariables.of(vars, scalar.location())));
+    }
+
+    private static FlushHandlers meta(YamlMapping m) {
+        m.requireKnownKeys(List.of("meta", "name"), "meta task");
+        YamlScalar action = m.require("meta").asScalar();
+        if (!action.text().equals("flush_handlers")) {
+            throw new InputException(action.location(), "meta: '" + action.text() + "' is not supported (only flush_handlers)");
+        }
+        return new FlushHandlers(m.location());
+    }
+
+    private Block importTasks(YamlMapping m, Scope scope) {
+        m.requireKnownKeys(with(IMPORT_KEYS, "import_tasks"), "import_tasks");
+        YamlScalar file = m.require("import_tasks").asScalar();
+        if (TemplatedString.isTemplated(file.text())) {
+            throw new InputException(file.location(), "import_tasks needs a literal file name; use include_tasks for a templated one");
+        }
+        Attributes attributes = Keywords.attributes(m, scope.symbols());
+        return new Block(m.optionalString("name").orElse("import_tasks: " + file.text()), m.location(), attributes,
+                taskFile(file.text(), file.location(), "import_tasks", scope), List.of(), List.of());
+    }
+
+    private DynamicInclude includeTasks(YamlMapping m, Scope scope) {
+        m.requireKnownKeys(with(INCLUDE_KEYS, "include_tasks"), "include_tasks");
+        YamlNode spec = m.require("include_tasks");
+        YamlScalar file;
+        if (spec instanceof YamlMapping options) {
+            options.requireKnownKeys(List.of("file"), "include_tasks");
+            file = options.require("file").asScalar();
+        } else {
+            file = spec.asScalar();
+        }
+        Attributes attributes = Keywords.attributes(m, scope.symbols());
+        LoopSource loop = loop(m, scope.symbols());
+        String loopVar = loopVar(m, loop != null, scope.symbols()).orElse("item");
+        String name = m.optionalString("name").orElse("include_tasks: " + file.text());
+        Function<Map<String, Object>, List<TaskNode>> resolver;
+        if (TemplatedString.isTemplated(file.text())) {
+            ValueTemplate fileName = ValueTemplate.text(file.text(), i -> ScalarPositions.of(file, i));
+            fileName.collect(scope.symbols().expressions);
+            scope.symbols().opaque = true;
+            resolver = vars -> atRunTime("include_tasks", file.location(), () -> {
+                String rendered = String.valueOf(fileName.render(TemplatedVariables.of(vars, file.location())));
+                return taskFile(rendered, file.location(), "include_tasks", runTimeScope(scope));
+            });
+        } else {
+            // A literal file is loaded now: a missing or broken file is a load-time error.
+            List<TaskNode> tasks = taskFile(file.text(), file.location(), "include_tasks", scope);
+            resolver = vars -> tasks;
+        }
+        return new DynamicInclude(name, m.location(), attributes, loop, loopVar, resolver);
+    }
+
+    /** Loads a task file named relatively: next to the current file, in the role's tasks/, next to the playbook. */
+    private List<TaskNode> taskFile(String name, SourceLocation at, String keyword, Scope scope) {
+        for (Folder folder : scope.taskFileFolders()) {
+            Optional<Folder.SourceText> source = folder.read(name);
+            if (source.isEmpty()) continue;
+            String origin = source.get().origin();
+            if (scope.files().contains(origin)) {
+                List<String> chain = new ArrayList<>(scope.files().subList(scope.files().indexOf(origin), scope.files().size()));
+                chain.add(origin);
+                throw new InputException(at, keyword + " loop: " + String.join(" -> ", chain));
+            }
+            int slash = name.lastIndexOf('/');
+            Folder parent = slash < 0 ? folder : folder.resolve(name.substring(0, slash));
+            return file(source.get(), scope.inFile(origin, parent));
+        }
+        throw new InputException(at, keyword + ": file '" + name + "' not found; " + Folder.lookedFor(scope.taskFileFolders(), name));
+    }
+
+    private TaskNode role(YamlMapping m, String keyword, Scope scope) {
+        boolean dynamic = keyword.equals("include_role");
+        m.requireKnownKeys(with(dynamic ? INCLUDE_KEYS : IMPORT_KEYS, keyword), keyword);
+        YamlMapping spec = m.requireMapping(keyword);
+        spec.requireKnownKeys(ROLE_ARGS, keyword);
+        YamlScalar name = spec.require("name").asScalar();
+        String tasksFrom = spec.optionalString("tasks_from").orElse(null);
+        Attributes attributes = Keywords.attributes(m, scope.symbols());
+        if (spec.has("vars")) attributes = attributes.withVars(Keywords.vars(spec.require("vars"), scope.symbols()));
+        String title = m.optionalString("name").orElse(keyword + ": " + name.text());
+        if (!dynamic) {
+            if (TemplatedString.isTemplated(name.text())) {
+                throw new InputException(name.location(), "import_role needs a literal role name; use include_role for a templated one");
+            }
+            List<TaskNode> nodes = roles.expand(roles.load(name.text(), tasksFrom, name.location(), scope), Attributes.NONE, name.location(), scope.unit());
+            return new Block(title, m.location(), attributes, nodes, List.of(), List.of());
+        }
+        LoopSource loop = loop(m, scope.symbols());
+        String loopVar = loopVar(m, loop != null, scope.symbols()).orElse("item");
+        Function<Map<String, Object>, List<TaskNode>> resolver;
+        if (TemplatedString.isTemplated(name.text())) {
+            ValueTemplate roleName = ValueTemplate.text(name.text(), i -> ScalarPositions.of(name, i));
+            roleName.collect(scope.symbols().expressions);
+            scope.symbols().opaque = true;
+            resolver = vars -> atRunTime(keyword, name.location(), () -> {
+                String rendered = String.valueOf(roleName.render(TemplatedVariables.of(vars, name.location())));
+                Scope runTime = runTimeScope(scope);
+                return roles.expand(roles.load(rendered, tasksFrom, name.location(), runTime), Attributes.NONE, name.location(), runTime.unit());
+            });
+        } else {
+            List<TaskNode> nodes = roles.expand(roles.load(name.text(), tasksFrom, name.location(), scope), Attributes.NONE, name.location(), scope.unit());
+            resolver = vars -> nodes;
+        }
+        return new DynamicInclude(title, m.location(), attributes, loop, loopVar, resolver);
+    }
+
+    /** Files loaded while the play runs collect into a unit of their own: the preflight is long over. */
+    private static Scope runTimeScope(Scope scope) {
+        return new Scope(scope.playbook(), scope.folder(), scope.role(), new Unit(), scope.files(), scope.roles());
+    }
+
+    /**
+     * Runs a run-time load; a bad file then fails the host with the file's error (as a task that
+     * fails), instead of aborting the whole run.
+     */
+    private static List<TaskNode> atRunTime(String keyword, SourceLocation at, Supplier<List<TaskNode>> load) {
+        try {
+            return load.get();
+        } catch (InputException e) {
+            ModuleFactory failing = new ModuleFactory() {
+                @Override
+                public Module<?> create(Map<String, Object> vars) {
+                    throw e;
+                }
+
+                @Override
+                public String moduleName() {
+                    return keyword;
+                }
+            };
+            return List.of(Task.named(keyword).location(at).module(failing).build());
+        }
+    }
+
+    private static Set<String> with(Set<String> base, String... more) {
+        List<String> out = new ArrayList<>(base);
+        out.addAll(List.of(more));
+        return Keywords.sorted(out);
+    }
+
+    private static Map<String, String> unsupported() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : List.of("environment", "async", "poll", "no_log", "throttle", "connection", "delegate_facts",
+                "diff", "any_errors_fatal", "debugger", "module_defaults", "collections", "timeout", "remote_user",
+                "become_method", "become_flags", "vars_files")) {
+            out.put(key, "'" + key + "' is not supported on tasks by Rigger");
+        }
+        out.put("include", "'include' is not supported; use include_tasks (dynamic) or import_tasks (static)");
+        out.put("local_action", "'local_action' is not supported; use delegate_to: localhost");
+        out.put("action", "'action' is not supported; write the module's name as the key, e.g. 'command: ...'");
+        for (String key : List.of("with_dict", "with_list", "with_fileglob", "with_together", "with_nested",
+                "with_subelements", "with_sequence", "with_first_found", "with_flattened", "with_indexed_items")) {
+            out.put(key, "'" + key + "' is not supported; use loop: with a list");
+        }
+        return Map.copyOf(out);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.rigger.core.loader;
+
+import dev.rigger.core.executor.HostConnector;
+import dev.rigger.core.transport.Connection;
+import dev.rigger.core.transport.ExecRequest;
+import dev.rigger.core.transport.ExecResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Hosts where every script succeeds; remembers "host: script" for each exec. */
+final class RecordingHosts implements HostConnector {
+    final List<String> execs = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Connection open(String host) {
+        AtomicLong count = new AtomicLong();
+        return new Connection() {
+            @Override public String hostName() { return host; }
+            @Override public long execCount() { return count.get(); }
+            @Override public void close() {}
+
+            @Override
+            public ExecResult exec(ExecRequest request) {
+                count.incrementAndGet();
+                execs.add(host + ": " + request.script());
+                return new ExecResult(0, "", "", Duration.ZERO);
+            }
+        };
+    }
+}
