@@ -1,0 +1,162 @@
+package dev.rigger.runner;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.loader.LoadedPlaybook;
+import dev.rigger.core.loader.LoaderOptions;
+import dev.rigger.core.loader.PlaybookLoader;
+import dev.rigger.core.module.ModuleRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code rigger} command line: {@code rigger play PLAYBOOK -i INVENTORY [flags]} and
+ * {@code rigger apply ROLE... -i INVENTORY --hosts PATTERN [flags]}. Exit codes as ansible-playbook:
+ * 0 all ok, 2 a task failed or the input is bad, 4 a host was unreachable.
+ */
+@Command(name = "rigger", mixinStandardHelpOptions = true, version = "rigger 0.1.0",
+        description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
+        subcommands = {Main.Play.class, Main.Apply.class})
+public final class Main implements Callable<Integer> {
+    static final int EXIT_BAD_INPUT = 2;
+    static final int EXIT_INTERNAL = 250;
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the command line and returns the exit code; never prints a stack trace for bad input. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof InputException input) {
+                err.println("error: " + input.oneLine());
+                return EXIT_BAD_INPUT;
+            }
+            err.println("internal error: " + e);
+            return EXIT_INTERNAL;
+        });
+        Streams.set(out, err);
+        return cli.execute(args);
+    }
+
+    /** Where subcommands print (set per call so tests can capture). */
+    static final class Streams {
+        private static final ThreadLocal<PrintStream[]> CURRENT = new ThreadLocal<>();
+
+        static void set(PrintStream out, PrintStream err) {
+            CURRENT.set(new PrintStream[] {out, err});
+        }
+
+        static PrintStream out() {
+            return CURRENT.get() != null ? CURRENT.get()[0] : System.out;
+        }
+
+        static PrintStream err() {
+            return CURRENT.get() != null ? CURRENT.get()[1] : System.err;
+        }
+    }
+
+    @Command(name = "play", mixinStandardHelpOptions = true, description = "Run a playbook.")
+    static final class Play implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
+        Path playbook;
+
+        @Mixin
+        RunFlags flags = new RunFlags();
+
+        @Override
+        public Integer call() {
+            LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(Path.of("").toAbsolutePath());
+            flags.rolesPaths.forEach(options::rolesPath);
+            LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
+            return new Execution(flags, Streams.out(), Streams.err()).run(loaded);
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Run role folders (or roles by name) on hosts without writing a playbook.")
+    static final class Apply implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "ROLE", description = "Role folders (with tasks/main.yml) or role names.")
+        List<String> roles = new ArrayList<>();
+
+        @Option(names = "--hosts", required = true, paramLabel = "PATTERN", description = "Which hosts to run the roles on.")
+        String hosts;
+
+        @Option(names = {"-b", "--become"}, description = "Run tasks as root through sudo.")
+        boolean become;
+
+        @Mixin
+        RunFlags flags = new RunFlags();
+
+        @Override
+        public Integer call() throws IOException {
+            Path cwd = Path.of("").toAbsolutePath();
+            LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(cwd);
+            List<String> names = new ArrayList<>();
+            for (String role : roles) {
+                Path folder = Path.of(role);
+                if (Files.isDirectory(folder)) {
+                    Path absolute = folder.toAbsolutePath().normalize();
+                    options.rolesPath(absolute.getParent());
+                    names.add(absolute.getFileName().toString());
+                } else {
+                    names.add(role);
+                }
+            }
+            flags.rolesPaths.forEach(options::rolesPath);
+            options.rolesPath(cwd.resolve("roles"));
+            Path dir = Files.createTempDirectory("rigger-apply");
+            try {
+                Path playbook = dir.resolve("apply.yml");
+                StringBuilder yaml = new StringBuilder("- name: ").append(json("apply " + String.join(", ", names)))
+                        .append("\n  hosts: ").append(json(hosts))
+                        .append("\n  become: ").append(become)
+                        .append("\n  roles:\n");
+                for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
+                Files.writeString(playbook, yaml);
+                LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
+                return new Execution(flags, Streams.out(), Streams.err()).run(loaded);
+            } finally {
+                deleteQuietly(dir);
+            }
+        }
+
+        /** A YAML double-quoted scalar (JSON strings are valid YAML), so any name is taken literally. */
+        private static String json(String s) {
+            StringBuilder b = new StringBuilder("\"");
+            for (char c : s.toCharArray()) {
+                if (c == '"' || c == '\\') b.append('\\');
+                if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                else b.append(c);
+            }
+            return b.append('"').toString();
+        }
+
+        private static void deleteQuietly(Path dir) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
