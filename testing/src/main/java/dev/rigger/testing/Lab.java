@@ -144,6 +144,31 @@ public final class Lab implements AutoCloseable {
         return knownHostsFile;
     }
 
+    /**
+     * Writes the lab's inventory as an Ansible YAML inventory file (for the {@code rigger} command
+     * line or {@code ansible-playbook}) and returns its path; it is removed with the lab.
+     */
+    public Path writeInventory() {
+        StringBuilder yaml = new StringBuilder("all:\n  hosts:\n");
+        for (LabHost h : hosts.values()) {
+            yaml.append("    ").append(h.name()).append(":\n");
+            inventory.varsOf(h.name()).forEach((k, v) -> yaml.append("      ").append(k).append(": \"").append(v).append("\"\n"));
+        }
+        yaml.append("  children:\n");
+        for (var g : inventory.groups().values()) {
+            if (g.name().equals(Inventory.ALL) || g.name().equals(Inventory.UNGROUPED) || g.hosts().isEmpty()) continue;
+            yaml.append("    ").append(g.name()).append(":\n      hosts:\n");
+            for (String member : g.hosts()) yaml.append("        ").append(member).append(":\n");
+        }
+        Path file = workDir.resolve("hosts.yml");
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /** A free address on the lab network for virtual IPs: {@code n} from 1 to 40 gives .201 to .240. */
     public String spareAddress(int n) {
         if (n < 1 || n > 40) throw new IllegalArgumentException("spare addresses are numbered 1..40");
