@@ -10,9 +10,6 @@ import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.executor.Task;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.module.Module;
-import dev.rigger.core.module.ModuleContext.RenderedTemplate;
-import dev.rigger.core.template.Rendered;
-import dev.rigger.core.template.TemplateRenderer;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.transport.LocalConnection;
 import java.nio.file.Path;
@@ -73,14 +70,9 @@ final class Runs {
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < modules.length; i++) tasks.add(Task.named("t" + i).module(modules[i]).build());
         Play play = Play.builder(hosts).gatherFacts(false).vars(vars).tasks(tasks).build();
-        TemplateRenderer renderer = new TemplateRenderer();
         return PlaybookRun.of(new Playbook("files", playbookDir, List.of(play)))
                 .inventory(inventory)
                 .connector(connector)
-                .templates((name, source, vars) -> {
-                    Rendered r = renderer.render(name, source, vars);
-                    return new RenderedTemplate(r.content(), r.redacted());
-                })
                 .options(RunOptions.builder().checkMode(check).diffMode(diff).build())
                 .execute();
     }
