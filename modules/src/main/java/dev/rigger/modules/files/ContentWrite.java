@@ -1,7 +1,5 @@
 package dev.rigger.modules.files;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Outcome;
@@ -150,9 +148,5 @@ record ContentWrite(byte[] content, Redaction redaction, FileAttributes attribut
 
     private static String abbreviate(String hash) {
         return hash == null ? "?" : hash.substring(0, Math.min(12, hash.length()));
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(UTF_8);
     }
 }

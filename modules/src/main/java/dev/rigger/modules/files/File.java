@@ -81,7 +81,8 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
         }
     }
 
-    public static Builder path(String path) {
+    /** A spec for {@code path}: set {@code state} and attributes on the builder. */
+    public static Builder at(String path) {
         return new Builder(path);
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,7 +93,7 @@ final class FileProbe {
         s.append("printf 'umask=%s\\n' \"$(umask)\"\n");
         if (intoDirectoryAs != null) {
             s.append("if [ -d \"$p\" ]; then p=\"$p\"/").append(ShellQuote.quote(intoDirectoryAs))
-                    .append("; echo into_dir=1; fi\n");
+                    .append("; fi\n");
         }
         if (realPath) {
             // The trailing "." keeps $(...) from eating newlines that end the path itself.
@@ -152,7 +153,7 @@ final class FileProbe {
         if (type == null || !values.containsKey("path")) {
             throw new ModuleException("cannot read " + path + ": unexpected probe output: " + result.stdout().strip());
         }
-        Kind kind = Kind.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        Kind kind = Kind.valueOf(type.toUpperCase(Locale.ROOT));
         String[] stat = values.containsKey("stat") ? values.get("stat").split("\\|", -1) : null;
         byte[] content = null;
         boolean tooLarge = false;
@@ -169,7 +170,6 @@ final class FileProbe {
                 kind,
                 decode(values.get("path")),
                 "dir".equals(values.get("parent")),
-                values.containsKey("into_dir"),
                 Integer.parseInt(values.getOrDefault("umask", "022"), 8),
                 stat == null ? 0 : Integer.parseInt(stat[0], 8),
                 stat == null ? null : stat[1],
@@ -203,7 +203,6 @@ final class FileProbe {
      *
      * @param path          the path probed in the end (inside the directory, or the real path)
      * @param parentExists  whether the directory that holds {@code path} exists
-     * @param intoDirectory whether the given path was a directory and {@code path} is inside it
      * @param umask         the probing shell's umask, to predict the mode of new files
      * @param inode         {@code device:inode}, to tell whether two names are one file
      * @param linkTarget    what a symlink points to, as written in the link
@@ -213,7 +212,7 @@ final class FileProbe {
      * @param sourceInode   {@code device:inode} of the link source, or null when it does not exist
      * @param sourceMode    the link source's permission bits
      */
-    record State(Kind kind, String path, boolean parentExists, boolean intoDirectory, int umask,
+    record State(Kind kind, String path, boolean parentExists, int umask,
                  int mode, String owner, String group, int uid, int gid, long size, String inode,
                  String linkTarget, String sha256, byte[] content, boolean contentTooLarge,
                  List<TreeEntry> tree, String sourceInode, int sourceMode) {

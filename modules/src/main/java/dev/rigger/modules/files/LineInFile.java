@@ -12,6 +12,7 @@ import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -106,7 +107,7 @@ public record LineInFile(String path, String line, boolean secretLine, String re
             original = state.text().orElseThrow(() -> new ModuleException("cannot edit " + path + " line by line: "
                     + (state.contentTooLarge() ? "larger than " + EDIT_LIMIT + " bytes" : "not a UTF-8 text file")));
         } else if (!present) {
-            return Plan.noChange(java.util.Map.of("msg", "file not present"));
+            return Plan.noChange(Map.of("msg", "file not present"));
         } else if (!create) {
             throw new ModuleException("Destination " + path + " does not exist !");
         }

@@ -75,11 +75,6 @@ final class Redaction {
         return new Redaction(false, Set.copyOf(values), List.copyOf(shapes), wholeLine, new HashSet<>(List.of(shown)), redacted);
     }
 
-    /** For a value that is itself secret (a {@code line} or {@code block} from a secret variable). */
-    static Redaction ofSecretValue(String value) {
-        return value.isEmpty() ? NONE : HIDDEN;
-    }
-
     boolean hidesEverything() {
         return hidden;
     }

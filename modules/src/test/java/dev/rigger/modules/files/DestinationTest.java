@@ -24,7 +24,7 @@ class DestinationTest {
     @Test
     void contentHasNoNameForADirectory() {
         assertThatThrownBy(() -> Destination.of("/etc/app/", null)).hasMessageContaining("needs a src file");
-        assertThat(Destination.of("/etc/app.conf", null).probe().script()).doesNotContain("into_dir");
+        assertThat(Destination.of("/etc/app.conf", null).probe().script()).doesNotContain("p=\"$p\"/");
     }
 
     @Test

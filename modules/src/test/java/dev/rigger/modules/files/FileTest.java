@@ -59,13 +59,13 @@ class FileTest {
 
     @Test
     void fileStateDoesNotCreate() {
-        assertThatThrownBy(() -> File.path("/x").state(File.Ensure.FILE).build().plan(States.missing("/x"), ctx))
+        assertThatThrownBy(() -> File.at("/x").state(File.Ensure.FILE).build().plan(States.missing("/x"), ctx))
                 .isInstanceOf(ModuleException.class).hasMessageContaining("is absent, cannot continue");
     }
 
     @Test
     void withoutStateOnlyAttributesAreManaged() {
-        Plan plan = File.path("/x").mode("0600").build().plan(States.fileWithoutContent("/x", ""), ctx);
+        Plan plan = File.at("/x").mode("0600").build().plan(States.fileWithoutContent("/x", ""), ctx);
         assertThat(plan.applyScript()).isEqualTo("set -e\nchmod 0600 -- '/x'\n");
     }
 
@@ -120,7 +120,7 @@ class FileTest {
     @Test
     void hardLinkToTheSameInodeIsNoChangeOtherwiseItIsMade() {
         FileProbe.State same = States.withSource(States.fileWithoutContent("/a", "x"), "2049:100", 0644);
-        File hard = File.path("/a").state(File.Ensure.HARD).src("/b").build();
+        File hard = File.at("/a").state(File.Ensure.HARD).src("/b").build();
         assertThat(hard.plan(same, ctx).hasChanges()).isFalse();
         Plan plan = hard.plan(States.withSource(States.missing("/a"), "2049:55", 0644), ctx);
         assertThat(plan.applyScript()).contains("ln -- '/b' \"$tmp\"");
@@ -129,19 +129,19 @@ class FileTest {
 
     @Test
     void touchCreatesAMissingFileAndOtherwiseUpdatesTimesUnlessPreserved() {
-        File touch = File.path("/t").state(File.Ensure.TOUCH).mode("0600").build();
+        File touch = File.at("/t").state(File.Ensure.TOUCH).mode("0600").build();
         assertThat(touch.plan(States.missing("/t"), ctx).applyScript()).isEqualTo("set -e\ntouch -- '/t'\nchmod 0600 -- '/t'\n");
         FileProbe.State existing = States.file("/t", new byte[0], 0600, "root", 0, "root", 0);
         assertThat(touch.plan(existing, ctx).changes()).extracting(Change::summary).containsExactly("update timestamps of /t");
-        File preserve = File.path("/t").state(File.Ensure.TOUCH).mode("0600").touchAccessTime(false).touchModificationTime(false).build();
+        File preserve = File.at("/t").state(File.Ensure.TOUCH).mode("0600").touchAccessTime(false).touchModificationTime(false).build();
         assertThat(preserve.plan(existing, ctx).hasChanges()).isFalse();
     }
 
     @Test
     void srcAndRecurseOnlyWhereTheyMeanSomething() {
-        assertThatThrownBy(() -> File.path("/a").src("/b").build()).hasMessageContaining("src only applies");
-        assertThatThrownBy(() -> File.path("/a").state(File.Ensure.FILE).recurse(true).build()).hasMessageContaining("recurse only applies");
-        assertThatThrownBy(() -> File.path("/a").state(File.Ensure.LINK).build()).hasMessageContaining("src is required");
+        assertThatThrownBy(() -> File.at("/a").src("/b").build()).hasMessageContaining("src only applies");
+        assertThatThrownBy(() -> File.at("/a").state(File.Ensure.FILE).recurse(true).build()).hasMessageContaining("recurse only applies");
+        assertThatThrownBy(() -> File.at("/a").state(File.Ensure.LINK).build()).hasMessageContaining("src is required");
     }
 
     @Test

@@ -161,7 +161,7 @@ class FilesIT {
             assertThat(h.execs()).isEqualTo(1);
         });
 
-        File plain = File.path("/srv/app/releases/1/app.jar").mode("g-x").build();
+        File plain = File.at("/srv/app/releases/1/app.jar").mode("g-x").build();
         assertThat(on(lab).runOne(plain).status()).isEqualTo(Status.CHANGED);
         assertThat(lab.shell("h1", "stat -c %a /srv/app/releases/1/app.jar").strip()).isEqualTo("740");
         assertThat(on(lab).runOne(plain).execs()).as("symbolic mode already in effect").isEqualTo(1);

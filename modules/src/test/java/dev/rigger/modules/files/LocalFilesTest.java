@@ -187,7 +187,7 @@ class LocalFilesTest {
     void hardLinksShareTheInode() throws IOException {
         Path src = Files.writeString(dir.resolve("src"), "x");
         Path hard = dir.resolve("hard");
-        File spec = File.path(hard.toString()).state(File.Ensure.HARD).src(src.toString()).build();
+        File spec = File.at(hard.toString()).state(File.Ensure.HARD).src(src.toString()).build();
 
         assertThat(runs.runOne(spec).status()).isEqualTo(Status.CHANGED);
         assertThat(Files.isSameFile(src, hard)).isTrue();
@@ -198,7 +198,7 @@ class LocalFilesTest {
     @Test
     void touchAndAbsent() throws IOException {
         Path t = dir.resolve("t");
-        File touch = File.path(t.toString()).state(File.Ensure.TOUCH).touchAccessTime(false).touchModificationTime(false).build();
+        File touch = File.at(t.toString()).state(File.Ensure.TOUCH).touchAccessTime(false).touchModificationTime(false).build();
         assertThat(runs.runOne(touch).status()).isEqualTo(Status.CHANGED);
         assertThat(t).exists().isEmptyFile();
         assertThat(runs.runOne(touch).status()).isEqualTo(Status.OK);
