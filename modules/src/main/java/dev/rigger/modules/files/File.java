@@ -171,23 +171,23 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
 
     /** Owner, group and mode over a whole tree: the probe listed each distinct combination in it. */
     private Plan recursive(FileProbe.State s) {
-        int owners = 0;
-        int modes = 0;
+        boolean owners = false;
+        boolean modes = false;
         for (FileProbe.TreeEntry e : s.tree()) {
-            if (attributes.ownerDiffers(e.owner(), e.uid()) || attributes.groupDiffers(e.group(), e.gid())) owners++;
-            if (!e.isLink() && attributes.modeDiffers(e.mode(), e.isDirectory())) modes++;
+            owners |= attributes.ownerDiffers(e.owner(), e.uid()) || attributes.groupDiffers(e.group(), e.gid());
+            modes |= !e.isLink() && attributes.modeDiffers(e.mode(), e.isDirectory());
         }
-        if (owners == 0 && modes == 0) return Plan.noChange();
+        if (!owners && !modes) return Plan.noChange();
         List<Change> changes = new ArrayList<>();
         StringBuilder script = new StringBuilder("set -e\n");
-        if (owners > 0) {
+        if (owners) {
             String spec = attributes.owner() != null
                     ? attributes.owner() + (attributes.group() != null ? ":" + attributes.group() : "") : ":" + attributes.group();
             changes.add(Change.of("owner/group under " + path + " → " + spec + " (recursively)"));
             script.append("chown -R ").append(q(spec)).append(" -- ").append(q(path)).append('\n');
         }
         // chown clears setuid/setgid bits, so a requested mode is applied after it in any case.
-        if (modes > 0 || owners > 0 && attributes.mode() != null) {
+        if (modes || owners && attributes.mode() != null) {
             changes.add(Change.of("mode under " + path + " → " + attributes.mode() + " (recursively)"));
             script.append("chmod -R ").append(q(explicitWho(attributes.mode().text()))).append(" -- ").append(q(path)).append('\n');
         }

@@ -164,11 +164,11 @@ final class FileProbe {
                 tooLarge = true;
             }
         }
-        String link = values.containsKey("link") ? stripNewline(decode(values.get("link"))) : null;
+        String link = values.containsKey("link") ? stripNewline(name(values.get("link"))) : null;
         String[] source = values.containsKey("src") && !values.get("src").equals("missing") ? values.get("src").split("\\^") : null;
         return new State(
                 kind,
-                decode(values.get("path")),
+                name(values.get("path")),
                 "dir".equals(values.get("parent")),
                 Integer.parseInt(values.getOrDefault("umask", "022"), 8),
                 stat == null ? 0 : Integer.parseInt(stat[0], 8),
@@ -187,8 +187,10 @@ final class FileProbe {
                 source == null ? 0 : Integer.parseInt(source[1], 8));
     }
 
-    private static String decode(String base64) {
-        return new String(Base64.getDecoder().decode(base64), UTF_8);
+    /** A path or link target; one that is not UTF-8 could not be named again exactly, so it is refused. */
+    private String name(String base64) {
+        return text(Base64.getDecoder().decode(base64))
+                .orElseThrow(() -> new ModuleException("cannot manage " + path + ": it resolves to a name that is not valid UTF-8"));
     }
 
     private static String stripNewline(String s) {
