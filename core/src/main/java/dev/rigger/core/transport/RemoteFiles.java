@@ -1,5 +1,6 @@
 package dev.rigger.core.transport;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -9,6 +10,10 @@ import java.util.regex.Pattern;
  * the target's own directory (so the final {@code mv} is a rename on one filesystem), gets its mode
  * and owner, and only then replaces the target. On any failure the trap removes the temp file and
  * the old target stays untouched.
+ *
+ * <p>{@link #validate} runs a checker (such as {@code visudo -cf %s}) on the temp file before the
+ * swap; when it refuses, the script exits {@link #VALIDATION_FAILED} with the checker's output on
+ * stderr and the target is untouched. {@link #backup} keeps the replaced file next to it.
  *
  * <p>Unset attributes keep those of the file being replaced: its mode, and its owner and group when
  * the script runs as root. A new file without a mode gets {@code 0666} minus the umask, as
@@ -21,6 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class RemoteFiles {
 
+    /** Exit status of the write script when the validate command refused the new content. */
+    public static final int VALIDATION_FAILED = 86;
+
     private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
 
     private final String path;
@@ -28,6 +36,8 @@ public final class RemoteFiles {
     private String mode;
     private String owner;
     private String group;
+    private List<String> validate;
+    private boolean backup;
 
     private RemoteFiles(String path, byte[] content) {
         this.path = path;
@@ -63,6 +73,28 @@ public final class RemoteFiles {
         return this;
     }
 
+    /**
+     * Runs {@code command} (a program and its arguments, not a shell line) on the temp file before
+     * it replaces the target; {@code %s} in any argument stands for the temp file's path and
+     * {@code %%} for a plain {@code %}.
+     */
+    public RemoteFiles validate(List<String> command) {
+        if (command.isEmpty() || command.stream().noneMatch(word -> word.contains("%s"))) {
+            throw new IllegalArgumentException("a validate command needs %s where the file goes: " + command);
+        }
+        this.validate = List.copyOf(command);
+        return this;
+    }
+
+    /**
+     * Keeps a copy of the file being replaced as {@code PATH.PID.YYYY-MM-DD@HH:MM:SS~} (Ansible's
+     * naming) and prints {@code backup_file=COPY} on stdout. Nothing is kept when there was no file.
+     */
+    public RemoteFiles backup() {
+        this.backup = true;
+        return this;
+    }
+
     /** The request: exit 0 when the file is in place, non-zero with a message on stderr otherwise. */
     public ExecRequest request() {
         StringBuilder s = new StringBuilder();
@@ -75,11 +107,11 @@ public final class RemoteFiles {
         if (mode == null || owner == null || group == null) {
             s.append("if [ -e \"$target\" ]; then\n");
             if (mode == null) {
-                s.append("  chmod \"$(stat -c %a -- \"$target\")\" -- \"$tmp\"\n");
+                s.append("  chmod \"$(stat -L -c %a -- \"$target\")\" -- \"$tmp\"\n");
             }
             if (owner == null || group == null) {
                 // Only root can give a file away; anyone else's new file is simply theirs.
-                s.append("  if [ \"$(id -u)\" = 0 ]; then chown \"$(stat -c %u:%g -- \"$target\")\" -- \"$tmp\"; fi\n");
+                s.append("  if [ \"$(id -u)\" = 0 ]; then chown \"$(stat -L -c %u:%g -- \"$target\")\" -- \"$tmp\"; fi\n");
             }
             if (mode == null) {
                 s.append("else\n");
@@ -96,8 +128,56 @@ public final class RemoteFiles {
         } else if (group != null) {
             s.append("chgrp ").append(ShellQuote.quote(group)).append(" -- \"$tmp\"\n");
         }
+        if (validate != null) {
+            // The checker's chatter is only worth showing when it refuses.
+            s.append("rc=0\n");
+            s.append("out=$(").append(validateCommand()).append(" 2>&1) || rc=$?\n");
+            s.append("if [ \"$rc\" -ne 0 ]; then\n");
+            s.append("  printf '%s\\n' \"$out\" >&2\n");
+            s.append("  printf 'validation command exited %s\\n' \"$rc\" >&2\n");
+            s.append("  exit ").append(VALIDATION_FAILED).append('\n');
+            s.append("fi\n");
+        }
+        if (backup) {
+            s.append("if [ -e \"$target\" ] || [ -L \"$target\" ]; then\n");
+            s.append("  backup=\"$target.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"\n");
+            s.append("  cp -pP -- \"$target\" \"$backup\"\n");
+            s.append("  printf 'backup_file=%s\\n' \"$backup\"\n");
+            s.append("fi\n");
+        }
         s.append("mv -f -- \"$tmp\" \"$target\"\n");
         s.append("trap - EXIT\n");
         return ExecRequest.of(s.toString()).withStdin(content);
+    }
+
+    /**
+     * Each word quoted, with every {@code %s} replaced by the temp file's path and {@code %%} by a
+     * plain {@code %}, as Ansible's {@code validate % path} does.
+     */
+    private String validateCommand() {
+        StringBuilder line = new StringBuilder();
+        for (String word : validate) {
+            if (line.length() > 0) line.append(' ');
+            StringBuilder literal = new StringBuilder();
+            boolean wrote = false;
+            for (int i = 0; i < word.length(); i++) {
+                char c = word.charAt(i);
+                char next = i + 1 < word.length() ? word.charAt(i + 1) : 0;
+                if (c == '%' && next == 's') {
+                    if (literal.length() > 0) line.append(ShellQuote.quote(literal.toString()));
+                    literal.setLength(0);
+                    line.append("\"$tmp\"");
+                    wrote = true;
+                    i++;
+                } else if (c == '%' && next == '%') {
+                    literal.append('%');
+                    i++;
+                } else {
+                    literal.append(c);
+                }
+            }
+            if (literal.length() > 0 || !wrote) line.append(ShellQuote.quote(literal.toString()));
+        }
+        return line.toString();
     }
 }

@@ -127,6 +127,94 @@ class RemoteFilesTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aSymlinkIsReplacedByAFileWithTheModeOfWhatItPointedTo() throws IOException {
+        Path real = dir.resolve("real");
+        Files.writeString(real, "old");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r-----"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+
+        ExecResult result = local.exec(RemoteFiles.write(link.toString(), "new".getBytes(UTF_8)).request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.isSymbolicLink(link)).isFalse();
+        assertThat(Files.readString(link)).isEqualTo("new");
+        assertThat(Files.readString(real)).isEqualTo("old");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(link))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void validateSeesTheNewContentInTheTempFileBeforeTheSwap() throws IOException {
+        Path target = dir.resolve("app.conf");
+        Files.writeString(target, "old");
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "valid\n".getBytes(UTF_8))
+                .validate(List.of("grep", "-qx", "valid", "%s")).request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readString(target)).isEqualTo("valid\n");
+        assertThat(result.stdout()).isEmpty();
+        assertThat(entries()).containsExactly("app.conf");
+    }
+
+    @Test
+    void refusedValidationLeavesTheOldFileAndNoTempFileAndReportsTheCheckersOutput() throws IOException {
+        Path target = dir.resolve("app.conf");
+        Files.writeString(target, "old");
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "broken".getBytes(UTF_8))
+                .validate(List.of("sh", "-c", "echo \"bad line in $1\" >&2; exit 7", "checker", "%s")).backup().request());
+
+        assertThat(result.exitCode()).isEqualTo(RemoteFiles.VALIDATION_FAILED);
+        assertThat(result.stderr()).contains("bad line in " + dir + "/.rigger-upload.").contains("validation command exited 7");
+        assertThat(Files.readString(target)).isEqualTo("old");
+        assertThat(entries()).containsExactly("app.conf");
+    }
+
+    @Test
+    void percentSInsideAWordAndHostileWordsAreQuoted() throws IOException {
+        Path target = dir.resolve("x.conf");
+        Path seen = dir.resolve("seen");
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "x".getBytes(UTF_8))
+                .validate(List.of("sh", "-c", "printf '%%s|%%%%' \"$1\" > " + seen + "; [ -f \"${1#file=}\" ]", "$(touch pwned)", "file=%s"))
+                .request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readString(seen)).startsWith("file=" + dir + "/.rigger-upload.").endsWith("|%");
+        assertThat(entries()).containsExactlyInAnyOrder("seen", "x.conf");
+    }
+
+    @Test
+    void backupKeepsTheReplacedFileAndNamesIt() throws IOException {
+        Path target = dir.resolve("app.conf");
+        Files.writeString(target, "old");
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "new".getBytes(UTF_8)).backup().request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).matches("backup_file=" + java.util.regex.Pattern.quote(target.toString())
+                + "\\.\\d+\\.\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d~\n");
+        Path backup = Path.of(result.stdout().strip().substring("backup_file=".length()));
+        assertThat(Files.readString(backup)).isEqualTo("old");
+        assertThat(Files.readString(target)).isEqualTo("new");
+    }
+
+    @Test
+    void backupOfANewFileKeepsNothing() throws IOException {
+        ExecResult result = local.exec(RemoteFiles.write(dir.resolve("new").toString(), "x".getBytes(UTF_8)).backup().request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEmpty();
+        assertThat(entries()).containsExactly("new");
+    }
+
+    @Test
+    void aValidateCommandWithoutPercentSIsRejected() {
+        assertThatThrownBy(() -> RemoteFiles.write("/etc/app.conf", new byte[0]).validate(List.of("visudo", "-c")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%s");
+    }
+
     private List<String> entries() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
