@@ -179,7 +179,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
         s.append("echo \"@apt $(date +%s) $rigger_updated $rigger_lists\"\n");
         s.append("rigger_policy() {\n");
         s.append("  echo @policy\n");
-        s.append("  rigger_p=$(apt-cache").append(releaseOption(" -o APT::Default-Release=")).append(" policy -- \"$1\" 2>/dev/null)\n");
+        s.append("  rigger_p=$(apt-cache").append(releaseOption()).append(" policy -- \"$1\" 2>/dev/null)\n");
         s.append("  [ -n \"$rigger_p\" ] && printf '%s\\n' \"$rigger_p\"\n");
         s.append("  case \"$rigger_p\" in *'Candidate: (none)'*)\n");
         s.append("    apt-cache showpkg -- \"$1\" 2>/dev/null | sed '1,/^Reverse Provides:/d' | while read -r rigger_n rigger_rest; do\n");
@@ -508,8 +508,8 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
         return o;
     }
 
-    private String releaseOption(String option) {
-        return defaultRelease == null ? "" : " " + quote(option.strip() + defaultRelease);
+    private String releaseOption() {
+        return defaultRelease == null ? "" : " -o " + quote("APT::Default-Release=" + defaultRelease);
     }
 
     private static String quoteAll(List<String> values) {

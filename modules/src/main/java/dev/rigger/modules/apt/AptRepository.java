@@ -208,7 +208,7 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
      */
     record RepositoryState(Map<String, FileState> files, Optional<FileState> keyring, Optional<byte[]> fetchedKey, String fetchError) {
         RepositoryState {
-            files = Map.copyOf(files);
+            files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files)); // probe order: plans list files stably
         }
     }
 
