@@ -4,6 +4,7 @@ import dev.rigger.core.executor.RunEvent.HostResult;
 import dev.rigger.core.executor.RunEvent.PlayFinished;
 import dev.rigger.core.executor.RunEvent.PlayStarted;
 import dev.rigger.core.executor.RunEvent.TaskStarted;
+import dev.rigger.core.inventory.HostPattern;
 import dev.rigger.core.transport.TransportException;
 import java.nio.file.FileSystems;
 import java.time.Duration;
@@ -69,16 +70,8 @@ final class PlayExecution {
         return hosts.stream().filter(h -> run.host(h).active()).toList();
     }
 
-    // Placeholder until inventory's HostPattern lands: unions of names and groups.
     private List<String> select(String pattern) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String part : pattern.split("[:,]")) {
-            String p = part.trim();
-            if (p.equals("all") || p.equals("*")) out.addAll(run.inventory().hostsOf("all"));
-            else if (run.inventory().group(p).isPresent()) out.addAll(run.inventory().hostsOf(p));
-            else if (run.inventory().host(p).isPresent()) out.add(p);
-        }
-        return List.copyOf(out);
+        return HostPattern.parse(pattern).select(run.inventory()).hosts();
     }
 
     private void gatherFacts() {

@@ -2,7 +2,13 @@ package dev.rigger.core.executor;
 
 import dev.rigger.core.executor.RunEvent.RunFinished;
 import dev.rigger.core.executor.RunEvent.RunStarted;
+import dev.rigger.core.facts.FactsGatherer;
 import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.inventory.InventoryConnections;
+import dev.rigger.core.transport.Connections;
+import dev.rigger.core.module.ModuleContext;
+import dev.rigger.core.template.Rendered;
+import dev.rigger.core.template.TemplateRenderer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,9 +60,26 @@ public final class PlaybookRun {
     public PlaybookRun templates(TemplateEngine value) { this.templates = value; return this; }
     public PlaybookRun listener(RunListener value) { listeners.add(value); return this; }
 
+    /** Connects as the inventory says ({@code ansible_host}, {@code ansible_user}, keys, become password...). */
+    private static HostConnector sshFromInventory(Inventory inventory) {
+        InventoryConnections settings = new InventoryConnections(inventory);
+        return host -> Connections.open(settings.settingsFor(host));
+    }
+
+    /** Mustache with strict variables: the default engine; one renderer (and its cache) per run. */
+    private static TemplateEngine mustache() {
+        TemplateRenderer renderer = new TemplateRenderer();
+        return (name, source, vars) -> {
+            Rendered r = renderer.render(name, source, vars);
+            return new ModuleContext.RenderedTemplate(r.content(), r.redacted());
+        };
+    }
+
     public RunResult execute() {
         Objects.requireNonNull(inventory, "inventory");
-        Objects.requireNonNull(connector, "connector");
+        HostConnector connector = this.connector != null ? this.connector : sshFromInventory(inventory);
+        TemplateEngine templates = this.templates != null ? this.templates : mustache();
+        FactSource facts = this.facts != null ? this.facts : connection -> FactsGatherer.gather(connection).toVariables();
         long started = System.nanoTime();
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<RunListener> all = new ArrayList<>();

@@ -31,8 +31,9 @@ public final class LocalConnection implements Connection {
 
     @Override
     public ExecResult exec(ExecRequest request) {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(request, loginUser, settings.becomePassword());
         Duration timeout = request.timeout() != null ? request.timeout() : settings.commandTimeout();
+        // No limit inside the command: the watchdog below kills the whole local process tree itself.
+        RemoteShell.Invocation invocation = RemoteShell.prepare(request, loginUser, settings.becomePassword(), null);
         CommandLine command = new CommandLine("/bin/sh").addArgument("-c").addArgument(invocation.commandLine(), false);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();

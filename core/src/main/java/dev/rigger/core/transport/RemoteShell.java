@@ -20,6 +20,10 @@ import java.util.Locale;
  * request carries stdin bytes, they are embedded base64-encoded in a here-doc with a random
  * delimiter and piped into the group, which keeps them binary-safe.
  *
+ * <p>With a time limit, {@code sh -s} runs under {@code timeout}, which leads its own process group
+ * and signals all of it when the limit passes (TERM, then KILL 5 s later). Closing the SSH channel
+ * alone would leave the script's children (a {@code sleep}, a stuck {@code apt-get}) running.
+ *
  * <p>become runs the same {@code sh -s} through sudo. A become password is the first line of
  * stdin, read by the {@code read} builtin, so it never appears in argv. The payload's first command
  * writes a per-exec marker to stderr as the target user; if it is missing, the script never ran
@@ -29,6 +33,11 @@ public final class RemoteShell {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_SUDO_MESSAGE = 400;
+    /** How long {@code timeout} waits after TERM before it sends KILL. */
+    static final Duration KILL_AFTER = Duration.ofSeconds(5);
+    /** {@code timeout}'s exit codes when it had to signal the command: TERM worked, or KILL was needed. */
+    private static final int TIMED_OUT = 124;
+    private static final int TIMED_OUT_KILLED = 128 + 9;
 
     private RemoteShell() {
     }
@@ -44,14 +53,16 @@ public final class RemoteShell {
         private final String becomeUser;
         private final String becomeMarker;
         private final Secret becomePassword;
+        private final Duration limit;
 
         private Invocation(String commandLine, byte[] stdin, String becomeUser, String becomeMarker,
-                Secret becomePassword) {
+                Secret becomePassword, Duration limit) {
             this.commandLine = commandLine;
             this.stdin = stdin;
             this.becomeUser = becomeUser;
             this.becomeMarker = becomeMarker;
             this.becomePassword = becomePassword;
+            this.limit = limit;
         }
 
         public String commandLine() {
@@ -72,20 +83,23 @@ public final class RemoteShell {
     /**
      * Prepares {@code request} for a shell logged in as {@code loginUser}. sudo is used only when
      * the request asks for a different user; {@code becomePassword} (may be null) is then sent as
-     * the first stdin line and only forwarded to sudo when sudo asks for one.
+     * the first stdin line and only forwarded to sudo when sudo asks for one. With a {@code limit}
+     * (may be null) the target itself stops the script and all its children when it runs longer.
      */
-    public static Invocation prepare(ExecRequest request, String loginUser, Secret becomePassword) {
+    public static Invocation prepare(ExecRequest request, String loginUser, Secret becomePassword, Duration limit) {
         String nonce = nonce();
         String user = request.becomeUser();
         boolean become = user != null && !user.equals(loginUser);
         String marker = become ? "RIGGER_BECOME_OK_" + nonce : null;
         byte[] payload = payload(request.script(), request.stdin(), marker, nonce);
+        String shell = limit == null ? "sh -s"
+                : "timeout -s TERM -k " + KILL_AFTER.toSeconds() + " " + wholeSeconds(limit) + " sh -s";
         if (!become) {
-            return new Invocation("sh -s", payload, null, null, null);
+            return new Invocation(shell, payload, null, null, null, limit);
         }
         if (becomePassword == null) {
-            return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- sh -s", payload, user,
-                    marker, null);
+            return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- " + shell, payload, user,
+                    marker, null, limit);
         }
         String password = becomePassword.reveal();
         if (password.indexOf('\n') >= 0 || password.indexOf('\0') >= 0) {
@@ -96,16 +110,23 @@ public final class RemoteShell {
         byte[] stdin = new byte[line.length + payload.length];
         System.arraycopy(line, 0, stdin, 0, line.length);
         System.arraycopy(payload, 0, stdin, line.length, payload.length);
-        return new Invocation(passwordBootstrap(ShellQuote.quote(user)), stdin, user, marker, becomePassword);
+        return new Invocation(passwordBootstrap(ShellQuote.quote(user), shell), stdin, user, marker, becomePassword,
+                limit);
     }
 
     /**
      * Turns the raw outcome into a result, removing the become marker from stderr.
      *
-     * @throws TransportException BECOME_FAILED when the script never started because sudo refused
+     * @throws TransportException BECOME_FAILED when the script never started because sudo refused;
+     *                            TIMEOUT when the target stopped it at its limit
      */
     public static ExecResult finish(Invocation invocation, String host, int exitCode, byte[] stdout,
             byte[] stderr, Duration duration) {
+        if (invocation.limit != null && (exitCode == TIMED_OUT || exitCode == TIMED_OUT_KILLED)
+                && duration.compareTo(invocation.limit) >= 0) {
+            throw new TransportException(TransportException.Kind.TIMEOUT, host, "script did not finish within "
+                    + invocation.limit.toMillis() + " ms and was stopped with all its processes");
+        }
         String err = new String(stderr, UTF_8);
         if (invocation.becomeMarker != null) {
             String markerLine = invocation.becomeMarker + "\n";
@@ -125,12 +146,17 @@ public final class RemoteShell {
      * when sudo wants it. The password is checked on its own before the payload follows: a wrong
      * one would otherwise make sudo read the script's lines as further password attempts.
      */
-    private static String passwordBootstrap(String user) {
+    private static String passwordBootstrap(String user, String shell) {
         return "IFS= read -r p\n"
                 + "if sudo -n -k -u " + user + " -- true </dev/null 2>/dev/null; then"
-                + " exec sudo -n -H -u " + user + " -- sh -s; fi\n"
+                + " exec sudo -n -H -u " + user + " -- " + shell + "; fi\n"
                 + "printf '%s\\n' \"$p\" | sudo -S -k -p '' -u " + user + " -- true || exit 1\n"
-                + "{ printf '%s\\n' \"$p\"; exec cat; } | sudo -S -k -p '' -H -u " + user + " -- sh -s\n";
+                + "{ printf '%s\\n' \"$p\"; exec cat; } | sudo -S -k -p '' -H -u " + user + " -- " + shell + "\n";
+    }
+
+    /** {@code timeout} takes whole seconds everywhere (busybox too); never round down to zero. */
+    private static long wholeSeconds(Duration limit) {
+        return Math.max(1, (limit.toMillis() + 999) / 1000);
     }
 
     private static byte[] payload(String script, byte[] stdin, String marker, String nonce) {

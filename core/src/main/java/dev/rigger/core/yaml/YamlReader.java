@@ -3,8 +3,6 @@ package dev.rigger.core.yaml;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
-import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import java.io.IOException;
@@ -19,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
@@ -184,7 +184,8 @@ public final class YamlReader {
      * is, and what the parser was doing, on one line.
      */
     private static InputException syntaxError(String origin, JsonProcessingException e) {
-        if (e instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+        MarkedYAMLException m = snakeYamlCause(e);
+        if (m != null && m.getProblemMark() != null) {
             Mark mark = m.getProblemMark();
             SourceLocation at = new SourceLocation(origin, mark.getLine() + 1, mark.getColumn() + 1);
             String problem = oneLine(m.getProblem());
@@ -200,6 +201,14 @@ public final class YamlReader {
         String message = oneLine(e.getOriginalMessage());
         if (message.startsWith("Expected a field name")) message = "only plain values can be mapping keys";
         return new InputException(at, "YAML syntax error: " + message);
+    }
+
+    /** Jackson wraps SnakeYAML's exception, which carries the problem and its position. */
+    private static MarkedYAMLException snakeYamlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m) return m;
+        }
+        return null;
     }
 
     private static String oneLine(String text) {

@@ -59,6 +59,11 @@ class LocalConnectionTest {
     }
 
     @Test
+    void withoutRequestStdinTheScriptsStdinIsDevNull() {
+        assertThat(local.exec("readlink /proc/self/fd/0").stdout()).isEqualTo("/dev/null\n");
+    }
+
+    @Test
     void requestStdinReachesTheScriptAndTheScriptStillRunsToTheEnd() {
         ExecResult result = local.exec(ExecRequest.of("IFS= read -r line\necho \"$line\"\necho middle\ncat\necho end")
                 .withStdin("first\nsecond\nthird\n".getBytes(UTF_8)));

@@ -15,7 +15,7 @@ class RemoteShellTest {
 
     @Test
     void withoutBecomeTheCommandLineIsPlainShReadingStdin() {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("echo hi"), "deploy", null);
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("echo hi"), "deploy", null, null);
 
         assertThat(invocation.commandLine()).isEqualTo("sh -s");
         assertThat(new String(invocation.stdin(), UTF_8)).isEqualTo("{\necho hi\n} </dev/null\n");
@@ -23,7 +23,7 @@ class RemoteShellTest {
 
     @Test
     void becomeToTheLoginUserNeedsNoSudo() {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("deploy"), "deploy", PASSWORD);
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("deploy"), "deploy", PASSWORD, null);
 
         assertThat(invocation.commandLine()).isEqualTo("sh -s");
         assertThat(new String(invocation.stdin(), UTF_8)).doesNotContain(PASSWORD.reveal());
@@ -31,14 +31,14 @@ class RemoteShellTest {
 
     @Test
     void becomeWithoutPasswordIsNonInteractiveSudo() {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("post gres"), "deploy", null);
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("post gres"), "deploy", null, null);
 
         assertThat(invocation.commandLine()).isEqualTo("sudo -n -H -u 'post gres' -- sh -s");
     }
 
     @Test
     void becomePasswordTravelsOnlyAsTheFirstStdinLine() {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", PASSWORD);
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", PASSWORD, null);
 
         assertThat(invocation.commandLine()).doesNotContain(PASSWORD.reveal()).contains("IFS= read -r p");
         assertThat(invocation.toString()).doesNotContain(PASSWORD.reveal());
@@ -47,7 +47,7 @@ class RemoteShellTest {
 
     @Test
     void passwordWithLineBreakIsRefusedWithoutShowingIt() {
-        assertThatThrownBy(() -> RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", Secret.of("a\nb")))
+        assertThatThrownBy(() -> RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", Secret.of("a\nb"), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("a\nb");
     }
@@ -55,8 +55,8 @@ class RemoteShellTest {
     @Test
     void stdinIsBase64InAHereDocWithARandomDelimiter() {
         byte[] data = {0, 1, 2, (byte) 255};
-        String first = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null).stdin(), UTF_8);
-        String second = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null).stdin(), UTF_8);
+        String first = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null, null).stdin(), UTF_8);
+        String second = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null, null).stdin(), UTF_8);
 
         assertThat(first).contains("AAEC/w==").contains("rigger_stdin | {\ncat\n}");
         assertThat(delimiter(first)).isNotEqualTo(delimiter(second));
@@ -64,7 +64,7 @@ class RemoteShellTest {
 
     @Test
     void missingBecomeMarkerIsBecomeFailedAndNeverShowsThePassword() {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", PASSWORD);
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").asRoot(), "deploy", PASSWORD, null);
         // Even if a target echoed the password into stderr, the message must not carry it.
         byte[] stderr = ("Sorry, try again.\n" + PASSWORD.reveal() + "\nsudo: 1 incorrect password attempt\n").getBytes(UTF_8);
 
@@ -78,7 +78,7 @@ class RemoteShellTest {
 
     @Test
     void becomeMarkerIsRemovedFromStderr() {
-        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("app"), "deploy", null);
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("app"), "deploy", null, null);
         String payload = new String(invocation.stdin(), UTF_8);
         String marker = payload.substring(payload.indexOf("RIGGER_BECOME_OK_"), payload.indexOf(" >&2"));
 
@@ -93,5 +93,30 @@ class RemoteShellTest {
     private static String delimiter(String payload) {
         int at = payload.indexOf("RIGGER_EOF_");
         return payload.substring(at, payload.indexOf('\'', at));
+    }
+
+    @Test
+    void aTimeLimitMakesTheTargetStopTheWholeScriptItself() {
+        ExecRequest request = ExecRequest.of("sleep 9").as("app");
+
+        assertThat(RemoteShell.prepare(request, "app", null, Duration.ofMillis(1500)).commandLine())
+                .isEqualTo("timeout -s TERM -k 5 2 sh -s");
+        assertThat(RemoteShell.prepare(request, "deploy", null, Duration.ofMillis(1)).commandLine())
+                .isEqualTo("sudo -n -H -u 'app' -- timeout -s TERM -k 5 1 sh -s");
+        assertThat(RemoteShell.prepare(request, "deploy", PASSWORD, Duration.ofMinutes(2)).commandLine())
+                .contains("-- timeout -s TERM -k 5 120 sh -s\n").doesNotContain("-- sh -s");
+    }
+
+    @Test
+    void timeoutsExitCodeAfterTheLimitIsATimeoutButTheSameCodeBeforeItIsAResult() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("x"), "u", null, Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> RemoteShell.finish(invocation, "h1", 124, new byte[0], new byte[0], Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(TransportException.class,
+                        e -> assertThat(e.kind()).isEqualTo(TransportException.Kind.TIMEOUT));
+        assertThatThrownBy(() -> RemoteShell.finish(invocation, "h1", 137, new byte[0], new byte[0], Duration.ofSeconds(7)))
+                .isInstanceOf(TransportException.class);
+        assertThat(RemoteShell.finish(invocation, "h1", 124, new byte[0], new byte[0], Duration.ofSeconds(1)).exitCode())
+                .isEqualTo(124);
     }
 }

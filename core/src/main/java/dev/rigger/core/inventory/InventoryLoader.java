@@ -1,0 +1,166 @@
+package dev.rigger.core.inventory;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.yaml.YamlMapping;
+import dev.rigger.core.yaml.YamlNode;
+import dev.rigger.core.yaml.YamlReader;
+import dev.rigger.core.yaml.YamlScalar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads Ansible inventories unchanged: YAML or INI files, or a directory of them, plus the
+ * {@code group_vars/} and {@code host_vars/} folders next to an inventory file or inside an
+ * inventory directory.
+ *
+ * <pre>{@code
+ * Inventory inv = InventoryLoader.load(Path.of("inventories/odoo-ha"));
+ * }</pre>
+ *
+ * <p>The format is chosen as Ansible's plugins would: {@code .yml}, {@code .yaml} and {@code .json}
+ * are YAML, {@code .ini} is INI, and any other file is YAML when it reads as a YAML mapping and INI
+ * otherwise. Where Ansible would warn and carry on with a half-read inventory, this throws an
+ * {@link InputException} that names the file, line and column.
+ */
+public final class InventoryLoader {
+    private static final List<String> YAML_EXTENSIONS = List.of(".yml", ".yaml", ".json");
+    /** Ansible's INVENTORY_IGNORE_EXTS: files in an inventory directory that are not inventories. */
+    private static final List<String> IGNORED_EXTENSIONS = List.of(".orig", ".cfg", ".retry", ".pyc", ".pyo", ".swp",
+            ".bak", "~", ".rpm", ".md", ".txt", ".rst");
+    private static final Set<String> IGNORED_DIRECTORIES = Set.of("group_vars", "host_vars", "vars_plugins");
+
+    private InventoryLoader() {}
+
+    /** Loads one or more sources (files or directories) into one inventory, as repeated {@code -i} do. */
+    public static Inventory load(Path... sources) {
+        return load(List.of(sources));
+    }
+
+    public static Inventory load(List<Path> sources) {
+        Inventory.Builder builder = Inventory.builder();
+        Set<Path> varsDirectories = new LinkedHashSet<>();
+        for (Path source : sources) {
+            if (Files.isDirectory(source)) {
+                for (Path file : inventoryFiles(source)) parseFile(file, builder);
+                varsDirectories.add(source);
+            } else if (Files.isRegularFile(source)) {
+                parseFile(source, builder);
+                varsDirectories.add(source.getParent() != null ? source.getParent() : Path.of(""));
+            } else {
+                throw new InputException(SourceLocation.unknown(source.toString()), "inventory not found");
+            }
+        }
+        // Variables files apply to whatever all sources declared, so they come last.
+        for (Path dir : varsDirectories) VarsDirectories.load(dir, builder);
+        return builder.build();
+    }
+
+    /** Files of an inventory directory in name order, recursing into subdirectories, as Ansible does. */
+    private static List<Path> inventoryFiles(Path dir) {
+        List<Path> out = new ArrayList<>();
+        for (Path entry : sortedEntries(dir)) {
+            String name = entry.getFileName().toString();
+            if (name.startsWith(".") || IGNORED_DIRECTORIES.contains(name)) continue;
+            if (IGNORED_EXTENSIONS.stream().anyMatch(name::endsWith)) continue;
+            if (Files.isDirectory(entry)) out.addAll(inventoryFiles(entry));
+            else out.add(entry);
+        }
+        return out;
+    }
+
+    static List<Path> sortedEntries(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.sorted().toList();
+        } catch (IOException e) {
+            throw new InputException(SourceLocation.unknown(dir.toString()), "cannot list directory: " + e);
+        }
+    }
+
+    private static void parseFile(Path file, Inventory.Builder builder) {
+        String text = YamlReader.readText(file);
+        String origin = file.toString();
+        SourceLocation start = new SourceLocation(origin, 1, 1);
+        if (text.startsWith("#!")) {
+            throw new InputException(start, "executable inventory scripts are not supported; list the hosts in YAML or INI");
+        }
+        if (text.startsWith(VarValues.VAULT_HEADER)) {
+            throw new InputException(start, "Ansible Vault encrypted files are not supported (Rigger cannot decrypt them)");
+        }
+        FileDeclarations out = new FileDeclarations(builder);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (YAML_EXTENSIONS.stream().anyMatch(name::endsWith)) {
+            YamlReader.parse(text, origin).ifPresent(doc -> parseYaml(doc, out));
+        } else if (name.endsWith(".ini")) {
+            IniInventoryParser.parse(text, origin, out);
+        } else if (name.endsWith(".toml")) {
+            throw new InputException(start, "TOML inventories are not supported; use YAML or INI");
+        } else {
+            parseByContent(text, origin, out);
+        }
+    }
+
+    private static void parseYaml(YamlNode doc, FileDeclarations out) {
+        if (!(doc instanceof YamlMapping root)) {
+            throw new InputException(doc.location(), "expected a mapping of group names at the top of a YAML inventory, got "
+                    + doc.describe());
+        }
+        YamlInventoryParser.parse(root, out);
+    }
+
+    /**
+     * A file without a telling extension is YAML when it reads as a YAML mapping, else INI; INI
+     * text such as {@code [web]} or {@code host1 a=1} reads as a YAML list or string, never a
+     * mapping. When neither fits, the error of the format the text looks like is reported.
+     */
+    private static void parseByContent(String text, String origin, FileDeclarations out) {
+        String first = firstSignificantLine(text);
+        if (first.startsWith("[")) {
+            IniInventoryParser.parse(text, origin, out);
+            return;
+        }
+        Optional<YamlNode> doc;
+        try {
+            doc = YamlReader.parse(text, origin);
+        } catch (InputException yamlError) {
+            if (looksLikeYaml(first)) throw yamlError;
+            IniInventoryParser.parse(text, origin, out);
+            return;
+        }
+        if (doc.isPresent() && doc.get() instanceof YamlMapping root && looksLikeGroups(root)) {
+            YamlInventoryParser.parse(root, out);
+        } else {
+            IniInventoryParser.parse(text, origin, out);
+        }
+    }
+
+    /**
+     * In a YAML inventory every top-level value is a group body or empty. An INI host line such as
+     * {@code web1 motd='a: b'} also reads as a YAML mapping, but with a string value.
+     */
+    private static boolean looksLikeGroups(YamlMapping root) {
+        return root.has("plugin") || root.entries().stream().allMatch(e ->
+                e.value() instanceof YamlMapping || e.value() instanceof YamlScalar s && s.isNull());
+    }
+
+    private static String firstSignificantLine(String text) {
+        for (String line : text.split("\r?\n|\r")) {
+            String s = line.strip();
+            if (!s.isEmpty() && s.charAt(0) != '#' && s.charAt(0) != ';') return s;
+        }
+        return "";
+    }
+
+    /** {@code ---} or a lone {@code name:} opening a block, which no INI line looks like. */
+    private static boolean looksLikeYaml(String firstLine) {
+        return firstLine.equals("---") || firstLine.matches("[^\\s=\\[]+:(\\s+#.*)?");
+    }
+}

@@ -1,0 +1,224 @@
+package dev.rigger.core.transport;
+
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated SSH session to a host, and the jump host's link it tunnels through, if any.
+ * {@link #connect} does the handshake with the settings' keys, password, host key policy, keepalive
+ * and connect timeout, retrying with exponential backoff when the connection is refused or closed
+ * during the handshake (sshd's {@code MaxStartups} drops bursts of new connections that way).
+ * Every failure becomes one {@link TransportException} of kind UNREACHABLE whose message names the
+ * host, address, port and cause.
+ */
+final class SshLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshLink.class);
+    private static final long FIRST_BACKOFF_MILLIS = 200;
+    private static final int KEEPALIVE_MISSES = 3;
+
+    private final Session session;
+    private final SshLink via;
+
+    private SshLink(Session session, SshLink via) {
+        this.session = session;
+        this.via = via;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    boolean isConnected() {
+        return session.isConnected() && (via == null || via.isConnected());
+    }
+
+    void close() {
+        session.disconnect();
+        if (via != null) {
+            via.close();
+        }
+    }
+
+    static SshLink connect(ConnectionSettings settings) {
+        SshLink via = settings.jumpHost() == null ? null : connect(settings.jumpHost());
+        try {
+            return new SshLink(connectWithRetries(settings, via), via);
+        } catch (RuntimeException e) {
+            if (via != null) {
+                via.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Session connectWithRetries(ConnectionSettings settings, SshLink via) {
+        int attempts = Math.max(1, settings.connectAttempts());
+        long backoff = FIRST_BACKOFF_MILLIS;
+        for (int attempt = 1; ; attempt++) {
+            KnownHostsFile hostKeys = new KnownHostsFile(settings.knownHostsFile(), settings.hostKeyPolicy());
+            Session session = newSession(settings, hostKeys, via);
+            long start = System.nanoTime();
+            try {
+                session.connect(Math.toIntExact(settings.connectTimeout().toMillis()));
+                LOG.debug("{}: connected to {} in {} ms (attempt {})", settings.hostName(), where(settings),
+                        (System.nanoTime() - start) / 1_000_000, attempt);
+                return session;
+            } catch (JSchException e) {
+                session.disconnect();
+                boolean retry = isDroppedConnection(e) && attempt < attempts;
+                if (!retry) {
+                    String tries = attempt > 1 ? " (" + attempt + " attempts)" : "";
+                    throw unreachable(settings, describe(e, settings, hostKeys) + tries, e);
+                }
+                LOG.debug("{}: {} (attempt {} of {}), retrying in {} ms", settings.hostName(), e.getMessage(),
+                        attempt, attempts, backoff);
+                sleep(settings, backoff);
+                backoff *= 2;
+            }
+        }
+    }
+
+    private static Session newSession(ConnectionSettings settings, KnownHostsFile hostKeys, SshLink via) {
+        JSch jsch = new JSch();
+        jsch.setInstanceLogger(JschLog.INSTANCE);
+        jsch.setHostKeyRepository(hostKeys);
+        List<String> methods = new ArrayList<>();
+        for (Path key : identities(settings)) {
+            try {
+                jsch.addIdentity(key.toString());
+            } catch (JSchException e) {
+                throw unreachable(settings, "cannot use private key " + key + ": " + e.getMessage(), e);
+            }
+            methods.add("publickey");
+        }
+        if (settings.password() != null) {
+            // JSch answers a keyboard-interactive "Password:" prompt with the password too.
+            methods.add("keyboard-interactive");
+            methods.add("password");
+        }
+        if (methods.isEmpty()) {
+            throw unreachable(settings, "no private key or password to log in with", null);
+        }
+        try {
+            Session session = jsch.getSession(settings.user(), settings.address(), settings.port());
+            if (settings.password() != null) {
+                session.setPassword(settings.password().reveal());
+            }
+            session.setConfig("PreferredAuthentications", String.join(",", new LinkedHashSet<>(methods)));
+            // KnownHostsFile applies the policy itself (accept-new, off); JSch must obey its verdict.
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setServerAliveInterval(Math.toIntExact(settings.keepAlive().toMillis()));
+            session.setServerAliveCountMax(KEEPALIVE_MISSES);
+            session.setDaemonThread(true); // a connection nobody closed must not keep the JVM alive
+            if (via != null) {
+                session.setProxy(new JumpProxy(via.session()));
+            }
+            return session;
+        } catch (JSchException e) {
+            throw unreachable(settings, e.getMessage(), e);
+        }
+    }
+
+    /** The configured key, or OpenSSH's default keys when neither a key nor a password is given. */
+    private static List<Path> identities(ConnectionSettings settings) {
+        if (settings.privateKeyFile() != null) {
+            return List.of(settings.privateKeyFile());
+        }
+        if (settings.password() != null) {
+            return List.of();
+        }
+        Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+        return List.of(ssh.resolve("id_ed25519"), ssh.resolve("id_ecdsa"), ssh.resolve("id_rsa")).stream()
+                .filter(Files::isReadable).toList();
+    }
+
+    /** Refused, or closed/reset before the handshake finished: what an overloaded sshd does. */
+    private static boolean isDroppedConnection(JSchException e) {
+        String message = String.valueOf(e.getMessage());
+        return hasCause(e, ConnectException.class)
+                || message.contains("connection is closed by foreign host")
+                || message.contains("End of IO Stream Read")
+                || (hasCause(e, SocketException.class) && !hasCause(e, NoRouteToHostException.class))
+                || message.equals("channel is not opened."); // the jump host could not reach the target (yet)
+    }
+
+    private static String describe(JSchException e, ConnectionSettings settings, KnownHostsFile hostKeys) {
+        String message = String.valueOf(e.getMessage());
+        if (hostKeys.rejection() != null) {
+            return hostKeys.rejection();
+        }
+        if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")) {
+            return "authentication failed for user " + settings.user() + " (tried " + credentials(settings) + ")";
+        }
+        if (hasCause(e, UnknownHostException.class)) {
+            return "unknown host name " + settings.address();
+        }
+        if (hasCause(e, ConnectException.class)) {
+            return "connection refused";
+        }
+        if (hasCause(e, NoRouteToHostException.class)) {
+            return "no route to host";
+        }
+        if (hasCause(e, SocketTimeoutException.class) || message.startsWith("timeout")) {
+            return "no answer within " + settings.connectTimeout().toMillis() + " ms";
+        }
+        if (message.equals("channel is not opened.")) {
+            return "the jump host " + settings.jumpHost().hostName() + " could not open a tunnel to it";
+        }
+        if (isDroppedConnection(e)) {
+            return "the connection was closed during the SSH handshake";
+        }
+        return message;
+    }
+
+    private static String credentials(ConnectionSettings settings) {
+        List<String> tried = new ArrayList<>();
+        identities(settings).forEach(key -> tried.add("key " + key));
+        if (settings.password() != null) {
+            tried.add("password");
+        }
+        return String.join(", ", tried);
+    }
+
+    private static TransportException unreachable(ConnectionSettings settings, String reason, Throwable cause) {
+        return new TransportException(TransportException.Kind.UNREACHABLE, settings.hostName(),
+                "cannot connect to " + where(settings) + ": " + reason, cause);
+    }
+
+    private static String where(ConnectionSettings settings) {
+        return settings.user() + "@" + settings.address() + ":" + settings.port()
+                + (settings.jumpHost() != null ? " via jump host " + settings.jumpHost().hostName() : "");
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(ConnectionSettings settings, long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(settings, "interrupted while waiting to retry", e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.rigger.core.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.secret.Secret;
+import dev.rigger.core.transport.ConnectionSettings;
+import dev.rigger.core.transport.HostKeyPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InventoryConnectionsTest {
+    private static final String FILE = "src/test/resources/inventories/connections/hosts.yml";
+    private static final Inventory INV = InventoryLoader.load(Path.of(FILE));
+    private static final InventoryConnections NO_ENV = new InventoryConnections(INV, Map.of());
+
+    private static ConnectionSettings settings(String host) {
+        return NO_ENV.settingsFor(host);
+    }
+
+    @Test
+    void defaultsUseTheInventoryNameAndGroupVariables() {
+        ConnectionSettings s = settings("plain");
+        assertThat(s.type()).isEqualTo(ConnectionSettings.Type.SSH);
+        assertThat(s.address()).isEqualTo("plain");
+        assertThat(s.port()).isEqualTo(22);
+        assertThat(s.user()).isEqualTo("deploy");
+        assertThat(s.hostKeyPolicy()).isEqualTo(HostKeyPolicy.STRICT);
+        assertThat(s.password()).isNull();
+        assertThat(s.jumpHost()).isNull();
+    }
+
+    @Test
+    void mapsAnsibleConnectionVariables() {
+        ConnectionSettings s = settings("full");
+        assertThat(s.address()).isEqualTo("10.0.0.5");
+        assertThat(s.port()).isEqualTo(2222);
+        assertThat(s.user()).isEqualTo("admin");
+        assertThat(s.privateKeyFile()).isEqualTo(Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519"));
+        assertThat(s.password()).isEqualTo(Secret.of("s3cret"));
+        assertThat(s.becomePassword()).isEqualTo(Secret.of("sudo-pw"));
+        assertThat(s.toString()).doesNotContain("s3cret").doesNotContain("sudo-pw");
+    }
+
+    @Test
+    void riggerNamesWinOverAnsibleNames() {
+        ConnectionSettings s = settings("rigger-wins");
+        assertThat(s.address()).isEqualTo("10.0.0.7");
+        assertThat(s.user()).isEqualTo("rig");
+        assertThat(s.port()).isEqualTo(2200);
+        assertThat(s.becomePassword()).isEqualTo(Secret.of("rigger-pw"));
+    }
+
+    @Test
+    void connectionTypes() {
+        assertThat(settings("local-one").type()).isEqualTo(ConnectionSettings.Type.LOCAL);
+        assertThat(settings("paramiko-host").type()).isEqualTo(ConnectionSettings.Type.SSH);
+        assertThat(settings("localhost").type()).isEqualTo(ConnectionSettings.Type.LOCAL);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            winbox        | 25:7: ansible_connection 'winrm' is not supported (Rigger connects with ssh or local)
+            bad-port      | 27:7: ansible_port must be a port number 1-65535, got 'http'
+            check-maybe   | 33:7: ansible_host_key_checking must be a boolean (true or false), got 'maybe'
+            policy-typo   | 37:7: rigger_host_key_checking must be strict, accept-new or off, got 'acept-new' (did you mean 'accept-new'?)
+            jump-typo     | 54:7: rigger_jump_host of host 'jump-typo' names 'bastoin', which is not an inventory host (did you mean 'bastion'?)
+            loop-a        | 52:7: jump hosts form a loop: loop-a -> loop-b -> loop-a
+            two-hops      | 56:7: only a single ProxyJump host of the form [user@]host[:port] is supported, got 'a.example.com,b.example.com'
+            proxy-command | 58:7: ansible_ssh_common_args: ProxyCommand is not supported; use -o ProxyJump=[user@]host[:port] or rigger_jump_host
+            forward-agent | 64:7: ansible_ssh_extra_args: unsupported ssh argument '-A' (Rigger understands -J and -o ProxyJump, StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ConnectTimeout)
+            templated     | 66:7: ansible_host is a Jinja2 template ('{{ hostvars['bastion'].ansible_host }}'); Rigger does not evaluate templates in connection variables
+            """)
+    void badValuesAreReportedWhereTheyWereSet(String host, String expected) {
+        // The location is the variable's key in the inventory file.
+        assertThatThrownBy(() -> settings(host)).isInstanceOf(InputException.class).hasMessage(FILE + ":" + expected);
+    }
+
+    @Test
+    void hostKeyCheckingFromVariablesEnvironmentAndSshArguments() {
+        assertThat(settings("no-check").hostKeyPolicy()).isEqualTo(HostKeyPolicy.OFF);
+        assertThat(settings("accept-new").hostKeyPolicy()).isEqualTo(HostKeyPolicy.ACCEPT_NEW);
+        ConnectionSettings lab = settings("lab");
+        assertThat(lab.hostKeyPolicy()).isEqualTo(HostKeyPolicy.OFF);
+        assertThat(lab.knownHostsFile()).isEqualTo(Path.of("/dev/null"));
+        assertThat(lab.keepAlive()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings("lab-accept").hostKeyPolicy()).isEqualTo(HostKeyPolicy.ACCEPT_NEW);
+    }
+
+    @Test
+    void ansibleHostKeyCheckingEnvironmentVariableIsHonouredButTheHostVariableWins() {
+        InventoryConnections env = new InventoryConnections(INV, Map.of("ANSIBLE_HOST_KEY_CHECKING", "False"));
+        assertThat(env.settingsFor("plain").hostKeyPolicy()).isEqualTo(HostKeyPolicy.OFF);
+        assertThat(env.settingsFor("check-yes").hostKeyPolicy()).isEqualTo(HostKeyPolicy.STRICT);
+        InventoryConnections on = new InventoryConnections(INV, Map.of("ANSIBLE_HOST_KEY_CHECKING", "true"));
+        assertThat(on.settingsFor("no-check").hostKeyPolicy()).isEqualTo(HostKeyPolicy.OFF);
+        InventoryConnections bad = new InventoryConnections(INV, Map.of("ANSIBLE_HOST_KEY_CHECKING", "nope"));
+        assertThatThrownBy(() -> bad.settingsFor("plain")).hasMessage(
+                "environment variable ANSIBLE_HOST_KEY_CHECKING: ANSIBLE_HOST_KEY_CHECKING must be a boolean (true or false), got 'nope'");
+    }
+
+    @Test
+    void riggerJumpHostUsesThatHostsOwnSettings() {
+        ConnectionSettings jump = settings("behind").jumpHost();
+        assertThat(jump.hostName()).isEqualTo("bastion");
+        assertThat(jump.address()).isEqualTo("198.51.100.1");
+        assertThat(jump.user()).isEqualTo("jump");
+        assertThat(jump.port()).isEqualTo(2201);
+    }
+
+    @Test
+    void proxyJumpToAnUnknownHostInheritsTheTargetsKey() {
+        ConnectionSettings s = settings("behind-proxyjump");
+        assertThat(s.jumpHost().address()).isEqualTo("gw.example.com");
+        assertThat(s.jumpHost().user()).isEqualTo("ops");
+        assertThat(s.jumpHost().port()).isEqualTo(2022);
+        assertThat(s.jumpHost().privateKeyFile()).isEqualTo(Path.of("/keys/behind"));
+    }
+
+    @Test
+    void proxyJumpToAnInventoryHostUsesItsSettings() {
+        ConnectionSettings jump = settings("behind-j").jumpHost();
+        assertThat(jump.address()).isEqualTo("198.51.100.1");
+        assertThat(jump.port()).isEqualTo(2201);
+    }
+
+    @Test
+    void documentationConnectionExample() {
+        Inventory inv = InventoryLoader.load(Path.of("src/test/resources/inventories/ansible-docs/connection-vars.ini"));
+        InventoryConnections c = new InventoryConnections(inv, Map.of());
+        assertThat(c.settingsFor("localhost").type()).isEqualTo(ConnectionSettings.Type.LOCAL);
+        assertThat(c.settingsFor("other2.example.com").user()).isEqualTo("myotheruser");
+        assertThat(c.settingsFor("other2.example.com").type()).isEqualTo(ConnectionSettings.Type.SSH);
+    }
+
+    @Test
+    void unknownHostIsAProgrammingError() {
+        assertThatThrownBy(() -> settings("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no host 'nope' in inventory");
+    }
+}
