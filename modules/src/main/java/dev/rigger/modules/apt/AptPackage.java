@@ -180,7 +180,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
         s.append("rigger_policy() {\n");
         s.append("  echo @policy\n");
         s.append("  rigger_p=$(apt-cache").append(releaseOption()).append(" policy -- \"$1\" 2>/dev/null)\n");
-        s.append("  [ -n \"$rigger_p\" ] && printf '%s\\n' \"$rigger_p\"\n");
+        s.append("  if [ -n \"$rigger_p\" ]; then printf '%s\\n' \"$rigger_p\"; fi\n");
         s.append("  case \"$rigger_p\" in *'Candidate: (none)'*)\n");
         s.append("    apt-cache showpkg -- \"$1\" 2>/dev/null | sed '1,/^Reverse Provides:/d' | while read -r rigger_n rigger_rest; do\n");
         s.append("      [ -n \"$rigger_n\" ] && printf '@provider %s %s\\n' \"$rigger_n\" \"$(dpkg-query -W -f='${db:Status-Abbrev}\\n' -- \"$rigger_n\" 2>/dev/null | head -n 1)\"\n");
@@ -191,7 +191,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
             String name = quote(p.name());
             s.append("printf '@pkg %s\\n' ").append(name).append('\n');
             s.append("rigger_d=$(dpkg-query -W -f='@dpkg ${db:Status-Abbrev}|${Version}\\n' -- ").append(name).append(" 2>/dev/null)\n");
-            s.append("[ -n \"$rigger_d\" ] && printf '%s\\n' \"$rigger_d\"\n");
+            s.append("if [ -n \"$rigger_d\" ]; then printf '%s\\n' \"$rigger_d\"; fi\n");
             if (state == State.ABSENT) continue;
             if (state == State.LATEST || p.version() != null) {
                 s.append("rigger_policy ").append(name).append('\n');
@@ -203,6 +203,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
         if (autoremove) {
             s.append("apt-get -s -q autoremove 2>/dev/null | sed -n 's/^Remv \\([^ ]*\\).*/@orphan \\1/p'\n");
         }
+        s.append("exit 0\n");
         return s.toString();
     }
 

@@ -229,8 +229,8 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
         s.append("}\n");
         if (repo != null) {
             s.append("rigger_show file ").append(SOURCES_LIST).append('\n');
-            s.append("for f in ").append(SOURCES_DIR).append("*.list; do [ -f \"$f\" ] && [ \"$f\" != ").append(quote(listFile()))
-                    .append(" ] && rigger_show file \"$f\"; done\n");
+            s.append("for f in ").append(SOURCES_DIR).append("*.list; do if [ -f \"$f\" ] && [ \"$f\" != ").append(quote(listFile()))
+                    .append(" ]; then rigger_show file \"$f\"; fi; done\n");
         }
         s.append("rigger_show file ").append(quote(listFile())).append('\n');
         if (managesKey()) s.append("rigger_show keyring ").append(quote(keyringPath().orElseThrow())).append('\n');
@@ -244,6 +244,7 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
             s.append("if [ $? -eq 0 ] && [ -s \"$rigger_tmp/key\" ]; then printf '@key '; base64 -w0 < \"$rigger_tmp/key\"; echo;\n");
             s.append("else printf '@key-error %s\\n' \"$(grep -v '^W: Download is performed unsandboxed' \"$rigger_tmp/err\" | tr '\\n' ' ')\"; fi\n");
         }
+        s.append("exit 0\n");
         return s.toString();
     }
 
