@@ -12,6 +12,7 @@ import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.ShellQuote;
 import dev.rigger.modules.apt.AptPackageState.PackageInfo;
 import dev.rigger.modules.apt.AptPackageState.Policy;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -514,7 +516,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
     }
 
     private static String quoteAll(List<String> values) {
-        return values.stream().map(v -> quote(v)).collect(Collectors.joining(" "));
+        return values.stream().map(ShellQuote::quote).collect(Collectors.joining(" "));
     }
 
     // ---------------------------------------------------------------- outcome
@@ -741,7 +743,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
                 throw args.error(nameKey, e.getMessage());
             }
             String state = args.choice("state", List.of("present", "absent", "latest"), "present");
-            b.state(State.valueOf(state.toUpperCase(java.util.Locale.ROOT)));
+            b.state(State.valueOf(state.toUpperCase(Locale.ROOT)));
             args.optionalString("version").ifPresent(b::version);
             String update = first(args, "update_cache", "update-cache");
             if (update != null) b.updateCache(args.bool(update, false));

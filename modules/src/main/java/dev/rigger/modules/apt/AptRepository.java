@@ -18,8 +18,11 @@ import dev.rigger.core.transport.ExecResult;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -208,7 +211,7 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
      */
     record RepositoryState(Map<String, FileState> files, Optional<FileState> keyring, Optional<byte[]> fetchedKey, String fetchError) {
         RepositoryState {
-            files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files)); // probe order: plans list files stably
+            files = Collections.unmodifiableMap(new LinkedHashMap<>(files)); // probe order: plans list files stably
         }
     }
 
@@ -273,7 +276,7 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
 
     private static byte[] decode(String base64) {
         try {
-            return java.util.Base64.getDecoder().decode(base64.strip());
+            return Base64.getDecoder().decode(base64.strip());
         } catch (IllegalArgumentException e) {
             throw new ModuleException("unreadable probe output (bad base64): " + e.getMessage());
         }
@@ -631,7 +634,7 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
             b.architectures = args.stringList("architectures");
             b.signedBy = args.optionalString("signed_by").orElse(null);
             b.filename = args.optionalString("filename").orElse(null);
-            b.state = State.valueOf(args.choice("state", List.of("present", "absent"), "present").toUpperCase(java.util.Locale.ROOT));
+            b.state = State.valueOf(args.choice("state", List.of("present", "absent"), "present").toUpperCase(Locale.ROOT));
             String update = args.has("update-cache") ? "update-cache" : "update_cache";
             b.updateCache = args.bool(update, true);
             b.keyUrl = args.optionalString("key_url").orElse(null);

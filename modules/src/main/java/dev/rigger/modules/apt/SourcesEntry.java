@@ -1,6 +1,8 @@
 package dev.rigger.modules.apt;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,7 @@ record SourcesEntry(String type, Map<String, String> options, String uri, String
     private static final Pattern URI = Pattern.compile("[a-z][a-z0-9+.-]*:[^\\s\\[\\]]+");
 
     SourcesEntry {
-        options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
         components = List.copyOf(components);
         if (!TYPE.matcher(type).matches()) throw new IllegalArgumentException("the type must be deb or deb-src, got '" + type + "'");
         if (!URI.matcher(uri).matches()) throw new IllegalArgumentException("'" + uri + "' is not a repository URL (like http://deb.example.org/debian)");
@@ -60,7 +62,7 @@ record SourcesEntry(String type, Map<String, String> options, String uri, String
         int hash = s.indexOf('#');
         if (hash >= 0) s = s.substring(0, hash).strip();
         List<String> words = new ArrayList<>();
-        Map<String, String> options = new java.util.LinkedHashMap<>();
+        Map<String, String> options = new LinkedHashMap<>();
         int i = 0;
         while (i < s.length()) {
             while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
@@ -111,7 +113,7 @@ record SourcesEntry(String type, Map<String, String> options, String uri, String
     }
 
     SourcesEntry withOption(String key, String value) {
-        Map<String, String> o = new java.util.LinkedHashMap<>(options);
+        Map<String, String> o = new LinkedHashMap<>(options);
         o.put(key, value);
         return new SourcesEntry(type, o, uri, suite, components);
     }
