@@ -4,6 +4,7 @@ import dev.rigger.core.inventory.Inventory;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,7 +21,8 @@ import java.util.Set;
  *   <li>extra vars ({@code -e})</li>
  * </ol>
  * plus the magic variables {@code inventory_hostname}, {@code group_names}, {@code groups},
- * {@code hostvars}, {@code ansible_play_hosts}, {@code ansible_check_mode}, {@code role_name}.
+ * {@code hostvars}, {@code group_hosts}, {@code ansible_play_hosts}, {@code ansible_check_mode},
+ * {@code role_name}.
  */
 final class Variables {
     private final Inventory inventory;
@@ -39,7 +41,7 @@ final class Variables {
         this.playbookDir = playbookDir;
     }
 
-    Map<String, Object> forTask(String host, Attributes attributes, Play play, java.util.List<String> playHosts) {
+    Map<String, Object> forTask(String host, Attributes attributes, Play play, List<String> playHosts) {
         Map<String, Object> vars = new LinkedHashMap<>();
         RoleScope role = attributes.role();
         if (role != null) vars.putAll(role.defaults());
@@ -56,6 +58,7 @@ final class Variables {
                 .filter(g -> !g.equals(Inventory.ALL) && !g.equals(Inventory.UNGROUPED)).toList());
         vars.put("groups", inventory.groupMembers());
         vars.put("hostvars", new HostVarsView());
+        vars.put("group_hosts", new GroupHostsView());
         vars.put("ansible_play_hosts", playHosts);
         vars.put("ansible_play_batch", playHosts);
         vars.put("play_hosts", playHosts);
@@ -97,6 +100,37 @@ final class Variables {
         public Set<Entry<String, Object>> entrySet() {
             Set<Entry<String, Object>> entries = new LinkedHashSet<>();
             for (var h : inventory.hosts()) entries.add(new SimpleImmutableEntry<>(h.name(), hostVars(h.name())));
+            return entries;
+        }
+    }
+
+    /**
+     * {@code group_hosts}: group name → its hosts, each {@code name} plus that host's
+     * {@code hostvars}, as Mustache templates see it. Expressions need it too, because they cannot
+     * map a list of names to {@code hostvars} entries: {@code "{{ group_hosts[backend_group] }}"}
+     * hands a template the hosts of a group chosen by a variable. Computed when read.
+     */
+    private final class GroupHostsView extends AbstractMap<String, Object> {
+        @Override
+        public Object get(Object key) {
+            List<String> members = key instanceof String g ? inventory.groupMembers().get(g) : null;
+            if (members == null) return null;
+            return members.stream().map(h -> {
+                Map<String, Object> entry = hostVars(h);
+                entry.put("name", h);
+                return entry;
+            }).toList();
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String g && inventory.groupMembers().containsKey(g);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Set<Entry<String, Object>> entries = new LinkedHashSet<>();
+            for (String g : inventory.groupMembers().keySet()) entries.add(new SimpleImmutableEntry<>(g, get(g)));
             return entries;
         }
     }

@@ -192,6 +192,22 @@ class LoaderFeaturesTest {
     }
 
     @Test
+    void groupHostsGivesTheHostsOfAGroupNamedByAVariable() {
+        write("site.yml", """
+                - hosts: db1
+                  gather_facts: false
+                  vars:
+                    backend_group: web
+                    backends: "{{ group_hosts[backend_group] }}"
+                  tasks:
+                    - echo: msg="{{ backends | length }} {{ backends[1].name }} {{ backends[1].http_port }}"
+                    - echo: msg="{{ group_hosts.nope is defined }}"
+                """);
+        RunResult r = run(load("site.yml"));
+        assertThat(r.resultsOf("echo")).extracting(h -> arg(h, "msg")).containsExactly("2 web2 80", false);
+    }
+
+    @Test
     void taskKeywordsReachTheTask() {
         write("site.yml", """
                 - hosts: web
