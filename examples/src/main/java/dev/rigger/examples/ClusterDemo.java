@@ -106,6 +106,11 @@ public final class ClusterDemo {
         return states;
     }
 
+    /** The status line of haproxy's health endpoint: 200 while a web host is up, 503 when none is. */
+    public static String health(Lab lab) {
+        return httpGet(lab, "127.0.0.1", STATS_PORT, "/health").lines().findFirst().orElse("");
+    }
+
     /** {@code web1 UP, web2 DOWN}. */
     public static String describe(Map<String, String> states) {
         return states.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));

@@ -51,6 +51,7 @@ public final class LabDemo {
             awaitStates(lab, "haproxy has taken web2 out", "web1 UP, web2 DOWN");
             System.out.printf(Locale.ROOT, "haproxy took web2 out %.1f s later; every request now goes to web1:%n", seconds(stopped));
             ask(lab);
+            System.out.println("health endpoint (lb1:8404/health): " + ClusterDemo.health(lab));
 
             section("5. web2 boots again (nginx is enabled, so it starts)");
             long starting = System.nanoTime();
