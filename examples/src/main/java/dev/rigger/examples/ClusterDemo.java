@@ -83,7 +83,8 @@ public final class ClusterDemo {
     public static String askLoadBalancer(Lab lab) {
         String response = httpGet(lab, lab.host(LB).ip(), FRONTEND_PORT, "/");
         Matcher served = SERVED_BY.matcher(response);
-        if (!response.startsWith("HTTP/1.1 200") && !response.startsWith("HTTP/1.0 200") || !served.find()) {
+        boolean ok = response.startsWith("HTTP/1.1 200") || response.startsWith("HTTP/1.0 200");
+        if (!ok || !served.find()) {
             throw new IllegalStateException("the load balancer answered: " + response.lines().findFirst().orElse("nothing"));
         }
         return served.group(1);

@@ -29,7 +29,7 @@ public final class LabDemo {
         section("1. Three Debian hosts in containers (systemd + sshd)");
         try (Lab lab = ClusterDemo.startLab("LabDemo")) {
             System.out.println("up: " + lab.hosts().stream().map(h -> h.name() + " " + h.ip()).collect(Collectors.joining(", ")));
-            System.out.println("the same from the command line: ./rigger play " + site + " -i " + lab.writeInventory());
+            System.out.println("the same from the command line, while the lab runs: ./rigger play " + site + " -i " + lab.writeInventory());
             LoadedPlaybook playbook = ClusterDemo.load(site, lab.inventory());
 
             section("2. Deploy " + site + ": nginx on web1 and web2, haproxy on lb1");
