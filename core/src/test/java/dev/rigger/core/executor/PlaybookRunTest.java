@@ -229,6 +229,15 @@ class PlaybookRunTest {
     }
 
     @Test
+    void startAtTaskSkipsUntilTheTaskAndThenRunsTheLaterPlaysInFull() {
+        Play first = Play.builder("web1").gatherFacts(false)
+                .task(marker("prepare", "/p")).task(marker("resume here", "/r")).task(marker("finish", "/f")).build();
+        Play second = Play.builder("db1").gatherFacts(false).task(marker("database", "/d")).build();
+        RunResult result = run(RunOptions.builder().startAtTask("resume*").build(), first, second);
+        assertThat(result.hostResults()).extracting(HostResult::task).containsExactly("resume here", "finish", "database");
+    }
+
+    @Test
     void freeStrategyLetsHostsRunAhead() {
         Play play = Play.builder("web").strategy(Strategy.FREE).gatherFacts(false)
                 .task(marker("a", "/a")).task(marker("b", "/b")).build();
