@@ -1,6 +1,7 @@
 package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.loader.LoadedPlaybook;
 import dev.rigger.core.loader.LoaderOptions;
 import dev.rigger.core.loader.PlaybookLoader;
@@ -27,15 +28,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rigger", mixinStandardHelpOptions = true, version = "rigger 0.1.0",
         description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
         subcommands = {Main.Play.class, Main.Apply.class})
-public final class Main implements Callable<Integer> {
+// Not Callable itself: without a subcommand picocli reports "Missing required subcommand" and the
+// usage on stderr with exit code 2, like any other usage error.
+public final class Main {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 250;
-
-    @Override
-    public Integer call() {
-        CommandLine.usage(this, System.out);
-        return 0;
-    }
 
     public static void main(String[] args) {
         System.exit(run(System.out, System.err, args));
@@ -44,6 +41,8 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line and returns the exit code; never prints a stack trace for bad input. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // picocli would replace an argument '@file' by the file's words; '-e @vars.yml' must reach ExtraVars.
+        cli.setExpandAtFiles(false);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -85,10 +84,11 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (!Files.isRegularFile(playbook)) throw new InputException(SourceLocation.unknown(playbook.toString()), "playbook not found");
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(Path.of("").toAbsolutePath());
             flags.rolesPaths.forEach(options::rolesPath);
             LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-            return new Execution(flags, Streams.out(), Streams.err()).run(loaded);
+            return new Execution(flags, Streams.out(), Streams.err()).run(loaded, playbook.toString());
         }
     }
 
@@ -127,14 +127,15 @@ public final class Main implements Callable<Integer> {
             Path dir = Files.createTempDirectory("rigger-apply");
             try {
                 Path playbook = dir.resolve("apply.yml");
-                StringBuilder yaml = new StringBuilder("- name: ").append(json("apply " + String.join(", ", names)))
+                String title = "apply " + String.join(", ", names);
+                StringBuilder yaml = new StringBuilder("- name: ").append(json(title))
                         .append("\n  hosts: ").append(json(hosts))
                         .append("\n  become: ").append(become)
                         .append("\n  roles:\n");
                 for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
                 Files.writeString(playbook, yaml);
                 LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-                return new Execution(flags, Streams.out(), Streams.err()).run(loaded);
+                return new Execution(flags, Streams.out(), Streams.err()).run(loaded, title);
             } finally {
                 deleteQuietly(dir);
             }
