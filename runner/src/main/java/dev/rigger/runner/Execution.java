@@ -22,6 +22,8 @@ import dev.rigger.core.report.ConsoleReporter;
 import dev.rigger.core.report.JsonLinesWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,10 +85,13 @@ final class Execution {
 
     /** Opened before the run, so a path that cannot be written is bad input, not a failure halfway. */
     private JsonLinesWriter openJson() {
+        SourceLocation at = SourceLocation.unknown("--json " + flags.json);
+        Path folder = flags.json.toAbsolutePath().getParent();
+        if (!Files.isDirectory(folder)) throw new InputException(at, "folder " + folder + " does not exist");
         try {
             return new JsonLinesWriter(flags.json);
         } catch (UncheckedIOException e) {
-            throw new InputException(SourceLocation.unknown("--json " + flags.json), "cannot write the file: " + e.getCause());
+            throw new InputException(at, "cannot write the file (" + e.getCause().getMessage() + ")");
         }
     }
 
