@@ -107,8 +107,12 @@ public final class Main {
         @Mixin
         RunFlags flags = new RunFlags();
 
+        /** How messages name the playbook this command writes; its roles start on line 5. */
+        private static final String ORIGIN = "rigger apply";
+        private static final int FIRST_ROLE_LINE = 5;
+
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Path cwd = Path.of("").toAbsolutePath();
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(cwd);
             List<String> names = new ArrayList<>();
@@ -116,28 +120,45 @@ public final class Main {
                 Path folder = Path.of(role);
                 if (Files.isDirectory(folder)) {
                     Path absolute = folder.toAbsolutePath().normalize();
+                    String name = absolute.getFileName().toString();
+                    requireNotShadowed(role, absolute, cwd.resolve("roles").resolve(name));
                     options.rolesPath(absolute.getParent());
-                    names.add(absolute.getFileName().toString());
+                    names.add(name);
+                } else if (role.contains("/")) {
+                    throw new InputException(SourceLocation.unknown(role), "role folder not found");
                 } else {
                     names.add(role);
                 }
             }
             flags.rolesPaths.forEach(options::rolesPath);
-            options.rolesPath(cwd.resolve("roles"));
-            Path dir = Files.createTempDirectory("rigger-apply");
+            String title = "apply " + String.join(", ", names);
+            // One play as if written in the working folder: roles/ there is searched first, as for a playbook.
+            StringBuilder yaml = new StringBuilder("- name: ").append(json(title))
+                    .append("\n  hosts: ").append(json(hosts))
+                    .append("\n  become: ").append(become)
+                    .append("\n  roles:\n");
+            for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
+            LoadedPlaybook loaded;
             try {
-                Path playbook = dir.resolve("apply.yml");
-                String title = "apply " + String.join(", ", names);
-                StringBuilder yaml = new StringBuilder("- name: ").append(json(title))
-                        .append("\n  hosts: ").append(json(hosts))
-                        .append("\n  become: ").append(become)
-                        .append("\n  roles:\n");
-                for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
-                Files.writeString(playbook, yaml);
-                LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-                return new Execution(flags, Streams.out(), Streams.err()).run(loaded, title);
-            } finally {
-                deleteQuietly(dir);
+                loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(ORIGIN, yaml.toString(), cwd);
+            } catch (InputException e) {
+                if (!e.location().file().equals(ORIGIN)) throw e;
+                // The generated text is no file of the user's: name the argument its line came from.
+                String argument = e.location().line() >= FIRST_ROLE_LINE ? roles.get(e.location().line() - FIRST_ROLE_LINE) : "--hosts";
+                throw new InputException(SourceLocation.unknown(argument), e.problem(), e.suggestion().orElse(null));
+            }
+            return new Execution(flags, Streams.out(), Streams.err()).run(loaded, title);
+        }
+
+        /** A role folder must run even when ./roles holds a role of the same name, which the loader would find first. */
+        private static void requireNotShadowed(String argument, Path folder, Path sameName) {
+            try {
+                if (Files.isDirectory(sameName) && !Files.isSameFile(folder, sameName)) {
+                    throw new InputException(SourceLocation.unknown(argument), "roles/" + sameName.getFileName()
+                            + " in the working folder has the same name and would run instead; run from another folder");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -150,14 +171,6 @@ public final class Main {
                 else b.append(c);
             }
             return b.append('"').toString();
-        }
-
-        private static void deleteQuietly(Path dir) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }
