@@ -24,12 +24,13 @@ import picocli.CommandLine.Parameters;
  * The {@code rigger} command line: {@code rigger play PLAYBOOK -i INVENTORY [flags]} and
  * {@code rigger apply ROLE... -i INVENTORY --hosts PATTERN [flags]}. Exit codes as ansible-playbook:
  * 0 all ok, 2 a task failed or the input is bad, 4 a host was unreachable.
+ *
+ * <p>Not {@code Callable} itself: without a subcommand picocli reports "Missing required
+ * subcommand" and the usage on stderr with exit code 2, like any other usage error.
  */
 @Command(name = "rigger", mixinStandardHelpOptions = true, version = "rigger 0.1.0",
         description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
         subcommands = {Main.Play.class, Main.Apply.class})
-// Not Callable itself: without a subcommand picocli reports "Missing required subcommand" and the
-// usage on stderr with exit code 2, like any other usage error.
 public final class Main {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 250;
