@@ -35,13 +35,11 @@ final class TaskExecution {
     private final RunContext run;
     private final Play play;
     private final List<String> playHosts;
-    private final boolean handler;
 
-    TaskExecution(RunContext run, Play play, List<String> playHosts, boolean handler) {
+    TaskExecution(RunContext run, Play play, List<String> playHosts) {
         this.run = run;
         this.play = play;
         this.playHosts = playHosts;
-        this.handler = handler;
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -297,9 +295,6 @@ final class TaskExecution {
         }
     }
 
-    boolean isHandler() {
-        return handler;
-    }
 
     /** Runs scripts on the task's connection, as the task's become user, and counts them. */
     private static final class Counter {
