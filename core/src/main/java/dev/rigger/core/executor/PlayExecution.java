@@ -126,7 +126,12 @@ final class PlayExecution {
         walk(block.tasks(), scope, entered);
         List<HostState> failedHere = entered.stream().filter(h -> h.failed && !h.unreachable).toList();
         if (!block.rescue().isEmpty() && !failedHere.isEmpty()) {
-            failedHere.forEach(HostState::rescue);
+            for (HostState h : failedHere) {
+                h.rescue();
+                // Not counted again (rescue() moved the failure to 'rescued'); tells listeners why rescue runs.
+                run.emit(new HostResult(h.name, block.name(), block.location().toString(), Status.RESCUED,
+                        "rescuing after '" + h.lastFailedTask + "' failed: " + h.lastFailure, List.of(), Duration.ZERO, 0, null, Map.of()));
+            }
             walk(block.rescue(), scope, failedHere);
         }
         if (!block.always().isEmpty()) {

@@ -226,7 +226,11 @@ final class TaskExecution {
         if (status == Status.CHANGED) {
             for (String h : task.notifies()) host.notifyHandler(h);
         }
-        if (status == Status.FAILED) host.failed = true;
+        if (status == Status.FAILED) {
+            host.failed = true;
+            host.lastFailedTask = task.name();
+            host.lastFailure = result.message;
+        }
         if (status == Status.UNREACHABLE) host.unreachable = true;
         host.count(status);
         run.emit(new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
