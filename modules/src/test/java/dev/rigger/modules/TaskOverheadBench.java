@@ -11,7 +11,10 @@ import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.executor.Status;
 import dev.rigger.core.executor.Task;
 import dev.rigger.core.executor.Playbook;
+import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.core.module.ModuleType;
 import dev.rigger.modules.command.Command;
 import dev.rigger.testing.Lab;
 import java.util.ArrayList;
@@ -51,6 +54,9 @@ class TaskOverheadBench {
             kinds.put("command unchanged (creates guard holds)", i -> Command.of("true").creates("/etc/hostname"));
             kinds.put("command changed", i -> Command.of("true"));
             kinds.put("shell changed, writes a file", i -> Command.shell("echo " + i + " > /tmp/bench-" + i));
+            ModuleType copy = ModuleRegistry.load().find("copy").orElseThrow();
+            kinds.put("copy changed (new file)", i -> copy.create(Args.of("copy", Map.of("dest", "/tmp/copy-" + i, "content", "file " + i + "\n"))));
+            kinds.put("copy unchanged (same content again)", i -> copy.create(Args.of("copy", Map.of("dest", "/tmp/copy-" + i, "content", "file " + i + "\n"))));
             for (var kind : kinds.entrySet()) {
                 Play.Builder play = Play.builder("all").gatherFacts(false);
                 for (int i = 0; i < TASKS; i++) {
@@ -63,7 +69,7 @@ class TaskOverheadBench {
                 boolean changed = !kind.getKey().contains("unchanged");
                 assertThat(r.hostResults()).allSatisfy(h -> {
                     assertThat(h.status()).isEqualTo(changed ? Status.CHANGED : Status.OK);
-                    assertThat(h.execs()).isEqualTo(1);
+                    assertThat(h.execs()).isEqualTo(changed && kind.getKey().startsWith("copy") ? 2 : 1);
                 });
                 report(hosts, kind.getKey(), events);
             }

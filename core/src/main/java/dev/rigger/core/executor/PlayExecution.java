@@ -123,7 +123,12 @@ final class PlayExecution {
         walk(block.tasks(), scope, entered);
         List<HostState> failedHere = entered.stream().filter(h -> h.failed && !h.unreachable).toList();
         if (!block.rescue().isEmpty() && !failedHere.isEmpty()) {
-            failedHere.forEach(HostState::rescue);
+            for (HostState h : failedHere) {
+                h.rescue();
+                // Not counted again (rescue() moved the failure to 'rescued'); tells listeners why rescue runs.
+                run.emit(new HostResult(h.name, block.name(), block.location().toString(), Status.RESCUED,
+                        "rescuing after '" + h.lastFailedTask + "' failed: " + h.lastFailure, List.of(), Duration.ZERO, 0, null, Map.of()));
+            }
             walk(block.rescue(), scope, failedHere);
         }
         if (!block.always().isEmpty()) {
@@ -174,7 +179,7 @@ final class PlayExecution {
         }
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
-        TaskExecution execution = new TaskExecution(run, play, batchNames, handler);
+        TaskExecution execution = new TaskExecution(run, play, batchNames);
         parallel(targets, host -> execution.run(task, host));
         if (task.runOnce() && task.register() != null) {
             Object result = targets.get(0).registered.get(task.register());

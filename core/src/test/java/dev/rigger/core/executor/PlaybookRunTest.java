@@ -133,6 +133,9 @@ class PlaybookRunTest {
         assertThat(result.result("web1", "forbidden").orElseThrow().message()).contains("permission denied");
         assertThat(result.recap().of("web1").failed()).isZero();
         assertThat(result.recap().of("web1").rescued()).isEqualTo(1);
+        HostResult rescued = result.result("web1", "guarded").orElseThrow();
+        assertThat(rescued.status()).isEqualTo(Status.RESCUED);
+        assertThat(rescued.message()).startsWith("rescuing after 'forbidden' failed: exit 1: permission denied");
         assertThat(result.exitCode()).isZero();
     }
 
