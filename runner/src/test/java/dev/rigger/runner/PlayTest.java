@@ -42,8 +42,8 @@ class PlayTest {
     @Test
     void aFailedTaskStopsItsHostAndExitsWith2() {
         Cli run = rigger("play", DIR + "failing.yml", "-i", LOCAL);
-        assertThat(run.resultsOf("web1")).containsExactly("failed: [web1] => web1 is broken on purpose");
-        assertThat(run.resultsOf("web2")).containsExactly("skipped: [web2]", "ok: [web2] => still running");
+        assertThat(run.resultsOf("web1")).containsExactly("fatal: [web1]: FAILED! => web1 is broken on purpose");
+        assertThat(run.resultsOf("web2")).containsExactly("skipping: [web2]", "ok: [web2] => still running");
         assertThat(run.outLines()).contains(
                 "web1 : ok=0    changed=0    unreachable=0    failed=1    skipped=0    rescued=0    ignored=0");
         assertThat(run.exitCode()).isEqualTo(2);
@@ -53,7 +53,7 @@ class PlayTest {
     void anUnreachableHostExitsWith4() {
         Cli run = rigger("play", SITE, "-i", REFUSED, "--limit", "web1");
         assertThat(run.resultsOf("web1")).singleElement().asString()
-                .startsWith("unreachable: [web1] => web1: cannot connect to root@127.0.0.1:1: connection refused");
+                .startsWith("fatal: [web1]: UNREACHABLE! => web1: cannot connect to root@127.0.0.1:1: connection refused");
         assertThat(run.outLines()).contains(
                 "web1 : ok=0    changed=0    unreachable=1    failed=0    skipped=0    rescued=0    ignored=0");
         assertThat(run.exitCode()).isEqualTo(4);
