@@ -1,6 +1,7 @@
 package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.loader.LoadedPlaybook;
 import dev.rigger.core.loader.LoaderOptions;
 import dev.rigger.core.loader.PlaybookLoader;
@@ -23,19 +24,16 @@ import picocli.CommandLine.Parameters;
  * The {@code rigger} command line: {@code rigger play PLAYBOOK -i INVENTORY [flags]} and
  * {@code rigger apply ROLE... -i INVENTORY --hosts PATTERN [flags]}. Exit codes as ansible-playbook:
  * 0 all ok, 2 a task failed or the input is bad, 4 a host was unreachable.
+ *
+ * <p>Not {@code Callable} itself: without a subcommand picocli reports "Missing required
+ * subcommand" and the usage on stderr with exit code 2, like any other usage error.
  */
 @Command(name = "rigger", mixinStandardHelpOptions = true, version = "rigger 0.1.0",
         description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
         subcommands = {Main.Play.class, Main.Apply.class})
-public final class Main implements Callable<Integer> {
+public final class Main {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 250;
-
-    @Override
-    public Integer call() {
-        CommandLine.usage(this, System.out);
-        return 0;
-    }
 
     public static void main(String[] args) {
         System.exit(run(System.out, System.err, args));
@@ -44,6 +42,8 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line and returns the exit code; never prints a stack trace for bad input. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // picocli would replace an argument '@file' by the file's words; '-e @vars.yml' must reach ExtraVars.
+        cli.setExpandAtFiles(false);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -85,10 +85,11 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (!Files.isRegularFile(playbook)) throw new InputException(SourceLocation.unknown(playbook.toString()), "playbook not found");
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(Path.of("").toAbsolutePath());
             flags.rolesPaths.forEach(options::rolesPath);
             LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-            return new Execution(flags, Streams.out(), Streams.err()).run(loaded);
+            return new Execution(flags, Streams.out(), Streams.err()).run(loaded, playbook.toString());
         }
     }
 
@@ -107,8 +108,12 @@ public final class Main implements Callable<Integer> {
         @Mixin
         RunFlags flags = new RunFlags();
 
+        /** How messages name the playbook this command writes; its roles start on line 5. */
+        private static final String ORIGIN = "rigger apply";
+        private static final int FIRST_ROLE_LINE = 5;
+
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Path cwd = Path.of("").toAbsolutePath();
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(cwd);
             List<String> names = new ArrayList<>();
@@ -116,27 +121,45 @@ public final class Main implements Callable<Integer> {
                 Path folder = Path.of(role);
                 if (Files.isDirectory(folder)) {
                     Path absolute = folder.toAbsolutePath().normalize();
+                    String name = absolute.getFileName().toString();
+                    requireNotShadowed(role, absolute, cwd.resolve("roles").resolve(name));
                     options.rolesPath(absolute.getParent());
-                    names.add(absolute.getFileName().toString());
+                    names.add(name);
+                } else if (role.contains("/")) {
+                    throw new InputException(SourceLocation.unknown(role), "role folder not found");
                 } else {
                     names.add(role);
                 }
             }
             flags.rolesPaths.forEach(options::rolesPath);
-            options.rolesPath(cwd.resolve("roles"));
-            Path dir = Files.createTempDirectory("rigger-apply");
+            String title = "apply " + String.join(", ", names);
+            // One play as if written in the working folder: roles/ there is searched first, as for a playbook.
+            StringBuilder yaml = new StringBuilder("- name: ").append(json(title))
+                    .append("\n  hosts: ").append(json(hosts))
+                    .append("\n  become: ").append(become)
+                    .append("\n  roles:\n");
+            for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
+            LoadedPlaybook loaded;
             try {
-                Path playbook = dir.resolve("apply.yml");
-                StringBuilder yaml = new StringBuilder("- name: ").append(json("apply " + String.join(", ", names)))
-                        .append("\n  hosts: ").append(json(hosts))
-                        .append("\n  become: ").append(become)
-                        .append("\n  roles:\n");
-                for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
-                Files.writeString(playbook, yaml);
-                LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-                return new Execution(flags, Streams.out(), Streams.err()).run(loaded);
-            } finally {
-                deleteQuietly(dir);
+                loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(ORIGIN, yaml.toString(), cwd);
+            } catch (InputException e) {
+                if (!e.location().file().equals(ORIGIN)) throw e;
+                // The generated text is no file of the user's: name the argument its line came from.
+                String argument = e.location().line() >= FIRST_ROLE_LINE ? roles.get(e.location().line() - FIRST_ROLE_LINE) : "--hosts";
+                throw new InputException(SourceLocation.unknown(argument), e.problem(), e.suggestion().orElse(null));
+            }
+            return new Execution(flags, Streams.out(), Streams.err()).run(loaded, title);
+        }
+
+        /** A role folder must run even when ./roles holds a role of the same name, which the loader would find first. */
+        private static void requireNotShadowed(String argument, Path folder, Path sameName) {
+            try {
+                if (Files.isDirectory(sameName) && !Files.isSameFile(folder, sameName)) {
+                    throw new InputException(SourceLocation.unknown(argument), "roles/" + sameName.getFileName()
+                            + " in the working folder has the same name and would run instead; run from another folder");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -149,14 +172,6 @@ public final class Main implements Callable<Integer> {
                 else b.append(c);
             }
             return b.append('"').toString();
-        }
-
-        private static void deleteQuietly(Path dir) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

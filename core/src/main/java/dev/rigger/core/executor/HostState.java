@@ -21,6 +21,9 @@ final class HostState {
     volatile boolean unreachable;
     /** Check mode only: an earlier task on this host would have changed something. */
     volatile boolean pendingChange;
+    /** The last task that failed on this host and its message, for the rescue event. */
+    volatile String lastFailedTask;
+    volatile String lastFailure;
     private final Set<String> notified = new LinkedHashSet<>();
     int ok, changed, unreachableCount, failedCount, skipped, rescued, ignored;
 

@@ -6,7 +6,6 @@ import dev.rigger.core.executor.RunEvent.PlayStarted;
 import dev.rigger.core.executor.RunEvent.TaskStarted;
 import dev.rigger.core.inventory.HostPattern;
 import dev.rigger.core.transport.TransportException;
-import java.nio.file.FileSystems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,14 +25,12 @@ final class PlayExecution {
     private final RunContext run;
     private final Play play;
     private volatile boolean aborted;
-    private volatile boolean startAtPending;
     private List<HostState> batch = List.of();
     private List<String> batchNames = List.of();
 
     PlayExecution(RunContext run, Play play) {
         this.run = run;
         this.play = play;
-        this.startAtPending = run.options().startAtTask() != null;
     }
 
     /** Runs the play; false when no host is left to go on with (the playbook stops, as Ansible's). */
@@ -126,7 +123,12 @@ final class PlayExecution {
         walk(block.tasks(), scope, entered);
         List<HostState> failedHere = entered.stream().filter(h -> h.failed && !h.unreachable).toList();
         if (!block.rescue().isEmpty() && !failedHere.isEmpty()) {
-            failedHere.forEach(HostState::rescue);
+            for (HostState h : failedHere) {
+                h.rescue();
+                // Not counted again (rescue() moved the failure to 'rescued'); tells listeners why rescue runs.
+                run.emit(new HostResult(h.name, block.name(), block.location().toString(), Status.RESCUED,
+                        "rescuing after '" + h.lastFailedTask + "' failed: " + h.lastFailure, List.of(), Duration.ZERO, 0, null, Map.of()));
+            }
             walk(block.rescue(), scope, failedHere);
         }
         if (!block.always().isEmpty()) {
@@ -170,14 +172,14 @@ final class PlayExecution {
     }
 
     private void runTask(Task task, List<HostState> hosts, boolean handler) {
-        if (!selectedByTags(task.attributes().tags())) return;
-        if (startAtPending) {
-            if (!matchesGlob(run.options().startAtTask(), task.name())) return;
-            startAtPending = false;
+        if (!run.options().selectsTags(task.attributes().tags())) return;
+        if (run.startAtPending().get()) {
+            if (!run.options().startsAt(task.name())) return;
+            run.startAtPending().set(false);
         }
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
-        TaskExecution execution = new TaskExecution(run, play, batchNames, handler);
+        TaskExecution execution = new TaskExecution(run, play, batchNames);
         parallel(targets, host -> execution.run(task, host));
         if (task.runOnce() && task.register() != null) {
             Object result = targets.get(0).registered.get(task.register());
@@ -212,25 +214,6 @@ final class PlayExecution {
             if (host.isNotified(topic)) return true;
         }
         return false;
-    }
-
-    /** Ansible's tag rules: 'always' runs unless skipped explicitly, 'never' only when asked for. */
-    private boolean selectedByTags(Set<String> taskTags) {
-        Set<String> only = run.options().tags();
-        Set<String> skip = run.options().skipTags();
-        for (String t : taskTags) {
-            if (skip.contains(t)) return false;
-        }
-        if (taskTags.contains("never") && !only.contains("never") && taskTags.stream().noneMatch(only::contains)) return false;
-        if (only.isEmpty() || only.contains("all")) return true;
-        if (taskTags.contains("always")) return true;
-        if (only.contains("tagged") && !taskTags.isEmpty()) return true;
-        if (only.contains("untagged") && taskTags.isEmpty()) return true;
-        return taskTags.stream().anyMatch(only::contains);
-    }
-
-    private static boolean matchesGlob(String glob, String name) {
-        return name.equals(glob) || FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(name.replace('/', '_')));
     }
 
     /** Runs work for each host on the run's workers (inline for a single host) and waits for all. */

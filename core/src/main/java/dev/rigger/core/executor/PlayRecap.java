@@ -30,10 +30,10 @@ public record PlayRecap(Map<String, Counts> hosts) {
         return hosts.values().stream().mapToInt(Counts::unreachable).sum();
     }
 
-    /** 0 all fine, 2 a task failed, 4 a host was unreachable (and none failed), as ansible-playbook. */
+    /** 0 all fine, 4 a host was unreachable, else 2 a task failed — ansible-playbook's order. */
     public int exitCode() {
-        if (totalFailed() > 0) return 2;
         if (totalUnreachable() > 0) return 4;
+        if (totalFailed() > 0) return 2;
         return 0;
     }
 }

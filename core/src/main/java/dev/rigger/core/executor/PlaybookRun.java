@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a playbook against an inventory: the embedding API's front door.
@@ -94,7 +95,8 @@ public final class PlaybookRun {
             t.setDaemon(true);
             return t;
         });
-        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, all);
+        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, all,
+                new AtomicBoolean(options.startAtTask() != null));
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
             for (Play play : playbook.plays()) {

@@ -5,11 +5,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Everything one run shares between its plays and workers. Nothing here outlives the run. */
+/**
+ * Everything one run shares between its plays and workers. Nothing here outlives the run.
+ *
+ * @param startAtPending true until the {@code --start-at-task} task is reached; shared by the plays,
+ *                       so the plays after the one holding it run in full, as in Ansible
+ */
 record RunContext(Inventory inventory, RunOptions options, Map<String, HostState> hosts, Variables variables,
                   HostConnector connector, FactSource facts, TemplateEngine templates, Path playbookDir,
-                  ExecutorService workers, List<RunListener> listeners) {
+                  ExecutorService workers, List<RunListener> listeners, AtomicBoolean startAtPending) {
 
     void emit(RunEvent event) {
         // One event at a time, so listeners see a consistent order and need no locking of their own.

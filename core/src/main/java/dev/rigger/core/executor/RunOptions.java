@@ -1,5 +1,7 @@
 package dev.rigger.core.executor;
 
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +25,30 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         extraVars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraVars));
         listeners = List.copyOf(listeners);
         if (forks < 1) throw new IllegalArgumentException("forks must be at least 1");
+    }
+
+    /**
+     * Whether a task with these tags (its own and inherited) runs under {@code --tags}/{@code --skip-tags},
+     * by Ansible's rules: 'always' runs unless skipped explicitly, 'never' only when asked for.
+     */
+    public boolean selectsTags(Set<String> taskTags) {
+        for (String t : taskTags) {
+            if (skipTags.contains(t)) return false;
+        }
+        if (taskTags.contains("never") && taskTags.stream().noneMatch(tags::contains)) return false;
+        if (tags.isEmpty() || tags.contains("all")) return true;
+        if (taskTags.contains("always")) return true;
+        if (tags.contains("tagged") && !taskTags.isEmpty()) return true;
+        if (tags.contains("untagged") && taskTags.isEmpty()) return true;
+        return taskTags.stream().anyMatch(tags::contains);
+    }
+
+    /** Whether {@code --start-at-task} names this task: its exact name or a glob matching it. */
+    public boolean startsAt(String taskName) {
+        if (startAtTask == null) return false;
+        if (taskName.equals(startAtTask)) return true;
+        // A path matcher globs one file name, so '/' in a task name must not split it.
+        return FileSystems.getDefault().getPathMatcher("glob:" + startAtTask).matches(Path.of(taskName.replace('/', '_')));
     }
 
     public static Builder builder() {

@@ -35,13 +35,11 @@ final class TaskExecution {
     private final RunContext run;
     private final Play play;
     private final List<String> playHosts;
-    private final boolean handler;
 
-    TaskExecution(RunContext run, Play play, List<String> playHosts, boolean handler) {
+    TaskExecution(RunContext run, Play play, List<String> playHosts) {
         this.run = run;
         this.play = play;
         this.playHosts = playHosts;
-        this.handler = handler;
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -228,7 +226,11 @@ final class TaskExecution {
         if (status == Status.CHANGED) {
             for (String h : task.notifies()) host.notifyHandler(h);
         }
-        if (status == Status.FAILED) host.failed = true;
+        if (status == Status.FAILED) {
+            host.failed = true;
+            host.lastFailedTask = task.name();
+            host.lastFailure = result.message;
+        }
         if (status == Status.UNREACHABLE) host.unreachable = true;
         host.count(status);
         run.emit(new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
@@ -297,9 +299,6 @@ final class TaskExecution {
         }
     }
 
-    boolean isHandler() {
-        return handler;
-    }
 
     /** Runs scripts on the task's connection, as the task's become user, and counts them. */
     private static final class Counter {

@@ -46,6 +46,20 @@ public final class PlaybookLoader {
         return new LoadedPlaybook(new Playbook(name, absolute.getParent(), loaded), symbols);
     }
 
+    /**
+     * Loads a playbook that a program wrote rather than a file (such as {@code rigger apply}'s), as
+     * if it were in {@code dir}: roles are looked for in {@code dir/roles}, then the roles paths.
+     *
+     * @param origin how messages name the text, in place of a file name
+     */
+    public LoadedPlaybook load(String origin, String yaml, Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        List<Play> loaded = new ArrayList<>();
+        List<Symbols> symbols = new ArrayList<>();
+        loadPlays(new Folder.Disk(absolute, options.displayRoot()), new Folder.SourceText(origin, yaml), List.of(), loaded, symbols);
+        return new LoadedPlaybook(new Playbook(origin, absolute, loaded), symbols);
+    }
+
     /** Loads the plays of {@code name} in {@code folder}, following import_playbook; {@code chain} holds the files being loaded. */
     private void load(Folder folder, String name, SourceLocation at, List<String> chain, List<Play> out, List<Symbols> symbols) {
         Folder.SourceText source = folder.read(name)
@@ -55,6 +69,10 @@ public final class PlaybookLoader {
             loop.add(source.origin());
             throw new InputException(at, "import_playbook loop: " + String.join(" -> ", loop));
         }
+        loadPlays(folder, source, chain, out, symbols);
+    }
+
+    private void loadPlays(Folder folder, Folder.SourceText source, List<String> chain, List<Play> out, List<Symbols> symbols) {
         List<String> inner = new ArrayList<>(chain);
         inner.add(source.origin());
         YamlNode document = Folder.parse(source)

@@ -83,8 +83,14 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
     }
 
     private void printResult(HostResult r) {
-        String label = r.status() == Status.OK && r.item() == null && r.execs() == 0 && r.message().isEmpty() ? "ok" : r.status().label();
-        if (r.status() == Status.RESCUED) label = "rescued";
+        // Ansible's words, so people and scripts used to ansible-playbook read it the same way.
+        String label = switch (r.status()) {
+            case OK -> "ok";
+            case CHANGED -> "changed";
+            case SKIPPED -> "skipping";
+            case FAILED, UNREACHABLE, IGNORED -> "fatal";
+            case RESCUED -> "rescued";
+        };
         String code = switch (r.status()) {
             case OK -> "32";
             case CHANGED -> "33";
@@ -94,13 +100,16 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
         };
         StringBuilder line = new StringBuilder(label).append(": [").append(r.host()).append(']');
         if (r.item() != null) line.append(" => (item=").append(r.item()).append(')');
-        if (r.status() == Status.FAILED || r.status() == Status.UNREACHABLE || r.status() == Status.IGNORED) {
-            line.append(" => ").append(r.message());
+        if (r.status() == Status.FAILED || r.status() == Status.IGNORED) {
+            line.append(": FAILED! => ").append(r.message());
+        } else if (r.status() == Status.UNREACHABLE) {
+            line.append(": UNREACHABLE! => ").append(r.message());
         } else if (!r.message().isEmpty() && (r.status() != Status.SKIPPED || verbosity > 0)) {
             line.append(" => ").append(r.message());
         }
         if (verbosity > 0 && r.item() == null) line.append(String.format(Locale.ROOT, "  (%d exec%s, %d ms)", r.execs(), r.execs() == 1 ? "" : "s", r.duration().toMillis()));
         out.println(paint(line.toString(), code));
+        if (r.status() == Status.IGNORED) out.println(paint("...ignoring", "36"));
         if (r.status() == Status.CHANGED && r.item() == null) {
             for (Change c : r.changes()) {
                 if (!c.summary().equals(r.message())) out.println("    " + c.summary());

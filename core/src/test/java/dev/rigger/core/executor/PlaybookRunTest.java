@@ -133,6 +133,9 @@ class PlaybookRunTest {
         assertThat(result.result("web1", "forbidden").orElseThrow().message()).contains("permission denied");
         assertThat(result.recap().of("web1").failed()).isZero();
         assertThat(result.recap().of("web1").rescued()).isEqualTo(1);
+        HostResult rescued = result.result("web1", "guarded").orElseThrow();
+        assertThat(rescued.status()).isEqualTo(Status.RESCUED);
+        assertThat(rescued.message()).startsWith("rescuing after 'forbidden' failed: exit 1: permission denied");
         assertThat(result.exitCode()).isZero();
     }
 
@@ -226,6 +229,15 @@ class PlaybookRunTest {
         assertThat(result.hostResults()).extracting(HostResult::task).containsExactly("tagged", "always");
         RunResult untagged = run(RunOptions.builder().skipTags(java.util.Set.of("always")).build(), play);
         assertThat(untagged.hostResults()).extracting(HostResult::task).containsExactly("tagged", "other");
+    }
+
+    @Test
+    void startAtTaskSkipsUntilTheTaskAndThenRunsTheLaterPlaysInFull() {
+        Play first = Play.builder("web1").gatherFacts(false)
+                .task(marker("prepare", "/p")).task(marker("resume here", "/r")).task(marker("finish", "/f")).build();
+        Play second = Play.builder("db1").gatherFacts(false).task(marker("database", "/d")).build();
+        RunResult result = run(RunOptions.builder().startAtTask("resume*").build(), first, second);
+        assertThat(result.hostResults()).extracting(HostResult::task).containsExactly("resume here", "finish", "database");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.rigger.core.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rigger.core.executor.Block;
@@ -62,6 +63,16 @@ class PlaybookLoaderTest {
         assertThat(web.tasks()).extracting(TaskNode::name).containsExactly("configure web", "web facts", "import_tasks: extra.yaml");
         assertThat(tasks.stream().filter(n -> n instanceof FlushHandlers)).hasSize(1);
         assertThat(tasks.get(tasks.size() - 1)).isInstanceOf(DynamicInclude.class);
+    }
+
+    @Test
+    void aPlaybookGivenAsTextFindsRolesNextToItsFolderAndIsNamedByItsOrigin() {
+        PlaybookLoader loader = new PlaybookLoader(modules, LoaderOptions.builder().displayRoot(SITE).build());
+        LoadedPlaybook text = loader.load("generated", "- hosts: db\n  roles: [common]\n", SITE);
+        assertThat(text.playbook().name()).isEqualTo("generated");
+        assertThat(((Block) text.playbook().plays().get(0).tasks().get(0)).name()).isEqualTo("role: common");
+        assertThatThrownBy(() -> loader.load("generated", "- hosts: db\n  roles: [comon]\n", SITE))
+                .hasMessage("generated:2:11: role 'comon' not found; looked for roles/comon, classpath:roles/comon (did you mean 'common'?)");
     }
 
     @Test

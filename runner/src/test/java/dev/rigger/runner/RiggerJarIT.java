@@ -1,0 +1,89 @@
+package dev.rigger.runner;
+
+import static dev.rigger.runner.Cli.DIR;
+import static dev.rigger.runner.Cli.LOCAL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rigger.core.module.ModuleType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded {@code target/rigger.jar} as users run it ({@code java -jar}, after {@code package}):
+ * every module registration survives shading, and a playbook using built-ins, a role, {@code copy}
+ * and {@code --json} (Jackson) runs through it.
+ */
+class RiggerJarIT {
+    private static final Path JAR = Path.of("target/rigger.jar");
+    private static final String SERVICES = "META-INF/services/" + ModuleType.class.getName();
+
+    @TempDir
+    Path workdir;
+
+    @Test
+    void theJarRegistersEveryModuleOfTheClassPath() throws IOException {
+        List<String> onClassPath = ServiceLoader.load(ModuleType.class).stream().map(p -> p.type().getName()).toList();
+        List<String> inJar = new ArrayList<>();
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            ZipEntry services = jar.getEntry(SERVICES);
+            assertThat(services).as(SERVICES + " in " + JAR).isNotNull();
+            try (InputStream in = jar.getInputStream(services)) {
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(inJar::add);
+            }
+        }
+        assertThat(onClassPath).isNotEmpty();
+        assertThat(inJar).containsExactlyInAnyOrderElementsOf(onClassPath);
+    }
+
+    @Test
+    void versionAndAPlaybookRunThroughTheJar() throws Exception {
+        Run version = java("--version");
+        assertThat(version.out).isEqualTo("rigger 0.1.0\n");
+        assertThat(version.code).isZero();
+
+        Run site = java("play", DIR + "site.yml", "-i", LOCAL);
+        assertThat(site.out).contains("ok: [web1] => greeting=from-play", "ok: [db1] => port=5432");
+        assertThat(site.err).isEmpty();
+        assertThat(site.code).isZero();
+
+        Path events = workdir.resolve("events.jsonl");
+        Run files = java("play", DIR + "files.yml", "-i", LOCAL, "-e", "workdir=" + workdir, "--json", events.toString());
+        assertThat(files.out).contains("changed: [web1]", "changed: [web2]");
+        assertThat(files.err).isEmpty();
+        assertThat(files.code).isZero();
+        assertThat(Files.readString(workdir.resolve("web1.txt"))).isEqualTo("hello from web1\n");
+        assertThat(Files.readAllLines(events)).hasSize(7).last().asString().startsWith("{\"event\":\"run_finished\"");
+    }
+
+    @Test
+    void badInputThroughTheJarIsOneLineAndExitCode2() throws Exception {
+        Run run = java("play", DIR + "bad/unknown-module.yml", "-i", LOCAL);
+        assertThat(run.err).isEqualTo("error: src/test/resources/cli/bad/unknown-module.yml:5:7: unknown module 'debgu' (did you mean 'debug'?)\n");
+        assertThat(run.code).isEqualTo(2);
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private Run java(String... args) throws IOException, InterruptedException {
+        assertThat(JAR).as("built by 'mvn package'").exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = workdir.resolve("stdout");
+        Path err = workdir.resolve("stderr");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("rigger finished").isTrue();
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
