@@ -2,7 +2,7 @@ package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.module.ShellWords;
+import dev.rigger.core.text.ShellWords;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlReader;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.rigger.core.inventory;
 
+import dev.rigger.core.text.ShellWords;
+
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.NearNames;
 import dev.rigger.core.error.SourceLocation;
@@ -96,7 +98,7 @@ final class IniInventoryParser {
     private void hostLine(String raw, int lineNo) {
         List<ShellWords.Word> words;
         try {
-            words = ShellWords.split(raw);
+            words = ShellWords.splitWithComments(raw);
         } catch (IllegalArgumentException e) {
             throw new InputException(new SourceLocation(file, lineNo, raw.indexOf(raw.strip().charAt(0)) + 1),
                     "cannot split host line: " + e.getMessage());

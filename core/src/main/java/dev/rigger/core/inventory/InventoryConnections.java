@@ -1,5 +1,7 @@
 package dev.rigger.core.inventory;
 
+import dev.rigger.core.text.ShellWords;
+
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.NearNames;
 import dev.rigger.core.error.SourceLocation;
@@ -219,7 +221,7 @@ public final class InventoryConnections {
         void read(Var v) {
             List<ShellWords.Word> words;
             try {
-                words = ShellWords.split(v.string());
+                words = ShellWords.splitWithComments(v.string());
             } catch (IllegalArgumentException e) {
                 throw v.problem("cannot split " + v.name() + ": " + e.getMessage());
             }

@@ -1,30 +1,42 @@
-package dev.rigger.core.inventory;
+package dev.rigger.core.text;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a line into words as Python's {@code shlex.split(line, comments=True)} does, which is how
- * Ansible reads INI host lines and ssh argument strings: quotes group and are removed, a backslash
- * escapes outside single quotes, and {@code #} starts a comment even inside a word (so
- * {@code pass=abc#1} is {@code pass=abc}, exactly as under Ansible).
+ * Splits a line into words as Python's {@code shlex.split} does (POSIX mode), which is how Ansible
+ * reads command lines ({@code command: ...}), {@code key=value} arguments, INI host lines and ssh
+ * argument strings: quotes group and are removed, a backslash escapes outside single quotes (inside
+ * double quotes only {@code \"} and {@code \\}), and nothing is ever expanded. With comments on
+ * ({@code shlex.split(line, comments=True)}, for INI lines) {@code #} starts a comment even inside a
+ * word, so {@code pass=abc#1} is {@code pass=abc}, exactly as under Ansible.
  */
-final class ShellWords {
+public final class ShellWords {
 
     /** One word and the 1-based column where it starts in the line. */
-    record Word(String text, int column) {}
+    public record Word(String text, int column) {}
 
     private ShellWords() {}
 
+    /** {@code shlex.split(line)}: the words of a command line; {@code #} is an ordinary character. */
+    public static List<String> split(String line) {
+        return words(line, false).stream().map(Word::text).toList();
+    }
+
+    /** {@code shlex.split(line, comments=True)} with the column of each word, for INI lines. */
+    public static List<Word> splitWithComments(String line) {
+        return words(line, true);
+    }
+
     /** @throws IllegalArgumentException with Python's wording for an unclosed quote or a trailing backslash */
-    static List<Word> split(String line) {
+    private static List<Word> words(String line, boolean comments) {
         List<Word> words = new ArrayList<>();
         StringBuilder word = null;
         int start = 0;
         int i = 0;
         while (i < line.length()) {
             char c = line.charAt(i);
-            if (c == '#') break;
+            if (comments && c == '#') break;
             if (Character.isWhitespace(c)) {
                 if (word != null) words.add(new Word(word.toString(), start + 1));
                 word = null;

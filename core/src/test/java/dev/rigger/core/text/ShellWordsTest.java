@@ -1,4 +1,4 @@
-package dev.rigger.core.inventory;
+package dev.rigger.core.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ShellWordsTest {
 
     private static List<String> words(String line) {
-        return ShellWords.split(line).stream().map(ShellWords.Word::text).toList();
+        return ShellWords.splitWithComments(line).stream().map(ShellWords.Word::text).toList();
     }
 
     @Test
@@ -37,13 +37,13 @@ class ShellWordsTest {
 
     @Test
     void rememberTheColumnWhereEachWordStarts() {
-        assertThat(ShellWords.split("  web1   a='x y'")).extracting(ShellWords.Word::column).containsExactly(3, 10);
+        assertThat(ShellWords.splitWithComments("  web1   a='x y'")).extracting(ShellWords.Word::column).containsExactly(3, 10);
     }
 
     @Test
     void unclosedQuotesAndTrailingBackslashAreErrors() {
-        assertThatThrownBy(() -> ShellWords.split("a='x")).hasMessage("No closing quotation");
-        assertThatThrownBy(() -> ShellWords.split("a=\"x\\\"")).hasMessage("No closing quotation");
-        assertThatThrownBy(() -> ShellWords.split("a=x\\")).hasMessage("No escaped character");
+        assertThatThrownBy(() -> ShellWords.splitWithComments("a='x")).hasMessage("No closing quotation");
+        assertThatThrownBy(() -> ShellWords.splitWithComments("a=\"x\\\"")).hasMessage("No closing quotation");
+        assertThatThrownBy(() -> ShellWords.splitWithComments("a=x\\")).hasMessage("No escaped character");
     }
 }
