@@ -57,8 +57,11 @@ public final class JsonLinesWriter implements RunListener, AutoCloseable {
                 try {
                     Object value = component.getAccessor().invoke(event);
                     if (value instanceof Secret) value = Secret.REDACTED;
-                    if (value instanceof java.time.Duration d) value = d.toMillis();
-                    line.put(component.getName(), value);
+                    if (value instanceof java.time.Duration d) {
+                        line.put(snakeCase(component.getName()) + "_ms", d.toMillis());
+                        continue;
+                    }
+                    line.put(snakeCase(component.getName()), value);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
@@ -81,7 +84,12 @@ public final class JsonLinesWriter implements RunListener, AutoCloseable {
     }
 
     private static String name(RunEvent e) {
-        return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return snakeCase(e.getClass().getSimpleName());
+    }
+
+    /** One naming style for every field and event name: {@code checkMode} → {@code check_mode}. */
+    private static String snakeCase(String name) {
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
