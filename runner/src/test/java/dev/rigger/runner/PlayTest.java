@@ -150,6 +150,6 @@ class PlayTest {
         JsonNode failed = lines.stream().filter(l -> l.path("status").asText().equals("failed")).findFirst().orElseThrow();
         assertThat(failed.get("message").asText()).isEqualTo("web1 is broken on purpose");
         assertThat(failed.get("location").asText()).isEqualTo("src/test/resources/cli/failing.yml:5:7");
-        assertThat(lines.get(lines.size() - 1).get("exitCode").asInt()).isEqualTo(2);
+        assertThat(lines.get(lines.size() - 1).get("exit_code").asInt()).isEqualTo(2);
     }
 }
