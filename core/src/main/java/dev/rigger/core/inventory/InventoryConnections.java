@@ -288,6 +288,9 @@ public final class InventoryConnections {
             if (value instanceof Map || value instanceof List) {
                 throw problem(name + " must be a single value, got a " + (value instanceof Map ? "mapping" : "list"));
             }
+            // A password marked !secret in the inventory: its real value, which goes back into a Secret
+            // (and never into a message).
+            if (value instanceof Secret secret) return secret.reveal();
             String text = String.valueOf(value);
             if (text.contains("{{")) {
                 throw problem(name + " is a Jinja2 template ('" + text + "'); Rigger does not evaluate templates in"

@@ -2,6 +2,7 @@ package dev.rigger.core.yaml;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.secret.Secret;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,8 @@ final class Yaml11Scalars {
 
     static Object resolve(String text, YamlScalar.Style style, String tag, SourceLocation at) {
         if (tag == null) return style == YamlScalar.Style.PLAIN ? resolvePlain(text) : text;
+        // A value the writer marked as secret: it renders into files but never into logs, events or diffs.
+        if (tag.equals("!secret")) return Secret.of(text);
         if (!tag.startsWith(TAG)) return text; // !unsafe, !vault and other local tags: keep the text
         String type = tag.substring(TAG.length());
         Object plain = resolvePlain(text);

@@ -228,4 +228,14 @@ class YamlReaderTest {
                 .hasMessage("t.yml:2:1: unknown key 'ansible_user' (expected one of: hosts, vars, children)");
         parse("vars: {}\n").asMapping().requireKnownKeys(Set.of("vars"));
     }
+
+    @Test
+    void secretTagMakesASecretThatNeverPrints() {
+        YamlMapping m = parse("db_password: !secret hunter2\nplain: hunter2\n").asMapping();
+        Object value = m.require("db_password").asScalar().value();
+        assertThat(value).isEqualTo(dev.rigger.core.secret.Secret.of("hunter2"));
+        assertThat(String.valueOf(value)).isEqualTo("********");
+        assertThat(m.toJava().toString()).doesNotContain("hunter2=").contains("db_password=********");
+        assertThat(m.require("plain").asScalar().value()).isEqualTo("hunter2");
+    }
 }
