@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the variables a task sees on a host. Precedence, lowest first (docs/variables.md):
@@ -31,6 +32,11 @@ final class Variables {
     private final boolean checkMode;
     private final boolean diffMode;
     private final String playbookDir;
+    // The inventory never changes during a run, so what it derives per host is computed once:
+    // otherwise every task on every host re-walks every group (hot with many hosts and groups).
+    private final Map<String, List<String>> groupMembers;
+    private final Map<String, Map<String, Object>> inventoryVars = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> groupNames = new ConcurrentHashMap<>();
 
     Variables(Inventory inventory, Map<String, HostState> hosts, RunOptions options, String playbookDir) {
         this.inventory = inventory;
@@ -39,6 +45,7 @@ final class Variables {
         this.checkMode = options.checkMode();
         this.diffMode = options.diffMode();
         this.playbookDir = playbookDir;
+        this.groupMembers = inventory.groupMembers();
     }
 
     Map<String, Object> forTask(String host, Attributes attributes, Play play, List<String> playHosts) {
@@ -54,9 +61,9 @@ final class Variables {
         vars.putAll(extraVars);
         vars.put("inventory_hostname", host);
         vars.put("inventory_hostname_short", host.contains(".") ? host.substring(0, host.indexOf('.')) : host);
-        vars.put("group_names", inventory.groupsOf(host).stream()
-                .filter(g -> !g.equals(Inventory.ALL) && !g.equals(Inventory.UNGROUPED)).toList());
-        vars.put("groups", inventory.groupMembers());
+        vars.put("group_names", groupNames.computeIfAbsent(host, h -> inventory.groupsOf(h).stream()
+                .filter(g -> !g.equals(Inventory.ALL) && !g.equals(Inventory.UNGROUPED)).toList()));
+        vars.put("groups", groupMembers);
         vars.put("hostvars", new HostVarsView());
         vars.put("group_hosts", new GroupHostsView());
         vars.put("ansible_play_hosts", playHosts);
@@ -74,7 +81,7 @@ final class Variables {
 
     /** What {@code hostvars[host]} shows: inventory variables, facts, registered results. */
     Map<String, Object> hostVars(String host) {
-        Map<String, Object> vars = new LinkedHashMap<>(inventory.varsOf(host));
+        Map<String, Object> vars = new LinkedHashMap<>(inventoryVars.computeIfAbsent(host, inventory::varsOf));
         HostState state = hosts.get(host);
         if (state != null) {
             if (state.facts != null) vars.putAll(state.facts);
@@ -113,7 +120,7 @@ final class Variables {
     private final class GroupHostsView extends AbstractMap<String, Object> {
         @Override
         public Object get(Object key) {
-            List<String> members = key instanceof String g ? inventory.groupMembers().get(g) : null;
+            List<String> members = key instanceof String g ? groupMembers.get(g) : null;
             if (members == null) return null;
             return members.stream().map(h -> {
                 Map<String, Object> entry = hostVars(h);
@@ -124,13 +131,13 @@ final class Variables {
 
         @Override
         public boolean containsKey(Object key) {
-            return key instanceof String g && inventory.groupMembers().containsKey(g);
+            return key instanceof String g && groupMembers.containsKey(g);
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
             Set<Entry<String, Object>> entries = new LinkedHashSet<>();
-            for (String g : inventory.groupMembers().keySet()) entries.add(new SimpleImmutableEntry<>(g, get(g)));
+            for (String g : groupMembers.keySet()) entries.add(new SimpleImmutableEntry<>(g, get(g)));
             return entries;
         }
     }
