@@ -31,10 +31,11 @@ import java.util.regex.Pattern;
  * {@code open_iscsi}):
  * <ul>
  *   <li>{@code target} (alias {@code targetname}) — the target's IQN (required).</li>
- *   <li>{@code portal} (alias {@code ip}) — one or more IPv4 addresses, each optionally {@code :port};
+ *   <li>{@code portal} (alias {@code ip}) — one or more IPv4 addresses, each optionally {@code :port},
+ *       or inventory hosts (their {@code ansible_host});
  *       {@code port} (default 3260) applies to those without (required).</li>
  *   <li>{@code node_user} / {@code node_pass} — CHAP credentials (the password is a secret); without
- *       them the record's authmethod is {@code None}.</li>
+ *       them (or with an empty {@code node_user}) the record's authmethod is {@code None}.</li>
  *   <li>{@code auto_node_startup} (alias {@code automatic}, default true) — {@code node.startup} and
  *       {@code node.conn[0].startup} {@code automatic}, so open-iscsi.service logs in at boot.</li>
  *   <li>{@code state} — {@code present} (default: records and sessions) or {@code absent} (logged out,
@@ -368,7 +369,7 @@ public record IscsiLogin(String target, List<String> portals, String user, Secre
         public Module<?> create(Args args) {
             args.requireKnown(PARAMETERS);
             String target = args.optionalString("target").or(() -> args.optionalString("targetname")).orElseThrow(() -> args.missing("target"));
-            List<String> given = args.has("portal") ? args.stringList("portal") : args.stringList("ip");
+            List<String> given = StorageText.addresses(args, args.has("portal") ? "portal" : "ip");
             if (given.isEmpty()) throw args.missing("portal");
             int port = args.integer("port", 3260);
             List<String> portals = given.stream().map(p -> p.contains(":") ? p : p + ":" + port).toList();
@@ -383,8 +384,8 @@ public record IscsiLogin(String target, List<String> portals, String user, Secre
                 session = false;
             }
             try {
-                return new IscsiLogin(target, portals, args.optionalString("node_user").orElse(null), args.secret("node_pass").orElse(null),
-                        automatic, record, session);
+                String user = StorageText.optional(args, "node_user");
+                return new IscsiLogin(target, portals, user, user == null ? null : args.secret("node_pass").orElse(null), automatic, record, session);
             } catch (IllegalArgumentException e) {
                 throw args.error(StorageText.parameterOf(e, "target"), e.getMessage());
             }

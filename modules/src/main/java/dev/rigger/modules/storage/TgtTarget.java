@@ -38,9 +38,11 @@ import java.util.regex.Pattern;
  *       {@code path} and {@code size}. A block device or a file; a missing file is created sparse with
  *       {@code size} ({@code 10G}, {@code 512M}); without {@code size} a missing path is an error. An
  *       existing file is never resized.</li>
- *   <li>{@code initiators} — the ACL: IP addresses, networks ({@code 10.0.0.0/24}) or {@code ALL}
+ *   <li>{@code initiators} — the ACL: IP addresses, networks ({@code 10.0.0.0/24}) or {@code ALL},
+ *       or inventory hosts (mappings as {@code group_hosts} gives them: their {@code ansible_host})
  *       (required with {@code state: present}; an ACL is a decision, not a default).</li>
  *   <li>{@code chap_user} / {@code chap_password} — CHAP {@code incominguser}; the password is a secret.
+ *       An empty {@code chap_user} means no CHAP.
  *       A CHAP user belongs to one target: setting its password re-creates the tgtd account.</li>
  *   <li>{@code state} — {@code present} (default) or {@code absent} (target deleted live, file removed).</li>
  * </ul>
@@ -564,8 +566,9 @@ public record TgtTarget(String name, String iqn, List<Lun> luns, List<String> in
                 } else if (raw != null) {
                     luns.add(new Lun(String.valueOf(raw), null));
                 }
-                return new TgtTarget(args.string("name"), args.string("iqn"), luns, args.stringList("initiators"),
-                        args.optionalString("chap_user").orElse(null), args.secret("chap_password").orElse(null), present);
+                String user = StorageText.optional(args, "chap_user");
+                return new TgtTarget(args.string("name"), args.string("iqn"), luns, StorageText.addresses(args, "initiators"),
+                        user, user == null ? null : args.secret("chap_password").orElse(null), present);
             } catch (IllegalArgumentException e) {
                 throw args.error(StorageText.parameterOf(e, "name"), e.getMessage());
             }

@@ -125,6 +125,10 @@ class IscsiLoginTest {
         assertThat(m.portals()).containsExactly("10.0.0.9:3261");
         assertThat(m.session()).isFalse();
         assertThat(m.record()).isTrue();
+        IscsiLogin fromGroup = (IscsiLogin) type.create(Args.of("open_iscsi", Map.of("target", T,
+                "portal", List.of(Map.of("name", "lb2", "ansible_host", "192.168.55.112")), "node_user", "", "node_pass", "")));
+        assertThat(fromGroup.portals()).containsExactly("192.168.55.112:3260");
+        assertThat(fromGroup.user()).isNull();
         assertThatThrownBy(() -> type.create(Args.of("open_iscsi", Map.of("target", T, "portal", "host.example"))))
                 .isInstanceOf(InputException.class).hasMessageContaining("portal: 'host.example:3260' is not an IPv4 address");
         assertThatThrownBy(() -> type.create(Args.of("open_iscsi", Map.of("target", T, "portal", "10.0.0.9", "discover", true))))

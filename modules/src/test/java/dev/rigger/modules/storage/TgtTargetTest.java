@@ -141,6 +141,11 @@ class TgtTargetTest {
         assertThat(t.luns()).containsExactly(new TgtTarget.Lun("/srv/a.img", "2G"), new TgtTarget.Lun("/dev/sdb", null));
         assertThat(t.initiators()).containsExactly("10.0.0.5", "10.0.0.6");
         assertThat(t.toString()).doesNotContain("pw123456789012");
+        TgtTarget fromGroup = (TgtTarget) type.create(Args.of("tgt_target", Map.of("name", "data", "iqn", IQN, "luns", "/dev/sdb",
+                "initiators", List.of(Map.of("name", "odoo1", "ansible_host", "192.168.55.121"), "10.0.0.0/24"),
+                "chap_user", "", "chap_password", "")));
+        assertThat(fromGroup.initiators()).as("a role passes group_hosts").containsExactly("192.168.55.121", "10.0.0.0/24");
+        assertThat(fromGroup.chapUser()).as("empty chap_user: no CHAP").isNull();
         assertThatThrownBy(() -> type.create(Args.of("tgt_target", Map.of("name", "d", "iqn", "IQN.bad", "luns", "/a", "initiators", "ALL"))))
                 .isInstanceOf(InputException.class).hasMessageContaining("iqn: 'IQN.bad' is not an iSCSI name");
         assertThatThrownBy(() -> type.create(Args.of("tgt_target", Map.of("name", "d", "iqn", IQN, "luns", "/a"))))
