@@ -87,6 +87,18 @@ class RiggerJarSshIT {
         }
     }
 
+    /** As ansible-playbook: -u and --private-key for an inventory that names neither. */
+    @Test
+    @Order(2)
+    void userAndKeyFromTheCommandLine(Lab lab) throws Exception {
+        Path hosts = Files.writeString(tmp.resolve("address-only.yml"), "all:\n  hosts:\n    lb1:\n      ansible_host: \""
+                + lab.host("lb1").ip() + "\"\n");
+        Run run = rigger(home("flags", true), Map.of(), "play", LOGIN.toString(), "-i", hosts.toString(), "-e", "how=flags",
+                "-u", "root", "--private-key", keys.resolve("id_ecdsa").toString());
+        assertThat(run.code).as(run.toString()).isZero();
+        assertThat(lab.shell("lb1", "cat /root/login-flags")).isEqualTo("lb1 flags\n");
+    }
+
     @Test
     @Order(2)
     void aKeyBehindAPassphraseOpensWithThePassphraseFromTheEnvironment(Lab lab) throws Exception {

@@ -63,6 +63,8 @@ public final class InventoryConnections {
     private final Inventory inventory;
     private final Map<String, String> env;
     private final SshConfig sshConfig;
+    private final String defaultUser;
+    private final Path defaultKey;
 
     /** Reads the environment variables named above from the process environment. */
     public InventoryConnections(Inventory inventory) {
@@ -74,13 +76,31 @@ public final class InventoryConnections {
      * @throws InputException when the ssh config file cannot be read
      */
     public InventoryConnections(Inventory inventory, Map<String, String> env) {
+        this(inventory, Map.copyOf(env), sshConfig(env), null, null);
+    }
+
+    private InventoryConnections(Inventory inventory, Map<String, String> env, SshConfig sshConfig, String defaultUser, Path defaultKey) {
         this.inventory = inventory;
-        this.env = Map.copyOf(env);
+        this.env = env;
+        this.sshConfig = sshConfig;
+        this.defaultUser = defaultUser;
+        this.defaultKey = defaultKey;
+    }
+
+    private static SshConfig sshConfig(Map<String, String> env) {
         try {
-            this.sshConfig = SshConfig.fromEnvironment(this.env);
+            return SshConfig.fromEnvironment(env);
         } catch (UncheckedIOException e) {
             throw new InputException(SourceLocation.unknown(SshConfig.FILE_ENV), e.getMessage());
         }
+    }
+
+    /**
+     * The login user and key for hosts whose variables name none, as ansible-playbook's {@code -u}
+     * and {@code --private-key}: over {@code ~/.ssh/config}, under the inventory. Null keeps none.
+     */
+    public InventoryConnections withDefaults(String user, Path privateKeyFile) {
+        return new InventoryConnections(inventory, env, sshConfig, user, privateKeyFile);
     }
 
     /**
@@ -110,6 +130,8 @@ public final class InventoryConnections {
         if (config.user() != null) b.user(config.user());
         if (config.port() != null) b.port(config.port());
         if (config.identityFile() != null) b.privateKeyFile(config.identityFile());
+        if (defaultUser != null) b.user(defaultUser);
+        if (defaultKey != null) b.privateKeyFile(defaultKey);
         vars.first("rigger_port", "ansible_port", "ansible_ssh_port").ifPresent(v -> b.port(port(v)));
         vars.first("rigger_user", "ansible_user", "ansible_ssh_user").ifPresent(v -> b.user(v.string()));
         vars.first("rigger_private_key_file", "ansible_ssh_private_key_file", "ansible_private_key_file")

@@ -185,6 +185,20 @@ class InventoryConnectionsTest {
         assertThat(c.settingsFor("behind-j").jumpHost().address()).isEqualTo("198.51.100.1");
     }
 
+    /** ansible-playbook's -u and --private-key: over ~/.ssh/config, under the inventory's variables. */
+    @Test
+    void commandLineDefaultsSitBetweenTheSshConfigAndTheInventory(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("config"), "Host *\n    IdentityFile /keys/from-config\n");
+        InventoryConnections c = new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, config.toString()))
+                .withDefaults("cli-user", Path.of("/keys/from-cli"));
+
+        assertThat(c.settingsFor("plain").privateKeyFile()).isEqualTo(Path.of("/keys/from-cli"));
+        assertThat(c.settingsFor("plain").user()).as("the inventory's ansible_user wins").isEqualTo("deploy");
+        assertThat(c.settingsFor("behind-proxyjump").privateKeyFile()).isEqualTo(Path.of("/keys/behind"));
+        assertThat(new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, config.toString())).settingsFor("plain").privateKeyFile())
+                .isEqualTo(Path.of("/keys/from-config"));
+    }
+
     @Test
     void aMissingSshConfigNamedByTheEnvironmentIsBadInput(@TempDir Path dir) {
         assertThatThrownBy(() -> new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, dir.resolve("nope").toString())))
