@@ -14,6 +14,7 @@ import dev.rigger.core.transport.ExecResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,9 +35,11 @@ import java.util.Set;
  *   <li>{@code state} — {@code present} (default) or {@code absent} ({@code DROP DATABASE}; refused by
  *       PostgreSQL while someone is connected).</li>
  *   <li>{@code port} — the server's port (default 5432).</li>
+ *   <li>{@code on_standby} — {@code fail} (default) or {@code skip}: on a standby (in recovery) a
+ *       database that would change fails the task, or is left alone (ok), since databases come
+ *       from the primary by replication.</li>
  * </ul>
- * On a standby (in recovery) a database that would change fails the task: databases come from the
- * primary. Execs: unchanged 1 (the probe), changed 2.
+ * Execs: unchanged 1 (the probe), changed 2.
  *
  * <pre>{@code
  * - name: the application's database
@@ -51,7 +54,7 @@ import java.util.Set;
  * }</pre>
  */
 public record PostgresqlDb(String name, String owner, String encoding, String lcCollate, String lcCtype, String template,
-                           boolean present, int port) implements Module<PostgresqlDb.Current> {
+                           boolean present, int port, boolean skipOnStandby) implements Module<PostgresqlDb.Current> {
 
     public PostgresqlDb {
         Objects.requireNonNull(name, "name");
@@ -106,6 +109,9 @@ public record PostgresqlDb(String name, String owner, String encoding, String lc
             }
         }
         if (changes.isEmpty()) return Plan.noChange();
+        if (current.inRecovery() && skipOnStandby) {
+            return Plan.noChange(Map.of("msg", "standby (in recovery): database " + name + " comes from the primary; not changed here"));
+        }
         if (current.inRecovery()) {
             throw new ModuleException("database " + name + " would change (" + changes.get(0).summary() + "), but this server is a standby "
                     + "(in recovery): databases come from the primary by replication; run this task on the primary");
@@ -167,6 +173,7 @@ public record PostgresqlDb(String name, String owner, String encoding, String lc
         private String template;
         private boolean present = true;
         private int port = PostgresqlUser.DEFAULT_PORT;
+        private boolean skipOnStandby;
 
         private Builder(String name) {
             this.name = name;
@@ -179,15 +186,16 @@ public record PostgresqlDb(String name, String owner, String encoding, String lc
         public Builder template(String value) { this.template = value; return this; }
         public Builder absent() { this.present = false; return this; }
         public Builder port(int value) { this.port = value; return this; }
+        public Builder skipOnStandby() { this.skipOnStandby = true; return this; }
 
         public PostgresqlDb build() {
-            return new PostgresqlDb(name, owner, encoding, lcCollate, lcCtype, template, present, port);
+            return new PostgresqlDb(name, owner, encoding, lcCollate, lcCtype, template, present, port, skipOnStandby);
         }
     }
 
     /** YAML binding: {@code postgresql_db} (also {@code community.postgresql.postgresql_db}). */
     public static final class Type implements ModuleType {
-        private static final Set<String> PARAMETERS = Set.of("name", "owner", "encoding", "lc_collate", "lc_ctype", "template", "state", "port");
+        private static final Set<String> PARAMETERS = Set.of("name", "owner", "encoding", "lc_collate", "lc_ctype", "template", "state", "port", "on_standby");
 
         @Override
         public List<String> names() {
@@ -211,7 +219,7 @@ public record PostgresqlDb(String name, String owner, String encoding, String lc
                 return new PostgresqlDb(args.string("name"), args.optionalString("owner").orElse(null), args.optionalString("encoding").orElse(null),
                         args.optionalString("lc_collate").orElse(null), args.optionalString("lc_ctype").orElse(null),
                         args.optionalString("template").orElse(null), args.choice("state", List.of("present", "absent"), "present").equals("present"),
-                        args.integer("port", PostgresqlUser.DEFAULT_PORT));
+                        args.integer("port", PostgresqlUser.DEFAULT_PORT), args.choice("on_standby", List.of("fail", "skip"), "fail").equals("skip"));
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 throw args.error(m != null && m.startsWith("port:") ? "port" : "name", m);

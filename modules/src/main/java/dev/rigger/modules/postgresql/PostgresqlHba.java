@@ -37,8 +37,10 @@ import java.util.regex.Pattern;
  *   <li>{@code entries} — a list of mappings with {@code type} ({@code local}, {@code host},
  *       {@code hostssl}, {@code hostnossl}, {@code hostgssenc}, {@code hostnogssenc}), {@code database},
  *       {@code user}, {@code address} (CIDR, host name, {@code samehost}/{@code samenet}/{@code all};
- *       required for host types, not allowed for local), {@code method} and optional {@code options}
- *       ({@code name=value} words). Comma lists ({@code database: app,reports}) are pg_hba's own syntax.</li>
+ *       required for host types, not allowed for local; a list of addresses gives one line per address,
+ *       an empty list none), {@code method} and optional {@code options} ({@code name=value} words).
+ *       Comma lists ({@code database: app,reports}) are pg_hba's own syntax. An item that is itself a
+ *       list of entries (a variable such as {@code "{{ extra_hba_entries }}"}) is flattened in place.</li>
  *   <li>{@code position} — {@code first} (default) or {@code last}.</li>
  *   <li>{@code marker} — the marker line, {@code {mark}} standing for BEGIN/END (default
  *       {@code # {mark} RIGGER MANAGED BLOCK}); distinct markers give distinct blocks.</li>
@@ -252,8 +254,14 @@ public record PostgresqlHba(List<Entry> entries, boolean first, String marker, b
             List<Entry> entries = new ArrayList<>();
             Object raw = args.raw("entries");
             if (raw != null && !(raw instanceof List)) throw args.error("entries", "'entries' must be a list of mappings");
-            int index = 0;
+            // A list inside the list (a role's "{{ extra_entries }}") is flattened one level, as with_items does.
+            List<Object> items = new ArrayList<>();
             for (Object item : raw == null ? List.of() : (List<?>) raw) {
+                if (item instanceof List<?> nested) items.addAll(nested);
+                else items.add(item);
+            }
+            int index = 0;
+            for (Object item : items) {
                 index++;
                 if (!(item instanceof Map<?, ?> m)) throw args.error("entries", "entries: item " + index + " must be a mapping with type, database, user, address, method");
                 for (Object key : m.keySet()) {
@@ -261,10 +269,14 @@ public record PostgresqlHba(List<Entry> entries, boolean first, String marker, b
                         throw args.error("entries", "entries: item " + index + " has unknown key '" + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(ENTRY_KEYS)) + ")");
                     }
                 }
-                try {
-                    entries.add(new Entry(str(m.get("type")), str(m.get("database")), str(m.get("user")), str(m.get("address")), str(m.get("method")), str(m.get("options"))));
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw args.error("entries", "entries: item " + index + ": " + e.getMessage());
+                // A list of addresses is one line per address, in order; an empty list is no line.
+                List<Object> addresses = m.get("address") instanceof List<?> list ? new ArrayList<>(list) : java.util.Collections.singletonList(m.get("address"));
+                for (Object address : addresses) {
+                    try {
+                        entries.add(new Entry(str(m.get("type")), str(m.get("database")), str(m.get("user")), str(address), str(m.get("method")), str(m.get("options"))));
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw args.error("entries", "entries: item " + index + ": " + e.getMessage());
+                    }
                 }
             }
             try {

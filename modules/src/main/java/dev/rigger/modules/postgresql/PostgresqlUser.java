@@ -33,6 +33,7 @@ import java.util.Set;
  *   <li>{@code state} — {@code present} (default) or {@code absent} ({@code DROP ROLE}; PostgreSQL
  *       refuses while the role owns objects, and the task fails with its message).</li>
  *   <li>{@code port} — the server's port (default 5432).</li>
+ *   <li>{@code on_standby} — {@code fail} (default) or {@code skip}, see below.</li>
  * </ul>
  *
  * <p><b>Passwords are compared, not re-set.</b> community.postgresql's {@code postgresql_user}
@@ -51,7 +52,9 @@ import java.util.Set;
  * clear, also on stdin, so that the server applies its own SASLprep.)
  *
  * <p>On a standby (in recovery) roles come from the primary by replication: a role that already
- * matches is ok, one that would change fails the task saying the server is a standby.
+ * matches is ok; one that would change fails the task saying the server is a standby, or with
+ * {@code on_standby: skip} is left alone (ok): a role applied to every database host then acts on
+ * whichever is the primary now, even after a failover.
  *
  * <p>Execs: unchanged 1 (the probe), changed 2.
  *
@@ -68,7 +71,7 @@ import java.util.Set;
  * }</pre>
  */
 public record PostgresqlUser(String name, Secret password, boolean login, Boolean superuser, Boolean createdb,
-                             Boolean createrole, Boolean replication, boolean present, int port)
+                             Boolean createrole, Boolean replication, boolean present, int port, boolean skipOnStandby)
         implements Module<PostgresqlUser.Current> {
 
     public static final int DEFAULT_PORT = 5432;
@@ -128,6 +131,9 @@ public record PostgresqlUser(String name, Secret password, boolean login, Boolea
             }
         }
         if (changes.isEmpty()) return Plan.noChange();
+        if (current.inRecovery() && skipOnStandby) {
+            return Plan.noChange(Map.of("msg", "standby (in recovery): role " + name + " comes from the primary; not changed here"));
+        }
         if (current.inRecovery()) {
             throw new ModuleException("role " + name + " would change (" + changes.get(0).summary() + "), but this server is a standby "
                     + "(in recovery): roles come from the primary by replication; run this task on the primary");
@@ -230,6 +236,7 @@ public record PostgresqlUser(String name, Secret password, boolean login, Boolea
         private Boolean replication;
         private boolean present = true;
         private int port = DEFAULT_PORT;
+        private boolean skipOnStandby;
 
         private Builder(String name) {
             this.name = name;
@@ -243,16 +250,17 @@ public record PostgresqlUser(String name, Secret password, boolean login, Boolea
         public Builder replication(boolean value) { this.replication = value; return this; }
         public Builder absent() { this.present = false; return this; }
         public Builder port(int value) { this.port = value; return this; }
+        public Builder skipOnStandby() { this.skipOnStandby = true; return this; }
 
         public PostgresqlUser build() {
-            return new PostgresqlUser(name, password, login, superuser, createdb, createrole, replication, present, port);
+            return new PostgresqlUser(name, password, login, superuser, createdb, createrole, replication, present, port, skipOnStandby);
         }
     }
 
     /** YAML binding: {@code postgresql_user} (also {@code community.postgresql.postgresql_user}). */
     public static final class Type implements ModuleType {
         private static final Set<String> PARAMETERS = Set.of("name", "password", "login", "superuser", "createdb", "createrole",
-                "replication", "state", "port");
+                "replication", "state", "port", "on_standby");
 
         @Override
         public List<String> names() {
@@ -276,7 +284,7 @@ public record PostgresqlUser(String name, Secret password, boolean login, Boolea
                 return new PostgresqlUser(args.string("name"), args.secret("password").orElse(null), args.bool("login", true),
                         optionalBool(args, "superuser"), optionalBool(args, "createdb"), optionalBool(args, "createrole"),
                         optionalBool(args, "replication"), args.choice("state", List.of("present", "absent"), "present").equals("present"),
-                        args.integer("port", DEFAULT_PORT));
+                        args.integer("port", DEFAULT_PORT), args.choice("on_standby", List.of("fail", "skip"), "fail").equals("skip"));
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 throw args.error(m != null && m.startsWith("port:") ? "port" : "name", m);

@@ -146,6 +146,9 @@ class PostgresqlPlanTest {
         assertThat(PostgresqlUser.named("app").password(Secret.of("app-secret")).build().plan(standby, PLAIN).hasChanges()).isFalse();
         assertThatThrownBy(() -> PostgresqlUser.named("app").password(Secret.of("x")).build().plan(standby, PLAIN))
                 .isInstanceOf(ModuleException.class).hasMessageContaining("this server is a standby (in recovery)");
+        Plan skipped = PostgresqlUser.named("app").password(Secret.of("x")).skipOnStandby().build().plan(standby, PLAIN);
+        assertThat(skipped.hasChanges()).isFalse();
+        assertThat(skipped.data().get("msg")).isEqualTo("standby (in recovery): role app comes from the primary; not changed here");
     }
 
     @Test
@@ -339,6 +342,15 @@ class PostgresqlPlanTest {
         PostgresqlHba hba = (PostgresqlHba) new PostgresqlHba.Type().create(Args.of("postgresql_hba", Map.of("entries",
                 List.of(Map.of("type", "host", "database", "all", "user", "app", "address", "10.0.0.0/8", "method", "scram-sha-256")))));
         assertThat(hba.entries()).hasSize(1);
+        // An address list is one line per address; a nested list (a role variable) is flattened.
+        PostgresqlHba networks = (PostgresqlHba) new PostgresqlHba.Type().create(Args.of("postgresql_hba", Map.of("entries", List.of(
+                List.of(Map.of("type", "host", "database", "all", "user", "all", "address", "10.9.0.0/16", "method", "reject")),
+                Map.of("type", "host", "database", "all", "user", "all", "address", List.of("10.1.0.0/24", "10.2.0.0/24"), "method", "scram-sha-256"),
+                Map.of("type", "host", "database", "all", "user", "all", "address", List.of(), "method", "md5"),
+                List.of()))));
+        assertThat(networks.entries()).extracting(PostgresqlHba.Entry::address).containsExactly("10.9.0.0/16", "10.1.0.0/24", "10.2.0.0/24");
+        PostgresqlUser skip = (PostgresqlUser) new PostgresqlUser.Type().create(Args.of("postgresql_user", Map.of("name", "app", "on_standby", "skip")));
+        assertThat(skip.skipOnStandby()).isTrue();
         assertThatThrownBy(() -> new PostgresqlHba.Type().create(Args.of("postgresql_hba", Map.of("entries",
                 List.of(Map.of("type", "host", "databse", "all"))))))
                 .isInstanceOf(InputException.class).hasMessageContaining("unknown key 'databse'");
