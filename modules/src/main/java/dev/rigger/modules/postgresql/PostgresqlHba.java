@@ -43,7 +43,9 @@ import java.util.regex.Pattern;
  *       list of entries (a variable such as {@code "{{ extra_hba_entries }}"}) is flattened in place.</li>
  *   <li>{@code position} — {@code first} (default) or {@code last}.</li>
  *   <li>{@code marker} — the marker line, {@code {mark}} standing for BEGIN/END (default
- *       {@code # {mark} RIGGER MANAGED BLOCK}); distinct markers give distinct blocks.</li>
+ *       {@code # {mark} RIGGER MANAGED BLOCK}); distinct markers give distinct blocks. Give at most
+ *       one block of a file {@code position: first}: two would each claim the top and swap places
+ *       on every run. Put several lists of entries in one block instead (nested lists are flattened).</li>
  *   <li>{@code state} — {@code present} (default) or {@code absent} (removes the block).</li>
  *   <li>{@code port} — the server's port (default 5432).</li>
  * </ul>
