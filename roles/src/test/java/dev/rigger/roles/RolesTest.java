@@ -40,6 +40,8 @@ class RolesTest {
     private final Inventory inventory = Inventory.builder()
             .group("lb", Map.of(), "lb1")
             .group("web", Map.of(), "web1", "web2")
+            .group("redis", Map.of(), "redis1", "redis2")
+            .group("redis_sentinel", Map.of(), "redis2")
             .build();
 
     private LoadedPlaybook load(String playbook) throws IOException {
@@ -48,7 +50,7 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"haproxy", "web"})
+    @ValueSource(strings = {"haproxy", "web", "redis", "redis-sentinel"})
     void loadsFromTheClasspathAndPassesThePreflight(String role) throws IOException {
         LoadedPlaybook site = load("- hosts: all\n  roles: [" + role + "]\n");
 
@@ -69,7 +71,7 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"haproxy", "web"})
+    @ValueSource(strings = {"haproxy", "web", "redis", "redis-sentinel"})
     void everyDefaultIsInTheReadme(String role) throws IOException {
         String defaults = resource("roles/" + role + "/defaults/main.yml");
         String readme = resource("roles/" + role + "/README.md");

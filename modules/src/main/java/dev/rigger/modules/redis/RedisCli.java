@@ -1,5 +1,6 @@
 package dev.rigger.modules.redis;
 
+import dev.rigger.core.module.Args;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ShellQuote;
@@ -113,6 +114,11 @@ final class RedisCli {
             throw new IllegalArgumentException(parameter + ": must be printable ASCII without blanks, quotes or backslashes "
                     + "(Sentinel 7.0 writes auth-pass to sentinel.conf unquoted and then cannot read that file back)");
         }
+    }
+
+    /** A password parameter; an empty one counts as not given (a role's default of ""). */
+    static Secret secret(Args args, String name) {
+        return args.secret(name).filter(s -> !s.reveal().isEmpty()).orElse(null);
     }
 
     /** sha256 hex of a password, as the probes print them: the value itself never leaves the host. */

@@ -61,9 +61,10 @@ import java.util.regex.Pattern;
  *   <li>{@code port} — this node's Redis port (default 6379); the module talks to 127.0.0.1 on it.</li>
  *   <li>{@code master_name}, {@code sentinels} — the Sentinel monitor name and the Sentinels to ask
  *       (addresses {@code "ip"} or {@code "ip:port"}, default port 26379, or host mappings with
- *       {@code ansible_host} as {@code "{{ group_hosts.sentinels }}"} gives them). Both or none.</li>
+ *       {@code ansible_host} as {@code "{{ group_hosts.sentinels }}"} gives them). Sentinels need a
+ *       name; a name without Sentinels is ignored.</li>
  *   <li>{@code requirepass}, {@code masterauth} — secrets; set both on every node (the same value)
- *       so an old main can rejoin as a replica. Left as they are when not given. Printable ASCII
+ *       so an old main can rejoin as a replica. Left as they are when not given (or empty). Printable ASCII
  *       without blanks, quotes or backslashes (Sentinel's sentinel.conf cannot hold more).</li>
  *   <li>{@code config} — other settings, name → value ({@code bind}, {@code protected-mode},
  *       {@code maxmemory}, ...), applied the same way ({@code CONFIG SET}, then {@code CONFIG
@@ -108,9 +109,9 @@ public record RedisReplica(Endpoint bootstrapMain, int port, String masterName, 
         if (bootstrapMain == null) throw new IllegalArgumentException("main_host: required");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port: " + port + " is out of range");
         sentinels = List.copyOf(sentinels);
-        if ((masterName == null) != sentinels.isEmpty()) {
-            throw new IllegalArgumentException(masterName == null ? "master_name: required with sentinels (the monitor to ask about)"
-                    : "sentinels: required with master_name (the Sentinels to ask)");
+        // master_name alone is fine: a role may name the monitor for a cluster that has no Sentinels (yet).
+        if (masterName == null && !sentinels.isEmpty()) {
+            throw new IllegalArgumentException("master_name: required with sentinels (the monitor to ask about)");
         }
         RedisCli.checkPassword(requirepass, "requirepass");
         RedisCli.checkPassword(masterauth, "masterauth");
@@ -423,7 +424,7 @@ public record RedisReplica(Endpoint bootstrapMain, int port, String masterName, 
                 args.map("config").forEach((k, v) -> config.put(k, v instanceof Boolean b ? (b ? "yes" : "no") : v == null ? null : String.valueOf(v)));
                 return new RedisReplica(bootstrap(args.string("main_host"), args.integer("main_port", 6379)), args.integer("port", 6379),
                         args.optionalString("master_name").orElse(null), RedisCli.endpoints(args.raw("sentinels"), "sentinels"),
-                        args.secret("requirepass").orElse(null), args.secret("masterauth").orElse(null), config);
+                        RedisCli.secret(args, "requirepass"), RedisCli.secret(args, "masterauth"), config);
             } catch (IllegalArgumentException e) {
                 throw args.error(parameterOf(e), e.getMessage());
             }

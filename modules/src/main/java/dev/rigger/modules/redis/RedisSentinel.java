@@ -341,7 +341,7 @@ public record RedisSentinel(String name, Endpoint bootstrapMain, int quorum, int
             try {
                 return new RedisSentinel(args.string("name"), RedisReplica.bootstrap(args.string("main_host"), args.integer("main_port", 6379)),
                         args.integer("quorum", 0), args.integer("down_after_milliseconds", 30000), args.integer("failover_timeout", 180000),
-                        args.integer("parallel_syncs", 1), args.secret("auth_pass").orElse(null),
+                        args.integer("parallel_syncs", 1), RedisCli.secret(args, "auth_pass"),
                         RedisCli.endpoints(args.raw("sentinels"), "sentinels"), args.integer("port", RedisCli.SENTINEL_PORT),
                         args.optionalString("config_file").orElse(null), present);
             } catch (IllegalArgumentException e) {
