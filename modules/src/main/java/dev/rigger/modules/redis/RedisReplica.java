@@ -137,7 +137,11 @@ public record RedisReplica(Endpoint bootstrapMain, int port, String masterName, 
         return "redis_replica";
     }
 
-    /** Shell prefix: REDISCLI_AUTH from the probe's own text, which travels on stdin like every script. */
+    /**
+     * Shell: {@code cli ARGS} runs redis-cli against the local server with a time limit, logging in
+     * with REDISCLI_AUTH when it is set; the warning redis-cli prints when the server has no
+     * password yet (a fresh node) is dropped.
+     */
     private String cliFunction() {
         return "cli() { timeout " + RedisCli.TIMEOUT_SECONDS + " redis-cli -h 127.0.0.1 -p " + port + " \"$@\" 2>&1 | grep -v '^AUTH failed'; }\n";
     }
