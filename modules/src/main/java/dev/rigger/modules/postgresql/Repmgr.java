@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *       the conninfo names no password ({@code host=pg1 user=repmgr dbname=repmgr connect_timeout=2}).</li>
  *   <li>{@code role} — {@code primary}, {@code standby} or {@code witness} (required): what the node is
  *       when the cluster is built. After a failover the cluster decides, not this parameter (below).</li>
- *   <li>{@code peers} — conninfo strings of the other nodes. The current primary is the peer that
+ *   <li>{@code peers} — the other nodes: conninfo strings, or bare addresses (then this node's conninfo
+ *       with that host); this node's own address is skipped, so all nodes can share one list. The current primary is the peer that
  *       answers {@code pg_is_in_recovery() = false} (newest timeline first), never a name in the inventory.</li>
  *   <li>{@code password} — the repmgr user's password (a secret). It goes to the postgres user's
  *       {@code ~/.pgpass} (mode 0600) on stdin; the probe compares a salted SHA-256, never the value.
@@ -120,8 +121,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         }
         if (role == null) throw new IllegalArgumentException("role: required (primary, standby or witness)");
         requireConninfo("conninfo", conninfo);
-        peers = List.copyOf(peers == null ? List.of() : peers);
-        for (String p : peers) requireConninfo("peers", p);
+        peers = peerConninfos(conninfo, peers == null ? List.of() : peers);
         if (role != Role.PRIMARY && peers.isEmpty()) {
             throw new IllegalArgumentException("peers: a " + role.name().toLowerCase(Locale.ROOT) + " needs the other nodes to find the primary");
         }
@@ -143,6 +143,30 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         for (String f : rewindConfigFiles) {
             if (!NAME.matcher(f).matches()) throw new IllegalArgumentException("rewind_config_files: '" + f + "' is not a file name in the data directory");
         }
+    }
+
+    /**
+     * Peers as conninfo strings: a bare address becomes this node's conninfo with that host, and
+     * this node itself is left out, so every node of a cluster can be given the same list.
+     */
+    static List<String> peerConninfos(String own, List<String> peers) {
+        String ownHost = conninfoValue(own, "host", null);
+        List<String> out = new ArrayList<>();
+        for (String p : peers) {
+            requireConninfo("peers", p);
+            String ci = p.contains("=") ? p.strip() : withHost(own, p.strip());
+            if (!conninfoValue(ci, "host", "").equals(ownHost) && !out.contains(ci)) out.add(ci);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String withHost(String conninfo, String host) {
+        if (!host.matches("[A-Za-z0-9.:_-]+")) throw new IllegalArgumentException("peers: '" + host + "' is neither a conninfo string nor a host");
+        Matcher m = CONNINFO_WORD.matcher(conninfo);
+        while (m.find()) {
+            if (m.group(1).equals("host")) return conninfo.substring(0, m.start()) + "host=" + host + conninfo.substring(m.end());
+        }
+        return "host=" + host + " " + conninfo;
     }
 
     private static void requireConninfo(String param, String value) {
@@ -314,7 +338,8 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         byte[] saltBytes = new byte[12];
         new SecureRandom().nextBytes(saltBytes);
         String salt = HexFormat.of().formatHex(saltBytes);
-        StringBuilder s = new StringBuilder();
+        // From root's home, commands run as postgres would warn that they cannot enter it.
+        StringBuilder s = new StringBuilder("cd /\n");
         s.append("bin=").append(ShellQuote.quote(bindir())).append('\n')
                 .append("data=").append(ShellQuote.quote(dataDirectory)).append('\n')
                 .append("cfg=").append(ShellQuote.quote(configFile)).append('\n')
@@ -323,6 +348,9 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                 .append("if [ ! -x \"$bin/repmgr\" ] || [ ! -x \"$bin/psql\" ]; then echo missing; exit 0; fi\n")
                 .append("b64() { if [ -f \"$1\" ]; then printf '%s\\t' \"$2\"; base64 -w0 < \"$1\"; echo; fi; }\n")
                 .append("asp() { runuser -u postgres -- env PGCONNECT_TIMEOUT=3 \"$@\"; }\n")
+                // This node's row in repmgr.nodes, asked only where the table exists (else PostgreSQL logs an error).
+                .append("record() { [ \"$(asp \"$bin/psql\" -XAtq -d \"$1\" -c \"select to_regclass('repmgr.nodes') is not null\" 2>/dev/null)\" = t ] && ")
+                .append("asp \"$bin/psql\" -XAtq -d \"$1\" -c ").append(ShellQuote.quote(nodeSql())).append(" 2>/dev/null; }\n")
                 .append("b64 \"$cfg\" conf\n")
                 .append("b64 ").append(DEFAULTS_FILE).append(" defaults\n")
                 .append("b64 ").append(SUDOERS_FILE).append(" sudoers\n")
@@ -343,7 +371,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                 .append("printf 'service\\t%s\\n' \"$(systemctl show -p ActiveState --value \"$svc\" 2>/dev/null)\"\n")
                 .append("if st=$(asp \"$bin/psql\" -XAtq -d postgres -c ").append(ShellQuote.quote(STATUS_SQL)).append(" 2>/dev/null); then\n")
                 .append("  printf 'local\\t%s\\n' \"$st\"\n")
-                .append("  me=$(asp \"$bin/psql\" -XAtq -d \"$db\" -c ").append(ShellQuote.quote(nodeSql())).append(" 2>/dev/null) && printf 'me\\t%s\\n' \"$me\"\n")
+                .append("  me=$(record \"$db\") && printf 'me\\t%s\\n' \"$me\"\n")
                 .append("elif [ -f \"$data/PG_VERSION\" ]; then\n")
                 .append("  printf 'control\\t%s\\n' \"$(\"$bin/pg_controldata\" \"$data\" 2>/dev/null | sed -n \"s/^Latest checkpoint's TimeLineID: *//p\")\"\n")
                 .append("fi\n");
@@ -351,8 +379,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
             String ci = ShellQuote.quote(peers.get(i));
             s.append("if st=$(asp \"$bin/psql\" -XAtq -d ").append(ci).append(" -c ").append(ShellQuote.quote(STATUS_SQL)).append(" 2>&1); then\n")
                     .append("  printf 'peer\\t").append(i).append("\\tup\\t%s\\n' \"$st\"\n")
-                    .append("  me=$(asp \"$bin/psql\" -XAtq -d ").append(ci).append(" -c ").append(ShellQuote.quote(nodeSql()))
-                    .append(" 2>/dev/null) && printf 'peer-me\\t").append(i).append("\\t%s\\n' \"$me\"\n")
+                    .append("  me=$(record ").append(ci).append(") && printf 'peer-me\\t").append(i).append("\\t%s\\n' \"$me\"\n")
                     .append("else\n")
                     .append("  printf 'peer\\t").append(i).append("\\tdown\\t%s\\n' \"$(printf '%s' \"$st\" | tr '\\t\\n' '  ' | cut -c1-200)\"\n")
                     .append("fi\n");
@@ -527,7 +554,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                         .append("if [ -f \"$data/postmaster.pid\" ] && asp \"$bin/pg_ctl\" status -D \"$data\" >/dev/null 2>&1; then fail \"a server still runs in $data\"; fi\n")
                         .append("mkdir -p \"$data\"; chown postgres:postgres \"$data\"; chmod 0700 \"$data\"\n")
                         .append("find \"$data\" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +\n")
-                        .append("out=$(asp \"$bin/repmgr\" -f \"$cfg\" -d \"$primary\" standby clone 2>&1) || fail \"standby clone failed: $out\"\n")
+                        .append("out=$(asp \"$bin/repmgr\" -f \"$cfg\" -d \"$primary\" standby clone --fast-checkpoint 2>&1) || fail \"standby clone failed: $out\"\n")
                         .append("systemctl start \"$svc\" || fail \"systemctl start $svc failed\"\n")
                         .append("wait_ready\n")
                         .append("asp \"$bin/repmgr\" -f \"$cfg\" standby register -F >/dev/null || fail 'standby register failed'\n")
@@ -581,6 +608,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
 
     private String preamble() {
         return "set -u\n"
+                + "cd /\n"
                 + "bin=" + ShellQuote.quote(bindir()) + "\n"
                 + "data=" + ShellQuote.quote(dataDirectory) + "\n"
                 + "cfg=" + ShellQuote.quote(configFile) + "\n"

@@ -194,6 +194,27 @@ class RepmgrTest {
     }
 
     @Test
+    void probeAndApplyScriptsParse() throws Exception {
+        Repmgr spec = pg2(Repmgr.Role.STANDBY);
+        List<String> scripts = List.of(spec.probe(CONTEXT).script(),
+                spec.plan(raw("probe-pg2-empty-no-pgpass"), CONTEXT).applyScript(),
+                spec.plan(converged("probe-pg2-old-primary-running", spec), CONTEXT).applyScript());
+        for (String script : scripts) {
+            Process sh = new ProcessBuilder("/bin/sh", "-n").redirectErrorStream(true).start();
+            sh.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+            sh.getOutputStream().close();
+            String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(sh.waitFor()).as(out).isZero();
+        }
+    }
+
+    @Test
+    void peersMayBeBareAddressesAndTheNodeItselfIsLeftOut() {
+        Repmgr r = Repmgr.node(2, "pg2", Repmgr.Role.STANDBY, PG2).peers(List.of("172.31.77.11", "172.31.77.12")).build();
+        assertThat(r.peers()).containsExactly(PG1);
+    }
+
+    @Test
     void repmgrConfHasFullPathsFailoverSettingsAndSystemdServiceCommands() {
         Repmgr spec = Repmgr.node(1, "pg1", Repmgr.Role.PRIMARY, PG1).location("dc 'one'").priority(50)
                 .eventNotificationCommand("/usr/local/bin/notify %n %e").build();
