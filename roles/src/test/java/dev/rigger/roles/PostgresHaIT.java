@@ -56,8 +56,8 @@ class PostgresHaIT {
         pg.put("repmgr_nodes", nodes);
         pg.put("repmgr_password", Secret.of(REPMGR_PASSWORD));
         pg.put("pgvip_nodes", nodes);
-        pg.put("pgvip_rw_address", lab.spareAddress(0));
-        pg.put("pgvip_ro_address", lab.spareAddress(1));
+        pg.put("pgvip_rw_address", lab.spareAddress(1));
+        pg.put("pgvip_ro_address", lab.spareAddress(2));
         pg.put("pgvip_check_password", Secret.of("check-Secret-2"));
         b.group("pg", pg, "pg1", "pg2");
         return b.build();
@@ -103,11 +103,11 @@ class PostgresHaIT {
     @Test
     void convergeFailOverFenceAndRejoin(Lab lab, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         CompletableFuture<String> client = CompletableFuture.supplyAsync(() -> lab.shell("client",
-                "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client-15 >/dev/null && echo ok"));
+                "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-client-15 >/dev/null && echo ok"));
         Inventory inventory = inventory(lab);
         LoadedPlaybook site = site(dir, inventory);
-        String rw = lab.spareAddress(0);
-        String ro = lab.spareAddress(1);
+        String rw = lab.spareAddress(1);
+        String ro = lab.spareAddress(2);
 
         converge(site, inventory, "first converge");
         String started = local(lab, "pg1", "select pg_postmaster_start_time()");
@@ -163,9 +163,9 @@ class PostgresHaIT {
         committed.add(101);
 
         RunResult rejoin = converge(site, inventory, "converge that rejoins pg1");
-        assertThat(rejoin.result("pg1", "repmgr membership, clone or rejoin, repmgrd").orElseThrow().changes().get(0).summary())
+        assertThat(rejoin.result("pg1", "repmgr membership of the primary, repmgrd").orElseThrow().changes().get(0).summary())
                 .startsWith("rejoin pg1 as standby of " + lab.host("pg2").ip());
-        assertThat(rejoin.result("pg2", "repmgr membership, clone or rejoin, repmgrd").orElseThrow().status()).isEqualTo(Status.OK);
+        assertThat(rejoin.result("pg2", "repmgr membership of the standbys (clone or rejoin), repmgrd").orElseThrow().status()).isEqualTo(Status.OK);
         assertThat(local(lab, "pg1", "select pg_is_in_recovery()")).isEqualTo("t");
         lab.await("pg1 has every committed row", Duration.ofSeconds(20),
                 () -> local(lab, "pg1", "select count(*) from t where id in (" + String.join(",", committed.stream().map(String::valueOf).toList())

@@ -87,7 +87,7 @@ class RepmgrIT {
     void installAndPreparePostgresql(Lab lab) {
         long t0 = System.nanoTime();
         Play install = Play.builder("all").gatherFacts(false).task(Task.named("install")
-                .module(AptPackage.builder("postgresql-15", "postgresql-15-repmgr").updateCache(true).build()).build()).build();
+                .module(AptPackage.builder("postgresql-15", "postgresql-15-repmgr").installRecommends(false).updateCache(true).build()).build()).build();
         var installed = PlaybookRun.of(Playbook.of(install)).inventory(lab.inventory()).execute();
         assertThat(installed.hostResults()).hasSize(2).allSatisfy(r -> assertThat(r.status()).as(r.message()).isEqualTo(Status.CHANGED));
         for (String h : List.of("pg1", "pg2")) {
