@@ -85,8 +85,8 @@ public final class PlaybookRun {
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<RunListener> all = new ArrayList<>();
         all.add(events::add);
-        all.addAll(options.listeners());
-        all.addAll(listeners);
+        for (RunListener l : options.listeners()) all.add(new GuardedListener(l, System.err));
+        for (RunListener l : listeners) all.add(new GuardedListener(l, System.err));
         Map<String, HostState> hosts = new ConcurrentHashMap<>();
         Path dir = playbook.dir();
         Variables variables = new Variables(inventory, hosts, options, dir != null ? dir.toString() : null);
