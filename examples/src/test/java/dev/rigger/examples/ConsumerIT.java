@@ -51,14 +51,16 @@ class ConsumerIT {
     /**
      * Two projects, one Maven run: one names the artifacts (and Testcontainers before them), one
      * imports the BOM. Each writes JSON events with Testcontainers on its class path, and each gets
-     * the Jackson Rigger was built with, not docker-java's 2.10.3.
+     * the Jackson Rigger was built with, not docker-java's 2.10.3. The first also runs a lab test
+     * with no Testcontainers environment variable set.
      */
     @Test
-    void jsonEventsWorkInAProjectWithTestcontainersWithAndWithoutTheBom() throws Exception {
+    void aUsersProjectWritesJsonEventsAndRunsALabTestWithAndWithoutTheBom() throws Exception {
         String out = buildConsumers();
         assertThat(out).contains("BUILD SUCCESS");
-        assertThat(Pattern.compile("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0$", Pattern.MULTILINE).matcher(out).results().count())
-                .as("one passing test per project").isEqualTo(2);
+        // Per project: the JSON test, and in the plain one a lab test run without Testcontainers variables.
+        assertThat(Pattern.compile("^\\[INFO\\] Tests run: (\\d+), Failures: 0, Errors: 0, Skipped: 0$", Pattern.MULTILINE).matcher(out)
+                .results().map(m -> m.group(1)).toList()).as(out).containsExactly("2", "1");
         assertThat(jacksonAnnotationsOnTheClassPath(out)).containsExactly(
                 jacksonVersion(ROOT.resolve("pom.xml")), jacksonVersion(ROOT.resolve("pom.xml")));
     }
@@ -103,7 +105,10 @@ class ConsumerIT {
                 "-f", project.resolve("pom.xml").toString(), "test");
         long started = System.nanoTime();
         Path log = work.resolve("consumer.log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The lab test there proves a user needs none of these (Failsafe sets them for this build's own lab tests).
+        builder.environment().keySet().removeIf(name -> name.startsWith("TESTCONTAINERS_"));
+        Process p = builder.start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("the consumer build took more than 10 minutes: " + log);
