@@ -74,10 +74,12 @@ public final class InventoryLoader {
     /**
      * Reads every host's connection variables now, so that a value no connection could use
      * ({@code ansible_port: twentytwo}) stops the load at the line that set it instead of failing
-     * the host at run time. The environment is left out: it is not the inventory's to get wrong.
+     * the host at run time. The environment and ~/.ssh/config are left out: they are not the
+     * inventory's to get wrong, and they are read when the hosts are contacted.
      */
     private static void checkConnections(Inventory inventory) {
-        InventoryConnections connections = new InventoryConnections(inventory, java.util.Map.of());
+        InventoryConnections connections = new InventoryConnections(inventory,
+                java.util.Map.of(dev.rigger.core.transport.SshConfig.FILE_ENV, "none"));
         for (Host host : inventory.hosts()) connections.settingsFor(host.name());
     }
 
