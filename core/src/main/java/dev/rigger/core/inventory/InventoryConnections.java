@@ -146,6 +146,7 @@ public final class InventoryConnections {
         if (ssh.knownHosts != null) b.knownHostsFile(path(ssh.knownHosts));
         vars.first("rigger_known_hosts_file").ifPresent(v -> b.knownHostsFile(path(v.string())));
         if (ssh.keepAlive != null) b.keepAlive(ssh.keepAlive);
+        if (ssh.keepAliveCountMax != null) b.keepAliveCountMax(ssh.keepAliveCountMax);
         if (ssh.connectTimeout != null) b.connectTimeout(ssh.connectTimeout);
         b.hostKeyPolicy(hostKeyPolicy(vars, ssh));
         ConnectionSettings partial = b.build();
@@ -274,6 +275,7 @@ public final class InventoryConnections {
         HostKeyPolicy strictHostKeyChecking;
         String knownHosts;
         Duration keepAlive;
+        Integer keepAliveCountMax;
         Duration connectTimeout;
 
         void read(Var v) {
@@ -296,7 +298,7 @@ public final class InventoryConnections {
                     jump(v, w.substring(2));
                 } else {
                     throw v.problem(v.name() + ": unsupported ssh argument '" + w + "' (Rigger understands -J and -o"
-                            + " ProxyJump, StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ConnectTimeout)");
+                            + " ProxyJump, StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ServerAliveCountMax, ConnectTimeout)");
                 }
             }
         }
@@ -322,13 +324,17 @@ public final class InventoryConnections {
                 };
                 case "userknownhostsfile" -> knownHosts = value;
                 case "serveraliveinterval" -> keepAlive = Duration.ofSeconds(seconds(v, option, value));
+                case "serveralivecountmax" -> {
+                    if (!value.matches("\\d{1,3}")) throw v.problem(v.name() + ": '" + option + "' needs a count");
+                    keepAliveCountMax = Integer.parseInt(value);
+                }
                 case "connecttimeout" -> connectTimeout = Duration.ofSeconds(seconds(v, option, value));
                 case "proxycommand" -> throw v.problem(v.name() + ": ProxyCommand is not supported; use -o ProxyJump=[user@]host[:port]"
                         + " or rigger_jump_host");
                 default -> {
                     if (!HARMLESS.contains(key)) {
                         throw v.problem(v.name() + ": unsupported ssh option '" + option + "' (Rigger understands ProxyJump,"
-                                + " StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ConnectTimeout)");
+                                + " StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ServerAliveCountMax, ConnectTimeout)");
                     }
                 }
             }

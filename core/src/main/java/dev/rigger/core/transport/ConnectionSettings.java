@@ -25,7 +25,10 @@ import java.util.Objects;
  * @param jumpHost        a host to tunnel through (ProxyJump), or null
  * @param connectTimeout  limit for TCP connect + SSH handshake
  * @param commandTimeout  default limit for one script
- * @param keepAlive       interval of SSH keepalive messages
+ * @param keepAlive       how long the server may stay silent before a keepalive is sent ({@code ServerAliveInterval})
+ * @param keepAliveCountMax keepalives left unanswered before the session counts as lost
+ *                        ({@code ServerAliveCountMax}): a silent network is detected after
+ *                        about {@code keepAlive * (keepAliveCountMax + 1)}
  * @param connectAttempts how often a refused or reset connection is tried (sshd MaxStartups)
  */
 public record ConnectionSettings(
@@ -45,6 +48,7 @@ public record ConnectionSettings(
         Duration connectTimeout,
         Duration commandTimeout,
         Duration keepAlive,
+        int keepAliveCountMax,
         int connectAttempts) {
 
     public enum Type { SSH, LOCAL }
@@ -87,6 +91,7 @@ public record ConnectionSettings(
         b.password = password; b.becomePassword = becomePassword;
         b.hostKeyPolicy = hostKeyPolicy; b.knownHostsFile = knownHostsFile; b.jumpHost = jumpHost;
         b.connectTimeout = connectTimeout; b.commandTimeout = commandTimeout; b.keepAlive = keepAlive;
+        b.keepAliveCountMax = keepAliveCountMax;
         b.connectAttempts = connectAttempts;
         return b;
     }
@@ -111,7 +116,10 @@ public record ConnectionSettings(
         private ConnectionSettings jumpHost;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration commandTimeout = Duration.ofMinutes(30);
-        private Duration keepAlive = Duration.ofSeconds(15);
+        // A partitioned host is found lost within 5 s * (3 + 1) = 20 s, well inside the 30 s a
+        // run should wait at most; sshd answers each keepalive, so a busy host never trips it.
+        private Duration keepAlive = Duration.ofSeconds(5);
+        private int keepAliveCountMax = 3;
         private int connectAttempts = 5;
 
         private Builder(String hostName) {
@@ -135,12 +143,13 @@ public record ConnectionSettings(
         public Builder connectTimeout(Duration value) { this.connectTimeout = value; return this; }
         public Builder commandTimeout(Duration value) { this.commandTimeout = value; return this; }
         public Builder keepAlive(Duration value) { this.keepAlive = value; return this; }
+        public Builder keepAliveCountMax(int value) { this.keepAliveCountMax = value; return this; }
         public Builder connectAttempts(int value) { this.connectAttempts = value; return this; }
 
         public ConnectionSettings build() {
             return new ConnectionSettings(hostName, type, address, port, user, privateKeyFile, privateKeyPassphrase, agentSocket, password,
                     becomePassword, hostKeyPolicy, knownHostsFile, jumpHost, connectTimeout, commandTimeout,
-                    keepAlive, connectAttempts);
+                    keepAlive, keepAliveCountMax, connectAttempts);
         }
     }
 }

@@ -33,6 +33,8 @@ public final class SshConnection implements Connection {
     private static final long LAST_CHANNEL_RETRY_MILLIS = 1280;
     /** Extra wait beyond the target's own TERM + KILL before the channel is dropped from here. */
     private static final Duration DEADLINE_GRACE = Duration.ofSeconds(5);
+    /** How long a channel that closed without exit status waits to see whether its session went down. */
+    private static final Duration LOST_SESSION_GRACE = Duration.ofSeconds(1);
     /** Exit code for a script killed by a signal: sshd then reports no exit status (OpenSSH's ssh says 255 too). */
     private static final int KILLED_BY_SIGNAL = 255;
 
@@ -185,6 +187,25 @@ public final class SshConnection implements Connection {
         }
 
         /**
+         * A channel closed without an exit status: either the script was killed by a signal, or
+         * the session was lost. JSch closes the channels of a lost session before it marks the
+         * session disconnected, so give it a moment before calling the session alive.
+         */
+        private boolean sessionStaysUp() {
+            long until = System.nanoTime() + LOST_SESSION_GRACE.toNanos();
+            while (via.session().isConnected()) {
+                if (System.nanoTime() > until) return true;
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return via.session().isConnected();
+                }
+            }
+            return false;
+        }
+
+        /**
          * sshd answered the open with a refusal while the session is fine. JSch keeps the refusal's
          * reason code (always positive) as the channel's exit status; a lost session leaves -1.
          */
@@ -217,7 +238,7 @@ public final class SshConnection implements Connection {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             int exitCode = channel.getExitStatus();
             if (exitCode < 0) {
-                if (!via.session().isConnected()) {
+                if (!sessionStaysUp()) {
                     throw new TransportException(TransportException.Kind.UNREACHABLE, hostName(),
                             "connection to " + settings.address() + ":" + settings.port()
                                     + " was lost while a script ran; it may have partly run");

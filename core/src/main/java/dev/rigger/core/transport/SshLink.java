@@ -34,7 +34,6 @@ final class SshLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshLink.class);
     private static final long FIRST_BACKOFF_MILLIS = 200;
-    private static final int KEEPALIVE_MISSES = 3;
 
     private final Session session;
     private final SshLink via;
@@ -128,7 +127,7 @@ final class SshLink {
             // KnownHostsFile applies the policy itself (accept-new, off); JSch must obey its verdict.
             session.setConfig("StrictHostKeyChecking", "yes");
             session.setServerAliveInterval(Math.toIntExact(settings.keepAlive().toMillis()));
-            session.setServerAliveCountMax(KEEPALIVE_MISSES);
+            session.setServerAliveCountMax(settings.keepAliveCountMax());
             session.setDaemonThread(true); // a connection nobody closed must not keep the JVM alive
             if (via != null) {
                 session.setProxy(new JumpProxy(via.session()));

@@ -79,7 +79,7 @@ class InventoryConnectionsTest {
             loop-a        | 52:7: jump hosts form a loop: loop-a -> loop-b -> loop-a
             two-hops      | 56:7: only a single ProxyJump host of the form [user@]host[:port] is supported, got 'a.example.com,b.example.com'
             proxy-command | 58:7: ansible_ssh_common_args: ProxyCommand is not supported; use -o ProxyJump=[user@]host[:port] or rigger_jump_host
-            forward-agent | 64:7: ansible_ssh_extra_args: unsupported ssh argument '-A' (Rigger understands -J and -o ProxyJump, StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ConnectTimeout)
+            forward-agent | 64:7: ansible_ssh_extra_args: unsupported ssh argument '-A' (Rigger understands -J and -o ProxyJump, StrictHostKeyChecking, UserKnownHostsFile, ServerAliveInterval, ServerAliveCountMax, ConnectTimeout)
             templated     | 66:7: ansible_host is a Jinja2 template ('{{ hostvars['bastion'].ansible_host }}'); Rigger does not evaluate templates in connection variables
             """)
     void badValuesAreReportedWhereTheyWereSet(String host, String expected) {

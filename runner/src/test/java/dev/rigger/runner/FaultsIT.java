@@ -1,0 +1,163 @@
+package dev.rigger.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rigger.testing.Lab;
+import dev.rigger.testing.LabHosts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected for real while {@code rigger play} (the built jar, its own process) runs on three
+ * lab hosts: a network cut in the middle of a task, a host that is down from the start, and the
+ * controller itself interrupted by SIGINT and SIGTERM. Each must end in a bounded time with the
+ * outcome ansible-playbook gives, a recap and a complete JSON log, and a re-run must converge.
+ */
+@LabHosts({"f1", "f2", "f3"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsIT {
+    private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
+    /** A long task ({@code sleep NAP}), then a file that proves the play went on. */
+    private static final String PLAYBOOK = """
+            - name: faults
+              hosts: all
+              gather_facts: false
+              tasks:
+                - name: nap
+                  shell: "sleep {{ nap }}"
+                - name: marker
+                  copy:
+                    content: "ran\\n"
+                    dest: /etc/rigger-fault
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    private static Path playbook;
+    private static Path inventory;
+
+    @BeforeAll
+    static void files(Lab lab) throws IOException {
+        playbook = Files.writeString(tmp.resolve("faults.yml"), PLAYBOOK);
+        inventory = lab.writeInventory();
+    }
+
+    @Test
+    @Order(1)
+    void connectionCutMidTaskIsUnreachableWithinTheKeepaliveBoundAndARerunConverges(Lab lab) throws Exception {
+        Path log = tmp.resolve("cut.jsonl");
+        Process play = start(log, "nap=15");
+        lab.await("the nap runs on f1", Duration.ofSeconds(20), () -> napping(lab, "f1"));
+        lab.disconnect("f1");
+        Instant cut = Instant.now();
+        Run run = finish(play, Duration.ofSeconds(90));
+        lab.reconnect("f1");
+
+        JsonNode f1 = hostResult(log, "f1", "nap");
+        Duration detected = Duration.between(cut, Instant.parse(f1.get("time").asText()));
+        System.out.printf("FaultsIT: connection cut detected after %.1f s (default keepalive 5 s x 3)%n", detected.toMillis() / 1000.0);
+        assertThat(f1.get("status").asText()).isEqualTo("unreachable");
+        assertThat(run.out()).contains("fatal: [f1]: UNREACHABLE!").doesNotContain("non-zero return code");
+        assertThat(detected).isLessThanOrEqualTo(Duration.ofSeconds(30));
+        // The others were not held up: they finished the nap and went on to the next task.
+        for (String h : List.of("f2", "f3")) {
+            assertThat(hostResult(log, h, "nap").get("status").asText()).isEqualTo("changed");
+            assertThat(hostResult(log, h, "marker").get("status").asText()).isEqualTo("changed");
+        }
+        assertThat(run.exitCode()).isEqualTo(4);
+        assertThat(lastEvent(log).get("event").asText()).isEqualTo("run_finished");
+
+        Run again = finish(start(tmp.resolve("cut-again.jsonl"), "nap=1"), Duration.ofSeconds(60));
+        assertThat(again.exitCode()).as(again.out()).isZero();
+        for (String h : List.of("f1", "f2", "f3")) assertThat(lab.shell(h, "cat /etc/rigger-fault")).isEqualTo("ran\n");
+    }
+
+    @Test
+    @Order(2)
+    void hostDownAtStartIsUnreachableWithinTheConnectTimeoutAndTheOthersFinish(Lab lab) throws Exception {
+        lab.stop("f3");
+        lab.shell("f1", "rm -f /etc/rigger-fault");
+        lab.shell("f2", "rm -f /etc/rigger-fault");
+        Path log = tmp.resolve("down.jsonl");
+        long started = System.nanoTime();
+        Run run = finish(start(log, "nap=1"), Duration.ofSeconds(60));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        lab.start("f3");
+
+        JsonNode f3 = hostResult(log, "f3", "nap");
+        System.out.printf("FaultsIT: host down reported after %d ms (run took %.1f s)%n", f3.get("duration_ms").asLong(), took.toMillis() / 1000.0);
+        assertThat(f3.get("status").asText()).isEqualTo("unreachable");
+        assertThat(f3.get("duration_ms").asLong()).isLessThanOrEqualTo(Duration.ofSeconds(10 + 2).toMillis());
+        assertThat(run.exitCode()).isEqualTo(4);
+        assertThat(run.out()).containsPattern("f1 +: ok=0 +changed=2 +unreachable=0 +failed=0")
+                .containsPattern("f3 +: ok=0 +changed=0 +unreachable=1 +failed=0");
+        for (String h : List.of("f1", "f2")) assertThat(lab.shell(h, "cat /etc/rigger-fault")).isEqualTo("ran\n");
+    }
+
+    private static boolean napping(Lab lab, String host) {
+        return lab.exec(host, "pgrep", "-x", "sleep").exitCode() == 0;
+    }
+
+    /** {@code java -jar rigger.jar play} on the lab with a JSON log, started and left running. */
+    private static Process start(Path log, String... extraVars) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "play", playbook.toString(), "-i", inventory.toString(), "--json", log.toString()));
+        for (String e : extraVars) command.addAll(List.of("-e", e));
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("NO_COLOR", "1");
+        Process process = builder.start();
+        OUTPUTS.put(process, new Path[] {out, err});
+        return process;
+    }
+
+    private static final java.util.Map<Process, Path[]> OUTPUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run finish(Process process, Duration limit) throws Exception {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("rigger play did not finish within " + limit.toSeconds() + " s: it hangs");
+        }
+        Path[] files = OUTPUTS.remove(process);
+        Run run = new Run(process.exitValue(), Files.readString(files[0]), Files.readString(files[1]));
+        System.out.println(run.out());
+        System.out.println(run.err());
+        return run;
+    }
+
+    private static List<JsonNode> events(Path log) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) events.add(JSON.readTree(line)); // each line must be valid JSON
+        return events;
+    }
+
+    private static JsonNode hostResult(Path log, String host, String task) throws IOException {
+        return events(log).stream()
+                .filter(e -> e.get("event").asText().equals("host_result") && e.get("host").asText().equals(host)
+                        && e.get("task").asText().equals(task))
+                .findFirst().orElseThrow(() -> new AssertionError("no result of " + task + " on " + host + " in " + log));
+    }
+
+    private static JsonNode lastEvent(Path log) throws IOException {
+        List<JsonNode> all = events(log);
+        return all.get(all.size() - 1);
+    }
+}
