@@ -27,12 +27,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.PatternSyntaxException;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * What {@code play} and {@code apply} do once a playbook is loaded: check everything that can be
@@ -83,8 +87,40 @@ final class Execution {
             PlaybookRun run = PlaybookRun.of(loaded.playbook()).inventory(inventory).options(options).listener(console)
                     .connector(host -> Connections.open(connections.settingsFor(host)));
             if (json != null) run.listener(json);
-            RunResult result = run.execute();
+            RunResult result;
+            try (Interrupts interrupts = Interrupts.forward(run)) {
+                result = run.execute();
+            }
+            if (result.exitCode() == RunResult.EXIT_INTERRUPTED) err.println("error: User interrupted execution");
             return result.exitCode();
+        }
+    }
+
+    /**
+     * While a run goes on, SIGINT and SIGTERM interrupt it (see {@link PlaybookRun#interrupt()}) so
+     * it ends with a recap, a complete JSON log and nothing left running on the hosts, instead of
+     * the JVM dying mid-task. A second signal means "now": the process exits at once.
+     */
+    private static final class Interrupts implements AutoCloseable {
+        private static final List<String> SIGNALS = List.of("INT", "TERM");
+        private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+
+        static Interrupts forward(PlaybookRun run) {
+            Interrupts interrupts = new Interrupts();
+            AtomicBoolean once = new AtomicBoolean();
+            for (String name : SIGNALS) {
+                Signal signal = new Signal(name);
+                interrupts.previous.put(signal, Signal.handle(signal, s -> {
+                    if (once.getAndSet(true)) Runtime.getRuntime().halt(RunResult.EXIT_INTERRUPTED);
+                    run.interrupt();
+                }));
+            }
+            return interrupts;
+        }
+
+        @Override
+        public void close() {
+            previous.forEach(Signal::handle);
         }
     }
 

@@ -62,7 +62,7 @@ class FaultsIT {
     void connectionCutMidTaskIsUnreachableWithinTheKeepaliveBoundAndARerunConverges(Lab lab) throws Exception {
         Path log = tmp.resolve("cut.jsonl");
         Process play = start(log, "nap=15");
-        lab.await("the nap runs on f1", Duration.ofSeconds(20), () -> napping(lab, "f1"));
+        lab.await("the nap runs on f1", Duration.ofSeconds(20), () -> napping(lab, "f1", 15));
         lab.disconnect("f1");
         Instant cut = Instant.now();
         Run run = finish(play, Duration.ofSeconds(90));
@@ -109,13 +109,56 @@ class FaultsIT {
         for (String h : List.of("f1", "f2")) assertThat(lab.shell(h, "cat /etc/rigger-fault")).isEqualTo("ran\n");
     }
 
-    private static boolean napping(Lab lab, String host) {
-        return lab.exec(host, "pgrep", "-x", "sleep").exitCode() == 0;
+    @Test
+    @Order(3)
+    void sigintStopsTheRunWithARecapACompleteLogAndNothingLeftRunningOnTheHosts(Lab lab) throws Exception {
+        interrupt(lab, "INT", 120);
     }
 
-    /** {@code java -jar rigger.jar play} on the lab with a JSON log, started and left running. */
+    @Test
+    @Order(4)
+    void sigtermStopsTheRunWithARecapACompleteLogAndNothingLeftRunningOnTheHosts(Lab lab) throws Exception {
+        interrupt(lab, "TERM", 121);
+    }
+
+    /** Interrupts a run while every host runs {@code sleep NAP}, a nap no other test takes. */
+    private static void interrupt(Lab lab, String signal, int nap) throws Exception {
+        for (String h : List.of("f1", "f2", "f3")) lab.shell(h, "rm -f /etc/rigger-fault");
+        Path log = tmp.resolve("sig" + signal + ".jsonl");
+        Process play = start(log, "nap=" + nap);
+        lab.await("the nap runs on every host", Duration.ofSeconds(30),
+                () -> List.of("f1", "f2", "f3").stream().allMatch(h -> napping(lab, h, nap)));
+        long sent = System.nanoTime();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(play.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+        Run run = finish(play, Duration.ofSeconds(30));
+        System.out.printf("FaultsIT: SIG%s ended the run after %d ms%n", signal, (System.nanoTime() - sent) / 1_000_000);
+
+        assertThat(run.exitCode()).isEqualTo(99);
+        assertThat(run.err()).contains("User interrupted execution");
+        assertThat(run.out()).contains("PLAY RECAP").containsPattern("f1 +: ok=0");
+        JsonNode last = lastEvent(log);
+        assertThat(last.get("event").asText()).isEqualTo("run_finished");
+        assertThat(last.get("exit_code").asInt()).isEqualTo(99);
+        for (String h : List.of("f1", "f2", "f3")) {
+            assertThat(napping(lab, h, nap)).as("the sleep still runs on %s", h).isFalse();
+            // No task starts after the interrupt.
+            assertThat(lab.exec(h, "test", "-e", "/etc/rigger-fault").exitCode()).isNotZero();
+        }
+    }
+
+    private static boolean napping(Lab lab, String host, int nap) {
+        return lab.exec(host, "pgrep", "-fx", "sleep " + nap).exitCode() == 0;
+    }
+
+    /**
+     * {@code java -jar rigger.jar play} on the lab with a JSON log, started and left running.
+     * Through {@code env --default-signal=INT}: a shell starts background jobs (as Maven may run
+     * here) with SIGINT ignored, and the JVM then never sees it, as Ctrl-C in a terminal does.
+     */
     private static Process start(Path log, String... extraVars) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "play", playbook.toString(), "-i", inventory.toString(), "--json", log.toString()));
         for (String e : extraVars) command.addAll(List.of("-e", e));
         Path out = Files.createTempFile(tmp, "out", ".txt");

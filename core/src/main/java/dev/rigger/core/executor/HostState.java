@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HostState {
     final String name;
-    private Connection connection;
+    private volatile Connection connection;
     volatile Map<String, Object> facts;
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     volatile boolean failed;
@@ -34,6 +34,12 @@ final class HostState {
     synchronized Connection connection(HostConnector connector) {
         if (connection == null) connection = connector.open(name);
         return connection;
+    }
+
+    /** Stops what runs on the host's connection, if one is open; never waits for a connect in progress. */
+    void stopRunning() {
+        Connection open = connection;
+        if (open != null) open.stopRunning();
     }
 
     synchronized void closeConnection() {

@@ -63,9 +63,9 @@ final class PlayExecution {
             for (List<TaskNode> section : List.of(play.preTasks(), play.tasks(), play.postTasks())) {
                 if (section.isEmpty()) continue;
                 runSection(section);
-                if (aborted) break;
+                if (aborted || run.interrupted().get()) break;
             }
-            if (aborted) break;
+            if (aborted || run.interrupted().get()) break;
         }
         // Only this thread writes it, after every worker of the play is done: later plays run in full.
         if (!startedAt.isEmpty()) run.startAtPending().set(false);
@@ -130,7 +130,7 @@ final class PlayExecution {
 
     private void walk(List<TaskNode> nodes, Attributes outer, List<HostState> hosts) {
         for (TaskNode node : nodes) {
-            if (aborted) return;
+            if (aborted || run.interrupted().get()) return;
             List<HostState> active = hosts.stream().filter(HostState::active).toList();
             if (active.isEmpty()) return;
             if (node instanceof Task task) runTask(task.within(outer), active, false);

@@ -44,6 +44,8 @@ public final class PlaybookRun {
     private FactSource facts;
     private TemplateEngine templates;
     private final List<RunListener> listeners = new ArrayList<>();
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private volatile Map<String, HostState> running = Map.of();
 
     private PlaybookRun(Playbook playbook) {
         if (playbook == null) throw new InvalidPlaybookException("PlaybookRun.of(playbook): the playbook must not be null");
@@ -110,6 +112,7 @@ public final class PlaybookRun {
         for (RunListener l : options.listeners()) all.add(new GuardedListener(l, System.err));
         for (RunListener l : listeners) all.add(new GuardedListener(l, System.err));
         Map<String, HostState> hosts = new ConcurrentHashMap<>();
+        running = hosts;
         Path dir = playbook.dir();
         Variables variables = new Variables(inventory, hosts, options, dir != null ? dir.toString() : null);
         ExecutorService workers = Executors.newFixedThreadPool(options.forks(), r -> {
@@ -118,11 +121,11 @@ public final class PlaybookRun {
             return t;
         });
         RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, all,
-                new AtomicBoolean(options.startAtTask() != null));
+                new AtomicBoolean(options.startAtTask() != null), interrupted);
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
             for (Play play : playbook.plays()) {
-                if (!new PlayExecution(run, play).run()) break;
+                if (interrupted.get() || !new PlayExecution(run, play).run()) break;
             }
         } finally {
             workers.shutdownNow();
@@ -142,7 +145,20 @@ public final class PlaybookRun {
         hosts.forEach((name, s) -> counts.putIfAbsent(name, s.counts()));
         PlayRecap recap = new PlayRecap(counts);
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
-        run.emit(new RunFinished(recap, recap.exitCode(), duration));
-        return new RunResult(recap, recap.exitCode(), duration, events);
+        int exitCode = interrupted.get() ? RunResult.EXIT_INTERRUPTED : recap.exitCode();
+        run.emit(new RunFinished(recap, exitCode, duration));
+        return new RunResult(recap, exitCode, duration, events);
+    }
+
+    /**
+     * Interrupts the run, from any thread (a signal handler): no further task starts, the scripts
+     * running now are stopped on their hosts with all their processes, and {@link #execute()}
+     * returns once they have ended, with the recap so far and exit code
+     * {@link RunResult#EXIT_INTERRUPTED}, as ansible-playbook on Ctrl-C. Later runs of this
+     * object start no task either.
+     */
+    public void interrupt() {
+        interrupted.set(true);
+        running.values().forEach(HostState::stopRunning);
     }
 }

@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * @param startAtPending true until the {@code --start-at-task} task is reached; shared by the plays,
  *                       so the plays after the one holding it run in full, as in Ansible
+ * @param interrupted    set by {@link PlaybookRun#interrupt()}: no further task starts
  */
 record RunContext(Inventory inventory, RunOptions options, Map<String, HostState> hosts, Variables variables,
                   HostConnector connector, FactSource facts, TemplateEngine templates, Path playbookDir,
-                  ExecutorService workers, List<RunListener> listeners, AtomicBoolean startAtPending) {
+                  ExecutorService workers, List<RunListener> listeners, AtomicBoolean startAtPending,
+                  AtomicBoolean interrupted) {
 
     void emit(RunEvent event) {
         // One event at a time, so listeners see a consistent order and need no locking of their own.

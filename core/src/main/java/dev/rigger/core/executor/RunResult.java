@@ -7,6 +7,8 @@ import java.util.Optional;
 
 /** The outcome of a run: recap, exit code (as ansible-playbook) and every event, in order. */
 public record RunResult(PlayRecap recap, int exitCode, Duration duration, List<RunEvent> events) {
+    /** ansible-playbook's exit code when the user interrupted the run. */
+    public static final int EXIT_INTERRUPTED = 99;
 
     public RunResult {
         events = List.copyOf(events);

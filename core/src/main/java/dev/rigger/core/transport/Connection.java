@@ -22,6 +22,14 @@ public interface Connection extends AutoCloseable {
         return exec(ExecRequest.of(script));
     }
 
+    /**
+     * Stops every script running on this connection now, with all its processes on the host, as
+     * an interrupted controller must leave nothing running behind; their execs then end with the
+     * scripts' exit. Scripts started later run as usual. Transports that cannot do this do nothing.
+     */
+    default void stopRunning() {
+    }
+
     /** How many scripts this connection has run so far (the exec budget counts these). */
     long execCount();
 

@@ -24,6 +24,10 @@ import java.util.Locale;
  * and signals all of it when the limit passes (TERM, then KILL 5 s later). Closing the SSH channel
  * alone would leave the script's children (a {@code sleep}, a stuck {@code apt-get}) running.
  *
+ * <p>{@code sh -s} gets a per-exec tag as its only argument (the payload's first command drops
+ * it again), so the script's processes can be found on the host and stopped from another exec
+ * ({@link #stopCommand}) when the controller is interrupted.
+ *
  * <p>become runs the same {@code sh -s} through sudo. A become password is the first line of
  * stdin, read by the {@code read} builtin, so it never appears in argv. The payload's first command
  * writes a per-exec marker to stderr as the target user; if it is missing, the script never ran
@@ -54,9 +58,11 @@ public final class RemoteShell {
         private final String becomeMarker;
         private final Secret becomePassword;
         private final Duration limit;
+        private final String tag;
 
         private Invocation(String commandLine, byte[] stdin, String becomeUser, String becomeMarker,
-                Secret becomePassword, Duration limit) {
+                Secret becomePassword, Duration limit, String tag) {
+            this.tag = tag;
             this.commandLine = commandLine;
             this.stdin = stdin;
             this.becomeUser = becomeUser;
@@ -67,6 +73,11 @@ public final class RemoteShell {
 
         public String commandLine() {
             return commandLine;
+        }
+
+        /** The word in the script's command line that {@link #stopCommand} looks for. */
+        String tag() {
+            return tag;
         }
 
         /** The bytes for stdin, not copied: transports only stream them out. */
@@ -92,14 +103,15 @@ public final class RemoteShell {
         boolean become = user != null && !user.equals(loginUser);
         String marker = become ? "RIGGER_BECOME_OK_" + nonce : null;
         byte[] payload = payload(request.script(), request.stdin(), marker, nonce);
-        String shell = limit == null ? "sh -s"
-                : "timeout -s TERM -k " + KILL_AFTER.toSeconds() + " " + wholeSeconds(limit) + " sh -s";
+        String tag = "rigger-" + nonce;
+        String shell = (limit == null ? "sh -s"
+                : "timeout -s TERM -k " + KILL_AFTER.toSeconds() + " " + wholeSeconds(limit) + " sh -s") + " " + tag;
         if (!become) {
-            return new Invocation(shell, payload, null, null, null, limit);
+            return new Invocation(shell, payload, null, null, null, limit, tag);
         }
         if (becomePassword == null) {
             return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- " + shell, payload, user,
-                    marker, null, limit);
+                    marker, null, limit, tag);
         }
         String password = becomePassword.reveal();
         if (password.indexOf('\n') >= 0 || password.indexOf('\0') >= 0) {
@@ -111,7 +123,22 @@ public final class RemoteShell {
         System.arraycopy(line, 0, stdin, 0, line.length);
         System.arraycopy(payload, 0, stdin, line.length, payload.length);
         return new Invocation(passwordBootstrap(ShellQuote.quote(user), shell), stdin, user, marker, becomePassword,
-                limit);
+                limit, tag);
+    }
+
+    /**
+     * A command line that sends TERM to the scripts with these tags: to {@code timeout}, which
+     * passes it to its whole process group, and to {@code sh}. The bracket keeps the pattern from
+     * matching the command line of {@code pkill} itself. A become script can only be stopped when
+     * the login user may signal it (root logins).
+     */
+    static String stopCommand(java.util.Collection<String> tags) {
+        StringBuilder command = new StringBuilder();
+        for (String tag : tags) {
+            if (command.length() > 0) command.append("; ");
+            command.append("pkill -TERM -f '[").append(tag.charAt(0)).append(']').append(tag.substring(1)).append('\'');
+        }
+        return command.toString();
     }
 
     /**
@@ -162,6 +189,7 @@ public final class RemoteShell {
     private static byte[] payload(String script, byte[] stdin, String marker, String nonce) {
         StringBuilder text = new StringBuilder(script.length() + 256
                 + (stdin == null ? 0 : stdin.length * 4 / 3 + stdin.length / 38));
+        text.append("set --\n"); // the tag argument is no business of the script
         if (marker != null) {
             text.append("printf '%s\\n' ").append(marker).append(" >&2\n");
         }

@@ -6,6 +6,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,7 @@ public final class SshConnection implements Connection {
     private final ConnectionSettings settings;
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
     private final AtomicLong execs = new AtomicLong();
+    private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private SshLink link; // guarded by this
     private boolean closed; // guarded by this
 
@@ -67,12 +71,40 @@ public final class SshConnection implements Connection {
         channels.acquireUninterruptibly();
         try {
             Run run = start(invocation.commandLine());
-            execs.incrementAndGet();
-            ExecResult result = run.finish(invocation, timeout);
-            LOG.debug("{}: exec took {} ms, exit {}", hostName(), result.duration().toMillis(), result.exitCode());
-            return result;
+            run.tag = invocation.tag();
+            running.add(run);
+            try {
+                execs.incrementAndGet();
+                ExecResult result = run.finish(invocation, timeout);
+                LOG.debug("{}: exec took {} ms, exit {}", hostName(), result.duration().toMillis(), result.exitCode());
+                return result;
+            } finally {
+                running.remove(run);
+            }
         } finally {
             channels.release();
+        }
+    }
+
+    /**
+     * Stops the running scripts from a new channel, by their tags (see {@link RemoteShell}).
+     * Closing their channels would not do: without a terminal sshd signals nothing, and a
+     * {@code sleep} would go on running. Not counted in the channel limit: the running scripts may
+     * hold all of it, and sshd allows a few more.
+     */
+    @Override
+    public void stopRunning() {
+        List<String> tags = running.stream().map(r -> r.tag).toList();
+        if (tags.isEmpty()) return;
+        try {
+            Run kill = new Run(link(), RemoteShell.stopCommand(tags));
+            kill.open();
+            kill.stdin.close();
+            if (!kill.done.await(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) kill.channel.disconnect();
+        } catch (JSchException | IOException | TransportException e) {
+            LOG.debug("{}: cannot stop the running scripts: {}", hostName(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -165,6 +197,7 @@ public final class SshConnection implements Connection {
         private ChannelExec channel;
         private OutputStream stdin;
         private long started;
+        private volatile String tag;
 
         Run(SshLink via, String commandLine) {
             this.via = via;

@@ -17,15 +17,15 @@ class RemoteShellTest {
     void withoutBecomeTheCommandLineIsPlainShReadingStdin() {
         RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("echo hi"), "deploy", null, null);
 
-        assertThat(invocation.commandLine()).isEqualTo("sh -s");
-        assertThat(new String(invocation.stdin(), UTF_8)).isEqualTo("{\necho hi\n} </dev/null\n");
+        assertThat(invocation.commandLine()).matches("sh -s rigger-[0-9a-f]{24}");
+        assertThat(new String(invocation.stdin(), UTF_8)).isEqualTo("set --\n{\necho hi\n} </dev/null\n");
     }
 
     @Test
     void becomeToTheLoginUserNeedsNoSudo() {
         RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("deploy"), "deploy", PASSWORD, null);
 
-        assertThat(invocation.commandLine()).isEqualTo("sh -s");
+        assertThat(invocation.commandLine()).matches("sh -s rigger-[0-9a-f]{24}");
         assertThat(new String(invocation.stdin(), UTF_8)).doesNotContain(PASSWORD.reveal());
     }
 
@@ -33,7 +33,7 @@ class RemoteShellTest {
     void becomeWithoutPasswordIsNonInteractiveSudo() {
         RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("post gres"), "deploy", null, null);
 
-        assertThat(invocation.commandLine()).isEqualTo("sudo -n -H -u 'post gres' -- sh -s");
+        assertThat(invocation.commandLine()).matches("sudo -n -H -u 'post gres' -- sh -s rigger-[0-9a-f]{24}");
     }
 
     @Test
@@ -100,11 +100,11 @@ class RemoteShellTest {
         ExecRequest request = ExecRequest.of("sleep 9").as("app");
 
         assertThat(RemoteShell.prepare(request, "app", null, Duration.ofMillis(1500)).commandLine())
-                .isEqualTo("timeout -s TERM -k 5 2 sh -s");
+                .matches("timeout -s TERM -k 5 2 sh -s rigger-[0-9a-f]{24}");
         assertThat(RemoteShell.prepare(request, "deploy", null, Duration.ofMillis(1)).commandLine())
-                .isEqualTo("sudo -n -H -u 'app' -- timeout -s TERM -k 5 1 sh -s");
+                .matches("sudo -n -H -u 'app' -- timeout -s TERM -k 5 1 sh -s rigger-[0-9a-f]{24}");
         assertThat(RemoteShell.prepare(request, "deploy", PASSWORD, Duration.ofMinutes(2)).commandLine())
-                .contains("-- timeout -s TERM -k 5 120 sh -s\n").doesNotContain("-- sh -s");
+                .containsPattern("-- timeout -s TERM -k 5 120 sh -s rigger-[0-9a-f]{24}\n").doesNotContain("-- sh -s");
     }
 
     @Test
