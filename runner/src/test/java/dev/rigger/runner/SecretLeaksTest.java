@@ -81,6 +81,7 @@ class SecretLeaksTest {
         Output run = play(LEAKS, LOCAL, "--tags", "args");
         assertThat(run.exitCode).as(run.all()).isZero();
         assertThat(workdir.resolve(SECRET + ".txt")).exists();
+        assertThat(run.out).contains("create " + workdir + "/********.txt");
         assertThat(Files.readString(workdir.resolve("conf.txt"))).isEqualTo("password=" + SECRET + "\n");
         run.assertNoSecret();
     }
