@@ -98,8 +98,13 @@ class SecretLeaksTest {
     void loadTimeErrorAboutAConstantSecret() throws IOException {
         Output run = play(DIR + "secrets/load-error.yml", LOCAL);
         assertThat(run.exitCode).as(run.all()).isEqualTo(2);
-        assertThat(run.err).contains("state");
+        assertThat(run.err).contains("got '********'");
         run.assertNoSecret();
+
+        Output module = play(DIR + "secrets/load-error-module.yml", LOCAL);
+        assertThat(module.exitCode).as(module.all()).isEqualTo(2);
+        assertThat(module.err).contains("'dest' must be an absolute path, got '********'");
+        module.assertNoSecret();
     }
 
     @Test

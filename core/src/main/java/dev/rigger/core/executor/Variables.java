@@ -41,6 +41,8 @@ final class Variables {
     private final Map<String, Map<String, Object>> inventoryVars = new ConcurrentHashMap<>();
     private final Map<String, List<String>> groupNames = new ConcurrentHashMap<>();
     private final SecretMask secrets = new SecretMask();
+    private static final Set<String> ACROSS_HOSTS = Set.of("hostvars", "group_hosts", "groups", "group_names",
+            "ansible_play_hosts", "ansible_play_batch", "play_hosts");
 
     Variables(Inventory inventory, Map<String, HostState> hosts, RunOptions options, String playbookDir) {
         this.inventory = inventory;
@@ -92,12 +94,13 @@ final class Variables {
 
     /**
      * Records the secrets a task can see before it runs, so whatever it reports is masked. The
-     * views over every host are left out: what a task reads through them reaches its arguments,
-     * and the secrets there are recorded when the module is made.
+     * magic variables over every host are left out (names only, or views: what a task reads
+     * through {@code hostvars} reaches its arguments, and the secrets there are recorded when the
+     * module is made), so a task's cost does not grow with the inventory.
      */
     private void recordSecrets(Map<String, Object> vars) {
         vars.forEach((name, value) -> {
-            if (!(value instanceof HostVarsView) && !(value instanceof GroupHostsView)) secrets.addAll(value);
+            if (!ACROSS_HOSTS.contains(name)) secrets.addAll(value);
         });
     }
 

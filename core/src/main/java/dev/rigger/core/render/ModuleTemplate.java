@@ -6,6 +6,7 @@ import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.secret.Secret;
+import dev.rigger.core.secret.SecretMask;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,13 +71,28 @@ public final class ModuleTemplate {
         else if (value instanceof Collection<?> items) items.forEach(v -> reportSecrets(v, secrets));
     }
 
-    /** Modules report bad arguments as InputException; anything else they throw still gets the task's location. */
+    /**
+     * Modules report bad arguments as InputException; anything else they throw still gets the
+     * task's location. A module may quote the value it refuses: a secret's text is masked there,
+     * since a load-time error goes straight to the user, past the run's masking of its output.
+     */
     private Module<?> bind(Map<String, Object> values) {
         try {
             return type.create(arguments(values));
+        } catch (InputException e) {
+            throw masked(e, values);
         } catch (IllegalArgumentException e) {
-            throw new InputException(taskLocation, name + ": " + e.getMessage());
+            throw masked(new InputException(taskLocation, name + ": " + e.getMessage()), values);
         }
+    }
+
+    private static InputException masked(InputException e, Map<String, Object> values) {
+        SecretMask secrets = new SecretMask();
+        secrets.addAll(values);
+        String problem = secrets.mask(e.problem());
+        if (problem.equals(e.problem())) return e;
+        // The suggestion is a name near the secret's text: it would hint at the value.
+        return new InputException(e.location(), problem);
     }
 
     /** Templates and modules reading variables see them rendered, like the arguments. */

@@ -23,14 +23,18 @@ public final class SecretMask {
 
     /** Records {@code secret}'s texts. */
     public void add(Secret secret) {
-        boolean added = false;
-        for (String text : secret.texts()) {
-            if (!text.isEmpty()) added |= texts.add(text);
-        }
-        if (added) {
-            List<String> sorted = new ArrayList<>(texts);
-            sorted.sort(Comparator.comparingInt(String::length).reversed());
-            ordered = List.copyOf(sorted);
+        // Tasks see the same secrets again and again: only a new one takes the lock.
+        if (texts.containsAll(secret.texts())) return;
+        synchronized (this) {
+            boolean added = false;
+            for (String text : secret.texts()) {
+                if (!text.isEmpty()) added |= texts.add(text);
+            }
+            if (added) {
+                List<String> sorted = new ArrayList<>(texts);
+                sorted.sort(Comparator.comparingInt(String::length).reversed());
+                ordered = List.copyOf(sorted);
+            }
         }
     }
 
