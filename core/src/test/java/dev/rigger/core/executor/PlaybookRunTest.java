@@ -7,6 +7,9 @@ import dev.rigger.core.executor.FakeHosts.NeedsFile;
 import dev.rigger.core.executor.RunEvent.HostResult;
 import dev.rigger.core.executor.RunEvent.TaskStarted;
 import dev.rigger.core.inventory.Inventory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +220,26 @@ class PlaybookRunTest {
         assertThat(result.resultsOf("uses r")).hasSize(3).allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.CHANGED));
     }
 
+    /** Reports the hosts its task runs on, as a module that must act from one host only sees them. */
+    private record TaskHosts() implements dev.rigger.core.module.Module<Boolean> {
+        @Override public String moduleName() { return "task_hosts"; }
+        @Override public dev.rigger.core.module.Probe<Boolean> probe(dev.rigger.core.module.ModuleContext c) { return dev.rigger.core.module.Probe.none(true); }
+        @Override public dev.rigger.core.module.Plan plan(Boolean s, dev.rigger.core.module.ModuleContext c) {
+            return dev.rigger.core.module.Plan.noChange(java.util.Map.of("msg", String.join(",", c.taskHosts())));
+        }
+    }
+
+    @Test
+    void modulesSeeTheHostsTheirTaskRunsOnOneWithRunOnce() {
+        Play play = Play.builder("web").gatherFacts(false)
+                .task(Task.named("all").module(new TaskHosts()).build())
+                .task(Task.named("once").module(new TaskHosts()).runOnce(true).build())
+                .build();
+        RunResult result = run(play);
+        assertThat(result.resultsOf("all")).hasSize(3).allSatisfy(r -> assertThat(r.message()).isEqualTo("web1,web2,web3"));
+        assertThat(result.resultsOf("once")).singleElement().satisfies(r -> assertThat(r.message()).isEqualTo("web1"));
+    }
+
     @Test
     void tagsSelectTasksAndAlwaysAndNeverFollowAnsible() {
         Play play = Play.builder("web1").gatherFacts(false)
@@ -268,5 +291,30 @@ class PlaybookRunTest {
         var second = CompletableFuture.supplyAsync(() -> run(b));
         assertThat(first.join().recap().hosts().keySet()).containsExactly("web1", "web2", "web3");
         assertThat(second.join().recap().hosts().keySet()).containsExactly("db1");
+    }
+
+    @Test
+    void aListenerThatThrowsIsReportedOnceAndTheRunGoesOn() {
+        Play play = Play.builder("web").gatherFacts(false).task(marker("a", "/a")).task(marker("b", "/b")).build();
+        List<RunEvent> seen = new ArrayList<>();
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RunResult result;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            result = PlaybookRun.of(Playbook.of(play)).inventory(inventory).connector(fake)
+                    // What a consumer saw with an old jackson-annotations on the class path.
+                    .listener(event -> { throw new NoClassDefFoundError("com/fasterxml/jackson/annotation/JsonIncludeProperties"); })
+                    .listener(seen::add)
+                    .execute();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.hostResults()).hasSize(6);
+        assertThat(fake.files.values()).allSatisfy(fs -> assertThat(fs).contains("/a", "/b"));
+        assertThat(seen).last().isInstanceOf(RunEvent.RunFinished.class);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+                .contains("run listener", "failed on RunStarted", "JsonIncludeProperties");
     }
 }

@@ -3,6 +3,7 @@ package dev.rigger.modules.command;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Outcome;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -28,7 +28,10 @@ import java.util.Set;
  *
  * <p>Parameters: {@code cmd} (free form: {@code command: systemctl is-active x}), {@code argv}
  * (list, instead of cmd), {@code chdir}, {@code creates}, {@code removes}, {@code stdin} (fed to
- * the command), {@code executable} (shell only; default {@code /bin/sh}). Registered result:
+ * the command), {@code executable} (shell only; default {@code /bin/sh}), {@code stdin_add_newline}.
+ * Ansible's {@code strip_empty_ends} is always on; {@code expand_argument_vars} is false for
+ * {@code command} and true for {@code shell} (other values are refused, as is the removed {@code warn}).
+ * Registered result:
  * {@code rc}, {@code stdout}, {@code stderr}, {@code stdout_lines}, {@code stderr_lines}, {@code cmd}.
  *
  * <pre>{@code
@@ -52,10 +55,25 @@ import java.util.Set;
 public record Command(List<String> argv, String shellCode, boolean shell, String executable,
                       String chdir, String creates, String removes, String stdin) implements Module<Command.Guard> {
 
+    /** @throws ModuleArgumentException naming the parameter that cannot work */
     public Command {
-        if (shell) Objects.requireNonNull(shellCode, "shell code");
-        else if (argv == null || argv.isEmpty()) throw new IllegalArgumentException("command needs at least one word");
+        String module = shell ? "shell" : "command";
+        if (shell && (shellCode == null || shellCode.isBlank())) throw new ModuleArgumentException(module, "cmd", "the shell code must not be empty");
+        if (!shell && (argv == null || argv.isEmpty())) throw new ModuleArgumentException(module, "argv", "the command needs at least one word");
+        if (!shell && executable != null) throw new ModuleArgumentException(module, "executable", "only applies to the shell module");
+        guardPath(module, "creates", creates, chdir);
+        guardPath(module, "removes", removes, chdir);
         argv = argv == null ? null : List.copyOf(argv);
+    }
+
+    /**
+     * A guard path is looked up on the host in {@code chdir}, so a relative one needs
+     * {@code chdir} (set before it, in Java); otherwise it would depend on the login folder.
+     */
+    private static void guardPath(String module, String parameter, String path, String chdir) {
+        if (path == null || path.startsWith("/") || chdir != null) return;
+        throw new ModuleArgumentException(module, parameter, path.isBlank() ? "must not be empty"
+                : "'" + path + "' must be an absolute path (or set chdir first: a relative path is looked up there)");
     }
 
     /** Runs {@code words} without a shell. */
@@ -139,12 +157,18 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
     }
 
     private Outcome outcome(ExecResult r) {
-        Map<String, Object> data = new LinkedHashMap<>(Outcome.standard(r));
+        Map<String, Object> data = new LinkedHashMap<>(Outcome.standard(stripEmptyEnds(r)));
         data.put("cmd", display());
         if (r.succeeded() && r.stderr().contains(GUARD_SKIPPED)) return new Outcome(false, false, "skipped by its guard", data);
         if (r.succeeded()) return new Outcome(false, true, "", data);
         String err = r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip();
         return new Outcome(true, true, "non-zero return code " + r.exitCode() + (err.isEmpty() ? "" : ": " + err), data);
+    }
+
+    /** Ansible's {@code strip_empty_ends} (always on here): trailing line ends go from stdout and stderr. */
+    private static ExecResult stripEmptyEnds(ExecResult r) {
+        return new ExecResult(r.exitCode(), r.stdout().replaceFirst("[\\r\\n]+$", ""), r.stderr().replaceFirst("[\\r\\n]+$", ""),
+                r.duration());
     }
 
     private String display() {
@@ -167,6 +191,7 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
 
         static Command bind(Args args, boolean shell) {
             args.requireKnown(PARAMETERS);
+            refuseWhatRiggerDoesNotDo(args, shell);
             String cmd = args.optionalString("cmd").or(() -> args.optionalString("_raw_params")).orElse(null);
             List<String> argv = args.stringList("argv");
             if (shell) {
@@ -185,6 +210,26 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
             if (words.isEmpty()) throw args.missing("cmd");
             return new Command(words, null, false, null, args.optionalString("chdir").orElse(null),
                     args.optionalString("creates").orElse(null), args.optionalString("removes").orElse(null), stdin(args));
+        }
+
+        /**
+         * Ansible parameters that would change nothing here are accepted only with the value that
+         * describes what Rigger does anyway; any other value is refused rather than ignored.
+         */
+        private static void refuseWhatRiggerDoesNotDo(Args args, boolean shell) {
+            if (args.has("warn")) {
+                throw args.error("warn", "'warn' was removed in Ansible 2.14 and has no effect; remove it");
+            }
+            if (!args.bool("strip_empty_ends", true)) {
+                throw args.error("strip_empty_ends", "only strip_empty_ends: true is supported (trailing line ends are always"
+                        + " removed from stdout and stderr)");
+            }
+            // command runs its words without a shell, so nothing expands $VARS; shell's sh always does.
+            if (args.has("expand_argument_vars") && args.bool("expand_argument_vars", shell) != shell) {
+                throw args.error("expand_argument_vars", shell
+                        ? "the shell always expands variables; expand_argument_vars: false is not supported with shell"
+                        : "command never expands variables in its arguments; use shell for $VARS, or drop expand_argument_vars");
+            }
         }
 
         private static String stdin(Args args) {

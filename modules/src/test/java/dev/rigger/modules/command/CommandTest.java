@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.module.Args;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.transport.ConnectionSettings;
@@ -120,5 +121,45 @@ class CommandTest {
                 .isInstanceOf(InputException.class).hasMessageContaining("either the command string or 'argv'");
         assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("chdr", "/tmp", "cmd", "ls"))))
                 .isInstanceOf(InputException.class).hasMessage("java: command: unknown parameter 'chdr' (did you mean 'chdir'?)");
+    }
+
+    @Test
+    void buildersRefuseArgumentsThatCannotWorkNamingModuleAndParameter() {
+        assertThatThrownBy(() -> Command.of("true").creates("relative/path"))
+                .isInstanceOfSatisfying(ModuleArgumentException.class, e -> {
+                    assertThat(e.module()).isEqualTo("command");
+                    assertThat(e.parameter()).isEqualTo("creates");
+                })
+                .hasMessage("command: creates: 'relative/path' must be an absolute path (or set chdir first: a relative path is looked up there)");
+        assertThatThrownBy(() -> Command.shell("rm x").removes("x"))
+                .isInstanceOfSatisfying(ModuleArgumentException.class, e -> assertThat(e.parameter()).isEqualTo("removes"));
+        assertThatThrownBy(() -> Command.shell(" ")).isInstanceOf(ModuleArgumentException.class).hasMessage("shell: cmd: the shell code must not be empty");
+        assertThatThrownBy(() -> Command.of()).isInstanceOf(ModuleArgumentException.class).hasMessage("command: argv: the command needs at least one word");
+        // Relative to chdir, as on the host.
+        assertThat(Command.of("make").chdir("/src").creates("build/done").creates()).isEqualTo("build/done");
+    }
+
+    @Test
+    void stripEmptyEndsAsAnsibleRemovesEveryTrailingLineEnd() {
+        Command c = (Command) new Command.Type().create(Args.of("command", Map.of("cmd", "printf 'a\\n\\nb\\n\\n\\r\\n'",
+                "strip_empty_ends", true)));
+        var outcome = c.plan(new Command.Guard(false, true), null).interpreter().apply(apply(c));
+        assertThat(outcome.data()).containsEntry("stdout", "a\n\nb").containsEntry("stdout_lines", List.of("a", "", "b"));
+    }
+
+    /** Accepted Ansible parameters either do what they say or are refused: never silently ignored. */
+    @Test
+    void parametersRiggerCannotHonourAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("cmd", "ls", "warn", false))))
+                .isInstanceOf(InputException.class).hasMessageContaining("'warn' was removed in Ansible 2.14");
+        assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("cmd", "ls", "strip_empty_ends", false))))
+                .isInstanceOf(InputException.class).hasMessageContaining("only strip_empty_ends: true is supported");
+        assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("cmd", "ls $HOME", "expand_argument_vars", true))))
+                .isInstanceOf(InputException.class).hasMessageContaining("command never expands variables");
+        assertThatThrownBy(() -> new Command.ShellType().create(Args.of("shell", Map.of("cmd", "ls $HOME", "expand_argument_vars", false))))
+                .isInstanceOf(InputException.class).hasMessageContaining("the shell always expands variables");
+        // The values that describe what Rigger does are fine.
+        assertThat(new Command.Type().create(Args.of("command", Map.of("cmd", "ls", "expand_argument_vars", false)))).isNotNull();
+        assertThat(new Command.ShellType().create(Args.of("shell", Map.of("cmd", "ls", "expand_argument_vars", true)))).isNotNull();
     }
 }

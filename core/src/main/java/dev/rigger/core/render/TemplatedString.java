@@ -1,0 +1,133 @@
+package dev.rigger.core.render;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.expr.Expression;
+import dev.rigger.core.expr.VariableScope;
+import dev.rigger.core.secret.Secret;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * A string holding {@code {{ expr }}} parts, parsed once (so a bad expression is a load-time error)
+ * and rendered per host. A string that is exactly one {@code {{ expr }}} renders to the
+ * expression's value with its type (a list stays a list, a port an integer), as Ansible's native
+ * types do; anything else renders to text. Jinja statements ({@code {% %}}) are not supported.
+ */
+public final class TemplatedString {
+    private final String text;
+    /** Literal strings and expressions, in order. */
+    private final List<Object> parts;
+
+    private TemplatedString(String text, List<Object> parts) {
+        this.text = text;
+        this.parts = List.copyOf(parts);
+    }
+
+    public static boolean isTemplated(String text) {
+        return text.contains("{{") || text.contains("{%") || text.contains("{#");
+    }
+
+    /** @param at where a character of {@code text} is in its file */
+    public static TemplatedString parse(String text, IntFunction<SourceLocation> at) {
+        List<Object> parts = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int open = nextTag(text, i);
+            if (open < 0) {
+                parts.add(text.substring(i));
+                break;
+            }
+            if (!text.startsWith("{{", open)) {
+                throw new InputException(at.apply(open), "Jinja statements and comments ('" + text.substring(open, open + 2)
+                        + " ... " + (text.charAt(open + 1) == '%' ? "%}" : "#}") + "') are not supported; use when:, loop: or a Mustache template");
+            }
+            if (open > i) parts.add(text.substring(i, open));
+            int close = closing(text, open + 2);
+            if (close < 0) throw new InputException(at.apply(open), "'{{' is never closed with '}}'");
+            parts.add(Expression.parse(text.substring(open + 2, close), at.apply(open + 2)));
+            i = close + 2;
+        }
+        return new TemplatedString(text, parts);
+    }
+
+    public List<Expression> expressions() {
+        return parts.stream().filter(Expression.class::isInstance).map(Expression.class::cast).toList();
+    }
+
+    public Object render(VariableScope variables) {
+        if (parts.size() == 1 && parts.get(0) instanceof Expression only) return only.evaluate(variables);
+        StringBuilder out = new StringBuilder();
+        boolean secret = false;
+        for (Object part : parts) {
+            if (part instanceof Expression e) {
+                Object value = e.evaluate(variables);
+                secret |= value instanceof Secret;
+                out.append(text(value));
+            } else {
+                out.append((String) part);
+            }
+        }
+        // A string built from a secret is a secret: it must stay out of logs and diffs too.
+        return secret ? Secret.of(out.toString()) : out.toString();
+    }
+
+    private static int nextTag(String text, int from) {
+        for (int i = text.indexOf('{', from); i >= 0 && i + 1 < text.length(); i = text.indexOf('{', i + 1)) {
+            char next = text.charAt(i + 1);
+            if (next == '{' || next == '%' || next == '#') return i;
+        }
+        return -1;
+    }
+
+    /** The {@code }}} that ends an expression, skipping quoted strings and map literals' braces. */
+    private static int closing(String text, int from) {
+        char quote = 0;
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                if (depth == 0 && text.startsWith("}}", i)) return i;
+                depth--;
+            }
+        }
+        return -1;
+    }
+
+    /** A value inside text, as Ansible prints it: Python's {@code str}, with none as the empty string. */
+    private static String text(Object value) {
+        if (value == null) return "";
+        if (value instanceof Secret s) return s.reveal();
+        if (value instanceof String s) return s;
+        return repr(value);
+    }
+
+    private static String repr(Object value) {
+        if (value == null) return "None";
+        if (value instanceof Boolean b) return b ? "True" : "False";
+        if (value instanceof String s) return "'" + s + "'";
+        if (value instanceof Secret) return Secret.REDACTED;
+        if (value instanceof Collection<?> c) return c.stream().map(TemplatedString::repr).collect(Collectors.joining(", ", "[", "]"));
+        if (value instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(e -> repr(e.getKey()) + ": " + repr(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}"));
+        }
+        return value.toString();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
