@@ -48,7 +48,7 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"haproxy", "web"})
+    @ValueSource(strings = {"haproxy", "web", "keepalived", "asterisk", "app-node"})
     void loadsFromTheClasspathAndPassesThePreflight(String role) throws IOException {
         LoadedPlaybook site = load("- hosts: all\n  roles: [" + role + "]\n");
 
@@ -69,7 +69,7 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"haproxy", "web"})
+    @ValueSource(strings = {"haproxy", "web", "keepalived", "asterisk", "app-node"})
     void everyDefaultIsInTheReadme(String role) throws IOException {
         String defaults = resource("roles/" + role + "/defaults/main.yml");
         String readme = resource("roles/" + role + "/README.md");
