@@ -12,9 +12,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -128,6 +131,16 @@ public final class CallCenter {
         return lab.spareAddress(2);
     }
 
+    /**
+     * Options for the cluster's edge only (load balancers, Asterisk, app nodes): the data layer's
+     * hosts are left out and HAProxy's Redis and PostgreSQL frontends switched off, so a lab of the
+     * four edge hosts can run the site.
+     */
+    public static RunOptions.Builder edgeOnly() {
+        return RunOptions.builder().limit("haproxy:asterisk:app")
+                .extraVars(Map.of("haproxy_redis_enabled", false, "haproxy_postgresql_enabled", false));
+    }
+
     public static RunResult run(LoadedPlaybook site, Inventory inventory, RunOptions options, RunListener... listeners) {
         PlaybookRun run = PlaybookRun.of(site.playbook()).inventory(inventory).options(options);
         for (RunListener l : listeners) run.listener(l);
@@ -155,6 +168,72 @@ public final class CallCenter {
         if (r.exitCode() != 0 || !r.stdout().startsWith("200 ")) return Optional.empty();
         Matcher m = SERVED_BY.matcher(r.stdout());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /**
+     * Drills 3 and 4 in one stop: lb1 holds the load balancers' VIP and the Asterisk VIP (the lab
+     * runs both pairs on lb1 and lb2). Stops lb1 and clocks, from the stop request, when SIP
+     * answers on the Asterisk VIP again and when HTTPS through the load balancers' VIP has been
+     * answered by both app nodes; then boots lb1 and clocks the Asterisk VIP's return (preempt).
+     * Probes run from the app nodes, as clients on the network would ask.
+     *
+     * @throws AssertionError when something does not come back within {@code timeout}
+     */
+    public static EdgeFailover stopAndStartTheVipHolder(Lab lab, Inventory inventory, Duration timeout) {
+        String lbVip = lbVip(lab);
+        String asteriskVip = asteriskVip(lab);
+        String certificate = labCertificate(inventory);
+
+        long stop = System.nanoTime();
+        Thread stopper = new Thread(() -> lab.stop("lb1"), "stop-lb1");
+        stopper.start();
+        double[] sip = {-1};
+        double[] https = {-1};
+        Set<String> servedBy = new TreeSet<>();
+        lab.await("SIP on the Asterisk VIP and HTTPS from both app nodes through the load balancers' VIP", timeout, () -> {
+            // Until lb1 is down an answer may still come from it; the clock runs from the stop request.
+            if (stopper.isAlive()) return false;
+            if (sip[0] < 0 && sipReply(lab, APP.get(0), asteriskVip).isPresent()) sip[0] = seconds(stop);
+            if (https[0] < 0) {
+                for (String client : APP) httpsServedBy(lab, client, lbVip, certificate).ifPresent(servedBy::add);
+                if (servedBy.containsAll(APP)) https[0] = seconds(stop);
+            }
+            return sip[0] >= 0 && https[0] >= 0;
+        });
+        Optional<String> asteriskHolderAfterStop = vipHolder(lab, asteriskVip, List.of("lb2"));
+        Optional<String> lbHolderAfterStop = vipHolder(lab, lbVip, List.of("lb2"));
+
+        long start = System.nanoTime();
+        lab.start("lb1");
+        double booted = seconds(start);
+        lab.await("the Asterisk VIP returns to lb1 (preempt)", timeout,
+                () -> vipHolder(lab, asteriskVip, LB).equals(Optional.of("lb1")));
+        double returned = seconds(start) - booted;
+        return new EdgeFailover(sip[0], https[0], servedBy, asteriskHolderAfterStop, lbHolderAfterStop, booted, returned,
+                sipReply(lab, APP.get(0), asteriskVip), vipHolder(lab, lbVip, LB), httpsServedBy(lab, APP.get(1), lbVip, certificate));
+    }
+
+    /**
+     * What {@link #stopAndStartTheVipHolder} saw. Times in seconds.
+     *
+     * @param sipSeconds               until SIP answered on the Asterisk VIP after lb1 was told to stop
+     * @param httpsSeconds             until HTTPS through the load balancers' VIP had been answered by both app nodes
+     * @param servedBy                 app nodes that answered HTTPS after the stop
+     * @param asteriskHolderAfterStop  where the Asterisk VIP was then (lb2 expected)
+     * @param lbHolderAfterStop        where the load balancers' VIP was then (lb2 expected)
+     * @param bootSeconds              lb1's boot
+     * @param returnSeconds            from lb1 booted until the Asterisk VIP was back on it
+     * @param sipAfterReturn           the SIP reply on the Asterisk VIP after its return
+     * @param lbHolderAfterReturn      where the load balancers' VIP is after lb1's return (nopreempt: still lb2)
+     * @param httpsAfterReturn         the app node that answered HTTPS then
+     */
+    public record EdgeFailover(double sipSeconds, double httpsSeconds, Set<String> servedBy,
+                               Optional<String> asteriskHolderAfterStop, Optional<String> lbHolderAfterStop,
+                               double bootSeconds, double returnSeconds, Optional<String> sipAfterReturn,
+                               Optional<String> lbHolderAfterReturn, Optional<String> httpsAfterReturn) {}
+
+    public static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 
     /** The lab certificate the HTTPS frontend must present: the inventory's {@code haproxy_tls_certificate}. */

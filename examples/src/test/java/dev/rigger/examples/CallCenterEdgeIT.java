@@ -3,7 +3,6 @@ package dev.rigger.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rigger.core.executor.RunEvent.HostResult;
-import dev.rigger.core.executor.RunOptions;
 import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.executor.Status;
 import dev.rigger.core.inventory.Inventory;
@@ -12,7 +11,6 @@ import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,21 +37,14 @@ class CallCenterEdgeIT {
     private static final String SNAPSHOT = "{ find /etc /usr/local -xdev -printf '%p %s %m %T@ %l\\n' | sort; dpkg-query -W; }"
             + " | sha256sum";
 
-    private static RunOptions.Builder edge() {
-        Map<String, Object> noDataLayer = new HashMap<>();
-        noDataLayer.put("haproxy_redis_enabled", false);
-        noDataLayer.put("haproxy_postgresql_enabled", false);
-        return RunOptions.builder().limit("haproxy:asterisk:app").extraVars(noDataLayer);
-    }
-
     @Test
     void theEdgeDeploysAndBothVipsFailOverWithinEightSeconds(Lab lab) {
         Inventory inventory = CallCenter.inventory(lab);
         LoadedPlaybook site = ClusterDemo.load(CallCenter.site(), inventory);
 
-        Set<String> predicted = checkModeOnFreshHostsChangesNothing(lab, site, inventory);
+        RunResult predicted = checkModeOnFreshHostsChangesNothing(lab, site, inventory);
         long start = System.nanoTime();
-        RunResult first = CallCenter.run(site, inventory, edge().build());
+        RunResult first = CallCenter.run(site, inventory, CallCenter.edgeOnly().build());
         System.out.printf(Locale.ROOT, "[edge] first converge: %.1f s, %d changed%n", seconds(start), first.recap().totalChanged());
         theFirstRunDidWhatCheckModePredicted(first, predicted);
         theClusterAnswersThroughBothVips(lab, inventory);
@@ -62,21 +53,40 @@ class CallCenterEdgeIT {
         stoppingTheVipHolderMovesBothVipsWithinEightSeconds(lab, inventory);
     }
 
-    private static Set<String> checkModeOnFreshHostsChangesNothing(Lab lab, LoadedPlaybook site, Inventory inventory) {
+    private static RunResult checkModeOnFreshHostsChangesNothing(Lab lab, LoadedPlaybook site, Inventory inventory) {
         Map<String, String> before = snapshots(lab);
-        RunResult dry = CallCenter.run(site, inventory, edge().checkMode(true).build());
+        RunResult dry = CallCenter.run(site, inventory, CallCenter.edgeOnly().checkMode(true).build());
 
-        assertThat(dry.exitCode()).isZero();
+        assertThat(dry.exitCode()).as(failures(dry)).isZero();
         assertThat(snapshots(lab)).as("hosts after a dry run").isEqualTo(before);
         assertThat(dry.result("lb1", "keepalived is installed").orElseThrow().status()).isEqualTo(Status.CHANGED);
         assertThat(dry.result("app1", "the app").orElseThrow().status()).isEqualTo(Status.CHANGED);
-        return changed(dry);
+        return dry;
     }
 
-    private static void theFirstRunDidWhatCheckModePredicted(RunResult first, Set<String> predicted) {
-        assertThat(first.exitCode()).isZero();
+    /**
+     * Check mode's predictions against the real run. Two kinds of task may differ, both because a
+     * package install is pending in check mode: a task predicted as "would change (after pending
+     * change)" (a unit that does not exist yet) may find nothing to do once the package has
+     * started and enabled it; and removing Debian's default nginx site has nothing to remove
+     * before nginx is installed, so check mode cannot know that the real run will remove it.
+     */
+    private static void theFirstRunDidWhatCheckModePredicted(RunResult first, RunResult dry) {
+        assertThat(first.exitCode()).as(failures(first)).isZero();
         assertThat(first.hostResults()).allSatisfy(r -> assertThat(r.execs()).as(r.host() + " " + r.task()).isLessThanOrEqualTo(2));
-        assertThat(changed(first)).as("changed in the real run vs predicted by check mode").isEqualTo(predicted);
+        Set<String> predicted = changed(dry);
+        Set<String> done = changed(first);
+        Set<String> afterPending = dry.hostResults().stream().filter(r -> r.message().equals("would change (after pending change)"))
+                .map(r -> r.host() + ": " + r.task()).collect(Collectors.toSet());
+        Set<String> predictedNotDone = new TreeSet<>(predicted);
+        predictedNotDone.removeAll(done);
+        Set<String> doneNotPredicted = new TreeSet<>(done);
+        doneNotPredicted.removeAll(predicted);
+        assertThat(afterPending).as("predicted after a pending change").containsAll(predictedNotDone);
+        assertThat(doneNotPredicted).as("changed but not predicted")
+                .isSubsetOf(CallCenter.APP.stream().map(h -> h + ": Debian's default site disabled").toList());
+        System.out.printf(Locale.ROOT, "[edge] check mode predicted %d changes; the real run made %d; %d predicted after a pending"
+                + " change found nothing to do, %d unpredictable%n", predicted.size(), done.size(), predictedNotDone.size(), doneNotPredicted.size());
     }
 
     private static void theClusterAnswersThroughBothVips(Lab lab, Inventory inventory) {
@@ -101,68 +111,48 @@ class CallCenterEdgeIT {
 
     private static void aSecondRunChangesNothing(LoadedPlaybook site, Inventory inventory) {
         long start = System.nanoTime();
-        RunResult second = CallCenter.run(site, inventory, edge().build());
+        RunResult second = CallCenter.run(site, inventory, CallCenter.edgeOnly().build());
         System.out.printf(Locale.ROOT, "[edge] second converge: %.1f s, %d changed%n", seconds(start), second.recap().totalChanged());
 
-        assertThat(second.exitCode()).isZero();
+        assertThat(second.exitCode()).as(failures(second)).isZero();
         assertThat(second.recap().totalChanged()).isZero();
         assertThat(second.hostResults()).allSatisfy(r -> assertThat(r.execs()).as(r.host() + " " + r.task()).isLessThanOrEqualTo(1));
     }
 
     private static void aVrrpConfigKeepalivedRefusesLeavesTheOldOne(Lab lab, LoadedPlaybook site, Inventory inventory) {
         String before = lab.shell("lb1", "sha256sum " + LB_PIECE);
-        RunResult refused = CallCenter.run(site, inventory, edge().limit("lb1")
+        RunResult refused = CallCenter.run(site, inventory, CallCenter.edgeOnly().limit("lb1")
                 .extraVars(Map.of("haproxy_redis_enabled", false, "haproxy_postgresql_enabled", false, "lb_vrrp_router_id", 300)).build());
 
-        HostResult piece = refused.result("lb1", "VRRP instances (haproxy)").orElseThrow();
+        HostResult piece = refused.result("lb1", "VRRP instances").orElseThrow();
         assertThat(piece.status()).isEqualTo(Status.FAILED);
         assertThat(piece.message()).contains("rigger-keepalived-check").contains("virtual_router_id");
         assertThat(lab.shell("lb1", "sha256sum " + LB_PIECE)).isEqualTo(before);
     }
 
-    /** Drills 3 and 4: lb1 holds the load balancers' VIP and the Asterisk VIP; it stops. */
+    /** Drills 3 and 4: lb1 holds the load balancers' VIP and the Asterisk VIP; it stops, then boots again. */
     private static void stoppingTheVipHolderMovesBothVipsWithinEightSeconds(Lab lab, Inventory inventory) {
-        String lbVip = CallCenter.lbVip(lab);
-        String asteriskVip = CallCenter.asteriskVip(lab);
-        String certificate = CallCenter.labCertificate(inventory);
-
-        long stop = System.nanoTime();
-        Thread stopper = new Thread(() -> lab.stop("lb1"));
-        stopper.start();
-        double[] sipBack = {-1};
-        Set<String> servedAfter = new LinkedHashSet<>();
-        double[] httpsBoth = {-1};
-        lab.await("SIP on the Asterisk VIP and HTTPS from both app nodes through the load balancers' VIP",
-                Duration.ofSeconds(30), () -> {
-                    // Until lb1 is down an answer may still come from it; the clock runs from the stop request.
-                    if (stopper.isAlive()) return false;
-                    if (sipBack[0] < 0 && CallCenter.sipReply(lab, "app1", asteriskVip).isPresent()) sipBack[0] = seconds(stop);
-                    if (httpsBoth[0] < 0) {
-                        CallCenter.httpsServedBy(lab, "app1", lbVip, certificate).ifPresent(servedAfter::add);
-                        CallCenter.httpsServedBy(lab, "app2", lbVip, certificate).ifPresent(servedAfter::add);
-                        if (servedAfter.containsAll(CallCenter.APP)) httpsBoth[0] = seconds(stop);
-                    }
-                    return sipBack[0] >= 0 && httpsBoth[0] >= 0;
-                });
-        System.out.printf(Locale.ROOT, "[drill 3] Asterisk VIP answers SIP on lb2 %.1f s after lb1 was told to stop%n", sipBack[0]);
-        System.out.printf(Locale.ROOT, "[drill 4] HTTPS through the VIP answered by %s %.1f s after lb1 was told to stop%n",
-                servedAfter.stream().sorted().collect(Collectors.joining(" and ")), httpsBoth[0]);
-        assertThat(CallCenter.vipHolder(lab, asteriskVip, List.of("lb2"))).contains("lb2");
-        assertThat(CallCenter.vipHolder(lab, lbVip, List.of("lb2"))).contains("lb2");
-        assertThat(sipBack[0]).as("drill 3: seconds until SIP answers on the VIP").isLessThanOrEqualTo(DRILL_LIMIT.toSeconds());
-        assertThat(httpsBoth[0]).as("drill 4: seconds until HTTPS answers from both app nodes").isLessThanOrEqualTo(DRILL_LIMIT.toSeconds());
-
-        long start = System.nanoTime();
-        lab.start("lb1");
-        double booted = seconds(start);
-        lab.await("the Asterisk VIP returns to lb1 (preempt)", Duration.ofSeconds(30),
-                () -> CallCenter.vipHolder(lab, asteriskVip, CallCenter.LB).equals(Optional.of("lb1")));
+        CallCenter.EdgeFailover drill = CallCenter.stopAndStartTheVipHolder(lab, inventory, Duration.ofSeconds(30));
+        System.out.printf(Locale.ROOT, "[drill 3] the Asterisk VIP answered SIP on %s %.1f s after lb1 was told to stop%n",
+                drill.asteriskHolderAfterStop().orElse("no host"), drill.sipSeconds());
+        System.out.printf(Locale.ROOT, "[drill 4] HTTPS through the VIP on %s answered by %s %.1f s after lb1 was told to stop%n",
+                drill.lbHolderAfterStop().orElse("no host"), String.join(" and ", drill.servedBy()), drill.httpsSeconds());
         System.out.printf(Locale.ROOT, "[drill 3] lb1 booted in %.1f s; the Asterisk VIP was back on it %.1f s later%n",
-                booted, seconds(start) - booted);
-        assertThat(CallCenter.sipReply(lab, "app1", asteriskVip)).as("SIP on the VIP after it returned").isPresent();
+                drill.bootSeconds(), drill.returnSeconds());
+
+        assertThat(drill.asteriskHolderAfterStop()).contains("lb2");
+        assertThat(drill.lbHolderAfterStop()).contains("lb2");
+        assertThat(drill.sipSeconds()).as("drill 3: seconds until SIP answers on the VIP").isLessThanOrEqualTo(DRILL_LIMIT.toSeconds());
+        assertThat(drill.httpsSeconds()).as("drill 4: seconds until HTTPS answers from both app nodes").isLessThanOrEqualTo(DRILL_LIMIT.toSeconds());
+        assertThat(drill.sipAfterReturn()).as("SIP on the VIP after it returned to lb1").isPresent();
         // nopreempt: the load balancers' VIP stays on lb2 rather than moving a second time.
-        assertThat(CallCenter.vipHolder(lab, lbVip, CallCenter.LB)).contains("lb2");
-        assertThat(CallCenter.httpsServedBy(lab, "app2", lbVip, certificate)).isPresent();
+        assertThat(drill.lbHolderAfterReturn()).contains("lb2");
+        assertThat(drill.httpsAfterReturn()).isPresent();
+    }
+
+    private static String failures(RunResult run) {
+        return run.hostResults().stream().filter(r -> r.status() == Status.FAILED || r.status() == Status.UNREACHABLE)
+                .map(r -> r.host() + " '" + r.task() + "': " + r.message()).collect(Collectors.joining("\n"));
     }
 
     private static Set<String> changed(RunResult run) {
@@ -177,6 +167,6 @@ class CallCenterEdgeIT {
     }
 
     private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
+        return CallCenter.seconds(since);
     }
 }
