@@ -174,7 +174,7 @@ public final class CallCenter {
      * Drills 3 and 4 in one stop: lb1 holds the load balancers' VIP and the Asterisk VIP (the lab
      * runs both pairs on lb1 and lb2). Stops lb1 and clocks, from the stop request, when SIP
      * answers on the Asterisk VIP again and when HTTPS through the load balancers' VIP has been
-     * answered by both app nodes; then boots lb1 and clocks the Asterisk VIP's return (preempt).
+     * answered by both app nodes; then boots lb1 and clocks the return of both VIPs (preempt).
      * Probes run from the app nodes, as clients on the network would ask.
      *
      * @throws AssertionError when something does not come back within {@code timeout}
@@ -206,8 +206,8 @@ public final class CallCenter {
         long start = System.nanoTime();
         lab.start("lb1");
         double booted = seconds(start);
-        lab.await("the Asterisk VIP returns to lb1 (preempt)", timeout,
-                () -> vipHolder(lab, asteriskVip, LB).equals(Optional.of("lb1")));
+        lab.await("both VIPs return to lb1 (preempt)", timeout,
+                () -> vipHolder(lab, asteriskVip, LB).equals(Optional.of("lb1")) && vipHolder(lab, lbVip, LB).equals(Optional.of("lb1")));
         double returned = seconds(start) - booted;
         return new EdgeFailover(sip[0], https[0], servedBy, asteriskHolderAfterStop, lbHolderAfterStop, booted, returned,
                 sipReply(lab, APP.get(0), asteriskVip), vipHolder(lab, lbVip, LB), httpsServedBy(lab, APP.get(1), lbVip, certificate));
@@ -222,9 +222,9 @@ public final class CallCenter {
      * @param asteriskHolderAfterStop  where the Asterisk VIP was then (lb2 expected)
      * @param lbHolderAfterStop        where the load balancers' VIP was then (lb2 expected)
      * @param bootSeconds              lb1's boot
-     * @param returnSeconds            from lb1 booted until the Asterisk VIP was back on it
+     * @param returnSeconds            from lb1 booted until both VIPs were back on it
      * @param sipAfterReturn           the SIP reply on the Asterisk VIP after its return
-     * @param lbHolderAfterReturn      where the load balancers' VIP is after lb1's return (nopreempt: still lb2)
+     * @param lbHolderAfterReturn      where the load balancers' VIP is after lb1's return (preempt: lb1 again)
      * @param httpsAfterReturn         the app node that answered HTTPS then
      */
     public record EdgeFailover(double sipSeconds, double httpsSeconds, Set<String> servedBy,
