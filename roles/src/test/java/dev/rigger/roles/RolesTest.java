@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Without hosts: every role loads by name from the classpath (where the jar puts it), passes the
@@ -40,7 +40,18 @@ class RolesTest {
     private final Inventory inventory = Inventory.builder()
             .group("lb", Map.of(), "lb1")
             .group("web", Map.of(), "web1", "web2")
+            .group("redis", Map.of(), "redis1", "redis2")
+            .group("redis_sentinel", Map.of(), "redis2")
             .build();
+
+    /** Every folder under roles/ (the module's base directory) is a role: each one is checked, none can be forgotten. */
+    static List<String> roleFolders() throws IOException {
+        try (var entries = Files.list(Path.of(""))) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(name -> !name.equals("src") && !name.equals("target") && !name.startsWith("."))
+                    .sorted().toList();
+        }
+    }
 
     private LoadedPlaybook load(String playbook) throws IOException {
         Files.writeString(dir.resolve("site.yml"), playbook);
@@ -48,7 +59,7 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"haproxy", "web", "keepalived", "asterisk", "app-node"})
+    @MethodSource("roleFolders")
     void loadsFromTheClasspathAndPassesThePreflight(String role) throws IOException {
         LoadedPlaybook site = load("- hosts: all\n  roles: [" + role + "]\n");
 
@@ -69,7 +80,7 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"haproxy", "web", "keepalived", "asterisk", "app-node"})
+    @MethodSource("roleFolders")
     void everyDefaultIsInTheReadme(String role) throws IOException {
         String defaults = resource("roles/" + role + "/defaults/main.yml");
         String readme = resource("roles/" + role + "/README.md");

@@ -15,11 +15,13 @@ import dev.rigger.core.executor.Task;
 import dev.rigger.core.executor.TaskNode;
 import dev.rigger.core.inventory.HostPattern;
 import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.inventory.InventoryConnections;
 import dev.rigger.core.inventory.InventoryLoader;
 import dev.rigger.core.loader.LoadedPlaybook;
 import dev.rigger.core.loader.Preflight;
 import dev.rigger.core.report.ConsoleReporter;
 import dev.rigger.core.report.JsonLinesWriter;
+import dev.rigger.core.transport.Connections;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,9 +76,12 @@ final class Execution {
             list(loaded.playbook().plays(), title, inventory, options);
             return 0;
         }
+        // Read now: an unreadable ssh config is bad input, found before any host is contacted.
+        InventoryConnections connections = new InventoryConnections(inventory).withDefaults(flags.user, flags.privateKey);
         JsonLinesWriter json = flags.json != null ? openJson() : null;
         try (ConsoleReporter console = new ConsoleReporter(out, System.console() != null, flags.verbose.length); json) {
-            PlaybookRun run = PlaybookRun.of(loaded.playbook()).inventory(inventory).options(options).listener(console);
+            PlaybookRun run = PlaybookRun.of(loaded.playbook()).inventory(inventory).options(options).listener(console)
+                    .connector(host -> Connections.open(connections.settingsFor(host)));
             if (json != null) run.listener(json);
             RunResult result = run.execute();
             return result.exitCode();

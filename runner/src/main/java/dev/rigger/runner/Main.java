@@ -7,12 +7,14 @@ import dev.rigger.core.loader.LoaderOptions;
 import dev.rigger.core.loader.PlaybookLoader;
 import dev.rigger.core.module.ModuleRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Parameters;
  * <p>Not {@code Callable} itself: without a subcommand picocli reports "Missing required
  * subcommand" and the usage on stderr with exit code 2, like any other usage error.
  */
-@Command(name = "rigger", mixinStandardHelpOptions = true, version = "rigger 0.1.0",
+@Command(name = "rigger", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
         subcommands = {Main.Play.class, Main.Apply.class})
 public final class Main {
@@ -56,6 +58,19 @@ public final class Main {
         });
         Streams.set(out, err);
         return cli.execute(args);
+    }
+
+    /** The version Maven built, from a resource it filled in. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/rigger-version.properties")) {
+                if (in == null) throw new IOException("rigger-version.properties is missing from the class path");
+                p.load(in);
+            }
+            return new String[] {"rigger " + p.getProperty("version")};
+        }
     }
 
     /** Where subcommands print (set per call so tests can capture). */

@@ -11,7 +11,15 @@ final class RunFlags {
             description = "Inventory file or folder (YAML, INI, with group_vars/ and host_vars/); repeatable.")
     List<Path> inventories = new ArrayList<>();
 
-    @Option(names = {"-C", "--check"}, description = "Dry run: probe and plan only; never change a host.")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER",
+            description = "Login user for hosts whose inventory variables name none (over ~/.ssh/config).")
+    String user;
+
+    @Option(names = {"--private-key", "--key-file"}, paramLabel = "FILE",
+            description = "Private key for hosts whose inventory variables name none (over ~/.ssh/config).")
+    Path privateKey;
+
+    @Option(names = {"-C", "--check"}, description = "Dry run: probe and plan only; only check_mode: false tasks change a host.")
     boolean check;
 
     @Option(names = {"-D", "--diff"}, description = "Show unified diffs of file changes (secrets redacted).")

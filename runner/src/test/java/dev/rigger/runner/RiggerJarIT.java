@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -47,10 +48,23 @@ class RiggerJarIT {
         assertThat(inJar).containsExactlyInAnyOrderElementsOf(onClassPath);
     }
 
+    /** JSch's EdDSA and Unix-socket classes live under META-INF/versions/: the JVM loads them only from a multi-release jar. */
+    @Test
+    void theJarIsMultiReleaseWithJschsVersionedClasses() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Multi-Release")).isEqualTo("true");
+            assertThat(jar.getEntry("META-INF/versions/15/com/jcraft/jsch/jce/SignatureEd25519.class")).isNotNull();
+            assertThat(jar.getEntry("META-INF/versions/16/com/jcraft/jsch/UnixDomainSocketFactory.class")).isNotNull();
+        }
+    }
+
     @Test
     void versionAndAPlaybookRunThroughTheJar() throws Exception {
         Run version = java("--version");
-        assertThat(version.out).isEqualTo("rigger 0.1.0\n");
+        // The version Maven builds (the pom's), not a literal in the code.
+        String built = System.getProperty("rigger.project.version");
+        assertThat(built).as("rigger.project.version, set by the runner pom").isNotBlank();
+        assertThat(version.out).isEqualTo("rigger " + built + "\n");
         assertThat(version.code).isZero();
 
         Run site = java("play", DIR + "site.yml", "-i", LOCAL);

@@ -13,7 +13,7 @@ import org.testcontainers.containers.GenericContainer;
  * A .deb cache shared by all lab hosts of this machine, safe when many hosts install at once.
  *
  * <p>A naively shared {@code /var/cache/apt/archives} breaks: apt locks that directory and the
- * second host fails at once (TESTBED.md). Instead the cache is mounted <em>read-only</em> at
+ * second host fails at once (docs/lab.md, Packages). Instead the cache is mounted <em>read-only</em> at
  * {@link #MOUNT} and each host gets symlinks to it in its own archives directory, which apt accepts
  * as already downloaded (it verifies size and hash). Packages a host downloads stay in its own
  * directory and are harvested into the cache when the lab closes, each file written to a temp name

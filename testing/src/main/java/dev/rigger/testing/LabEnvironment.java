@@ -1,18 +1,25 @@
 package dev.rigger.testing;
 
+import java.util.Locale;
+import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 
 /**
  * Decides what happens when the lab cannot run. Locally a missing Docker engine skips the test
- * with a message naming what is missing; under CI ({@code CI=true}) it fails, because a CI run
+ * with a message naming what is missing; under CI ({@code CI=true}, {@code 1} or {@code yes}) it fails, because a CI run
  * that silently skips every lab test would prove nothing.
  */
 public final class LabEnvironment {
     private LabEnvironment() {}
 
+    /** {@code CI} set to a true value ({@code true}, {@code 1}, {@code yes}, any case), as CI services set it. */
     public static boolean isCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return isTrue(System.getenv("CI"));
+    }
+
+    static boolean isTrue(String value) {
+        return value != null && Set.of("true", "1", "yes").contains(value.strip().toLowerCase(Locale.ROOT));
     }
 
     /** Skips (locally) or fails (CI) unless a Docker engine answers. */

@@ -1,5 +1,6 @@
 package dev.rigger.core.executor;
 
+import dev.rigger.core.render.ExpressionCondition;
 import java.util.Map;
 
 /**
@@ -13,5 +14,20 @@ public interface Condition {
     /** The source text shown in messages ("when: x is defined"). */
     default String text() {
         return "<java condition>";
+    }
+
+    /** An expression (as YAML tasks write them), tested with the host's variables rendered. */
+    static Condition of(ExpressionCondition expression) {
+        return new Condition() {
+            @Override
+            public boolean test(Map<String, Object> vars) {
+                return expression.test(vars);
+            }
+
+            @Override
+            public String text() {
+                return expression.text();
+            }
+        };
     }
 }

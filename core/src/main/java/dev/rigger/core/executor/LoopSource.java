@@ -1,5 +1,6 @@
 package dev.rigger.core.executor;
 
+import dev.rigger.core.render.TemplatedLoop;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +8,11 @@ import java.util.Map;
 @FunctionalInterface
 public interface LoopSource {
     List<Object> items(Map<String, Object> vars);
+
+    /** A loop written with {@code {{ }}} (as YAML tasks are), rendered per host. */
+    static LoopSource of(TemplatedLoop loop) {
+        return loop::items;
+    }
 
     static LoopSource of(List<?> items) {
         List<Object> copy = List.copyOf(items);

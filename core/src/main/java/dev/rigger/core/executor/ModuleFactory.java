@@ -1,6 +1,7 @@
 package dev.rigger.core.executor;
 
 import dev.rigger.core.module.Module;
+import dev.rigger.core.render.ModuleTemplate;
 import java.util.Map;
 
 /**
@@ -24,6 +25,26 @@ public interface ModuleFactory {
     /** Display name of the module before it is created (for events and listings). */
     default String moduleName() {
         return "module";
+    }
+
+    /** A module written with {@code {{ }}} arguments (as YAML tasks are), rendered and bound per host. */
+    static ModuleFactory of(ModuleTemplate template) {
+        return new ModuleFactory() {
+            @Override
+            public Module<?> create(Map<String, Object> vars) {
+                return template.create(vars);
+            }
+
+            @Override
+            public Map<String, Object> variables(Map<String, Object> vars) {
+                return template.variables(vars);
+            }
+
+            @Override
+            public String moduleName() {
+                return template.moduleName();
+            }
+        };
     }
 
     static ModuleFactory of(Module<?> module) {

@@ -179,7 +179,7 @@ final class PlayExecution {
         }
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
-        TaskExecution execution = new TaskExecution(run, play, batchNames);
+        TaskExecution execution = new TaskExecution(run, play, batchNames, names(targets));
         parallel(targets, host -> execution.run(task, host));
         if (task.runOnce() && task.register() != null) {
             Object result = targets.get(0).registered.get(task.register());

@@ -35,11 +35,13 @@ final class TaskExecution {
     private final RunContext run;
     private final Play play;
     private final List<String> playHosts;
+    private final List<String> taskHosts;
 
-    TaskExecution(RunContext run, Play play, List<String> playHosts) {
+    TaskExecution(RunContext run, Play play, List<String> playHosts, List<String> taskHosts) {
         this.run = run;
         this.play = play;
         this.playHosts = playHosts;
+        this.taskHosts = List.copyOf(taskHosts);
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -338,6 +340,7 @@ final class TaskExecution {
         @Override public Map<String, Object> vars() { return vars; }
         @Override public boolean checkMode() { return checkMode; }
         @Override public boolean diffMode() { return run.options().diffMode(); }
+        @Override public List<String> taskHosts() { return taskHosts; }
 
         @Override
         public byte[] readLocalFile(String path, String kind) {

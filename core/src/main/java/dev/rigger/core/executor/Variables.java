@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builds the variables a task sees on a host. Precedence, lowest first (docs/variables.md):
+ * Builds the variables a task sees on a host. Precedence, lowest first (docs/playbooks.md, variable precedence):
  * <ol>
  *   <li>role defaults</li>
  *   <li>inventory: group_vars of {@code all}, then parent → child groups, then host_vars</li>

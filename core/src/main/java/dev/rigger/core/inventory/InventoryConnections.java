@@ -8,6 +8,8 @@ import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.transport.HostKeyPolicy;
+import dev.rigger.core.transport.SshConfig;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,12 @@ import java.util.regex.Pattern;
  *       {@code ansible_ssh_common_args}/{@code ansible_ssh_extra_args}</td></tr>
  * </table>
  *
+ * <p>Below them, as with Ansible's ssh: the {@code Host} blocks of {@code ~/.ssh/config} (or the
+ * file env {@code RIGGER_SSH_CONFIG} names) matching the name Rigger connects to ({@code ansible_host},
+ * else the inventory name) give {@code HostName}, {@code User}, {@code Port}, {@code IdentityFile}
+ * and {@code ProxyJump} where no variable sets them. With no key named anywhere, the agent at env
+ * {@code SSH_AUTH_SOCK} holds the keys; env {@code RIGGER_SSH_KEY_PASSPHRASE} opens an encrypted key.
+ *
  * <p>Values containing {@code {{ }}} are refused: Rigger does not evaluate Jinja2, and connecting
  * to the literal text of a template is never what was meant.
  */
@@ -54,16 +62,45 @@ public final class InventoryConnections {
 
     private final Inventory inventory;
     private final Map<String, String> env;
+    private final SshConfig sshConfig;
+    private final String defaultUser;
+    private final Path defaultKey;
 
-    /** Reads {@code ANSIBLE_HOST_KEY_CHECKING} from the process environment. */
+    /** Reads the environment variables named above from the process environment. */
     public InventoryConnections(Inventory inventory) {
         this(inventory, System.getenv());
     }
 
-    /** @param env the environment to honour (tests pass their own) */
+    /**
+     * @param env the environment to honour (tests pass their own)
+     * @throws InputException when the ssh config file cannot be read
+     */
     public InventoryConnections(Inventory inventory, Map<String, String> env) {
+        this(inventory, Map.copyOf(env), sshConfig(env), null, null);
+    }
+
+    private InventoryConnections(Inventory inventory, Map<String, String> env, SshConfig sshConfig, String defaultUser, Path defaultKey) {
         this.inventory = inventory;
-        this.env = Map.copyOf(env);
+        this.env = env;
+        this.sshConfig = sshConfig;
+        this.defaultUser = defaultUser;
+        this.defaultKey = defaultKey;
+    }
+
+    private static SshConfig sshConfig(Map<String, String> env) {
+        try {
+            return SshConfig.fromEnvironment(env);
+        } catch (UncheckedIOException e) {
+            throw new InputException(SourceLocation.unknown(SshConfig.FILE_ENV), e.getMessage());
+        }
+    }
+
+    /**
+     * The login user and key for hosts whose variables name none, as ansible-playbook's {@code -u}
+     * and {@code --private-key}: over {@code ~/.ssh/config}, under the inventory. Null keeps none.
+     */
+    public InventoryConnections withDefaults(String user, Path privateKeyFile) {
+        return new InventoryConnections(inventory, env, sshConfig, user, privateKeyFile);
     }
 
     /**
@@ -82,9 +119,19 @@ public final class InventoryConnections {
     private ConnectionSettings settings(String hostName, List<String> jumpChain) {
         jumpChain.add(hostName);
         HostVars vars = new HostVars(hostName);
-        ConnectionSettings.Builder b = ConnectionSettings.builder(hostName);
+        ConnectionSettings.Builder b = ConnectionSettings.builder(hostName)
+                .agentSocket(ConnectionSettings.agentSocketOf(env))
+                .privateKeyPassphrase(ConnectionSettings.keyPassphraseOf(env));
         vars.first("rigger_connection", "ansible_connection").ifPresent(v -> b.type(connectionType(v)));
-        vars.first("rigger_host", "ansible_host", "ansible_ssh_host").ifPresent(v -> b.address(v.string()));
+        // ssh config first, variables over it: Ansible hands ssh only what the inventory sets.
+        String alias = vars.first("rigger_host", "ansible_host", "ansible_ssh_host").map(Var::string).orElse(hostName);
+        SshConfig.Entry config = sshConfig.lookup(alias);
+        b.address(config.hostName() != null ? config.hostName() : alias);
+        if (config.user() != null) b.user(config.user());
+        if (config.port() != null) b.port(config.port());
+        if (config.identityFile() != null) b.privateKeyFile(config.identityFile());
+        if (defaultUser != null) b.user(defaultUser);
+        if (defaultKey != null) b.privateKeyFile(defaultKey);
         vars.first("rigger_port", "ansible_port", "ansible_ssh_port").ifPresent(v -> b.port(port(v)));
         vars.first("rigger_user", "ansible_user", "ansible_ssh_user").ifPresent(v -> b.user(v.string()));
         vars.first("rigger_private_key_file", "ansible_ssh_private_key_file", "ansible_private_key_file")
@@ -107,6 +154,10 @@ public final class InventoryConnections {
             b.jumpHost(inventoryJumpHost(riggerJump.get(), jumpChain));
         } else if (ssh.proxyJump != null) {
             b.jumpHost(proxyJump(ssh.proxyJump, ssh.proxyJumpSource, partial, jumpChain));
+        } else if (config.proxyJump() != null && !config.proxyJump().equalsIgnoreCase("none")) {
+            Var source = new Var("ProxyJump", config.proxyJump(),
+                    SourceLocation.unknown(sshConfig.file() + " (Host matching " + alias + ")"));
+            b.jumpHost(proxyJump(config.proxyJump(), source, partial, jumpChain));
         }
         return b.build();
     }
@@ -195,8 +246,15 @@ public final class InventoryConnections {
             }
             b = settings(host, jumpChain).toBuilder();
         } else {
+            // Named in the ssh config, the jump host comes with its own address, user, port and key there.
+            SshConfig.Entry config = sshConfig.lookup(host);
             b = ConnectionSettings.builder(host).privateKeyFile(target.privateKeyFile())
+                    .agentSocket(target.agentSocket()).privateKeyPassphrase(target.privateKeyPassphrase())
                     .hostKeyPolicy(target.hostKeyPolicy()).knownHostsFile(target.knownHostsFile());
+            if (config.hostName() != null) b.address(config.hostName());
+            if (config.user() != null) b.user(config.user());
+            if (config.port() != null) b.port(config.port());
+            if (config.identityFile() != null) b.privateKeyFile(config.identityFile());
         }
         if (m.group(1) != null) b.user(m.group(1));
         if (m.group(3) != null) b.port(Integer.parseInt(m.group(3)));

@@ -5,6 +5,9 @@ import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.executor.Attributes;
 import dev.rigger.core.executor.Condition;
 import dev.rigger.core.expr.Expression;
+import dev.rigger.core.render.ExpressionCondition;
+import dev.rigger.core.render.ScalarPositions;
+import dev.rigger.core.render.ValueTemplate;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;
@@ -63,7 +66,7 @@ final class Keywords {
             String text = scalar.value() instanceof Boolean b ? b.toString() : scalar.text();
             Expression e = Expression.parse(text, ScalarPositions.of(scalar, 0));
             symbols.expressions.add(e);
-            out.add(new ExpressionCondition(e));
+            out.add(Condition.of(new ExpressionCondition(e)));
         }
         return List.copyOf(out);
     }

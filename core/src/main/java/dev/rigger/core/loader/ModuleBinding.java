@@ -2,10 +2,10 @@ package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.executor.ModuleFactory;
-import dev.rigger.core.module.Args;
-import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleType;
+import dev.rigger.core.render.ModuleTemplate;
+import dev.rigger.core.render.ScalarPositions;
+import dev.rigger.core.render.ValueTemplate;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;
@@ -16,44 +16,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A YAML task's module: its arguments read from the task, rendered with the host's variables, then bound to the
- * module's typed spec. Arguments without {@code {{ }}} are bound once at load time, so every
- * mistake the module can see (types, required parameters, {@code mode: 644}, bad choices) is a
- * load-time error; templated ones get the checks that need no values (unknown and missing keys).
+ * Reads a YAML task's module: its arguments from {@code args:} and the mapping or one-line text
+ * under the module's key, compiled into a {@link ModuleTemplate} that renders and binds them per host.
  */
-final class ModuleBinding implements ModuleFactory {
-    private final String name;
-    private final ModuleType type;
-    private final ValueTemplate.MappingOf args;
-    private final Map<String, SourceLocation> locations;
-    private final SourceLocation taskLocation;
-    private final Module<?> bound;
-
-    private ModuleBinding(String name, ModuleType type, ValueTemplate.MappingOf args, Map<String, SourceLocation> locations,
-                  SourceLocation taskLocation) {
-        this.name = name;
-        this.type = type;
-        this.args = args;
-        this.locations = Map.copyOf(locations);
-        this.taskLocation = taskLocation;
-        if (args.isConstant()) {
-            this.bound = bind(args.render(null));
-        } else {
-            // Only the keys are known before rendering; that is enough for these two checks.
-            Args unrendered = arguments(new LinkedHashMap<>(args.entries()));
-            if (!type.openParameters()) unrendered.requireKnown(type.parameters());
-            for (String required : type.required()) {
-                if (!args.entries().containsKey(required)) throw unrendered.missing(required);
-            }
-            this.bound = null;
-        }
-    }
+final class ModuleBinding {
+    private ModuleBinding() {}
 
     /**
      * The module of task {@code m}, whose key is {@code key}: its arguments are {@code args:}, then
      * the mapping or one-line text under the key.
      */
-    static ModuleBinding read(String key, ModuleType type, YamlMapping m, Scope scope) {
+    static ModuleTemplate read(String key, ModuleType type, YamlMapping m, Scope scope) {
         String name = key.substring(key.lastIndexOf('.') + 1);
         Map<String, ValueTemplate> values = new LinkedHashMap<>();
         Map<String, SourceLocation> locations = new LinkedHashMap<>();
@@ -72,7 +45,7 @@ final class ModuleBinding implements ModuleFactory {
         ValueTemplate.MappingOf args = new ValueTemplate.MappingOf(values);
         args.collect(scope.symbols().expressions);
         recordModuleSymbols(name, value, args, locations, scope);
-        return new ModuleBinding(name, type, args, locations, m.location());
+        return new ModuleTemplate(name, type, args, locations, m.location());
     }
 
     private static void addAll(YamlMapping args, Map<String, ValueTemplate> values, Map<String, SourceLocation> locations) {
@@ -109,35 +82,5 @@ final class ModuleBinding implements ModuleFactory {
             }
             default -> { }
         }
-    }
-
-    @Override
-    public Module<?> create(Map<String, Object> vars) {
-        if (bound != null) return bound;
-        return bind(args.render(TemplatedVariables.of(vars, taskLocation)));
-    }
-
-    /** Modules report bad arguments as InputException; anything else they throw still gets the task's location. */
-    private Module<?> bind(Map<String, Object> values) {
-        try {
-            return type.create(arguments(values));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(taskLocation, name + ": " + e.getMessage());
-        }
-    }
-
-    /** Templates and modules reading variables see them rendered, like the arguments. */
-    @Override
-    public Map<String, Object> variables(Map<String, Object> vars) {
-        return TemplatedVariables.asMap(vars, taskLocation);
-    }
-
-    @Override
-    public String moduleName() {
-        return name;
-    }
-
-    private Args arguments(Map<String, Object> values) {
-        return new Args(name, values, locations, taskLocation);
     }
 }

@@ -7,6 +7,7 @@ import dev.rigger.core.executor.Play;
 import dev.rigger.core.executor.Serial;
 import dev.rigger.core.executor.Strategy;
 import dev.rigger.core.executor.Task;
+import dev.rigger.core.render.TemplatedString;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;

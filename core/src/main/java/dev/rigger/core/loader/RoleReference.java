@@ -4,6 +4,7 @@ import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.executor.Attributes;
+import dev.rigger.core.render.TemplatedString;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;

@@ -13,6 +13,11 @@ import dev.rigger.core.executor.Task;
 import dev.rigger.core.executor.TaskNode;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.core.render.ScalarPositions;
+import dev.rigger.core.render.TemplatedLoop;
+import dev.rigger.core.render.TemplatedString;
+import dev.rigger.core.render.TemplatedText;
+import dev.rigger.core.render.ValueTemplate;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
 import dev.rigger.core.yaml.YamlScalar;
@@ -101,7 +106,7 @@ final class TaskListLoader {
 
     private Task task(YamlMapping m, Scope scope) {
         String moduleKey = moduleKey(m);
-        ModuleBinding module = ModuleBinding.read(moduleKey, modules.find(moduleKey).orElseThrow(), m, scope);
+        ModuleFactory module = ModuleFactory.of(ModuleBinding.read(moduleKey, modules.find(moduleKey).orElseThrow(), m, scope));
         Symbols symbols = scope.symbols();
         Task.Builder task = Task.named(m.optionalString("name").orElse(moduleKey))
                 .location(m.location())
@@ -178,7 +183,7 @@ final class TaskListLoader {
         }
         ValueTemplate items = ValueTemplate.compile(node);
         items.collect(symbols.expressions);
-        return new TemplatedLoop(items, keyword.equals("with_items"), keyword, node.location());
+        return LoopSource.of(new TemplatedLoop(items, keyword.equals("with_items"), keyword, node.location()));
     }
 
     /** {@code loop_control: {loop_var: x}}; {@code label} only changes Ansible's display and is accepted. */
@@ -197,7 +202,7 @@ final class TaskListLoader {
         YamlScalar scalar = node.asScalar();
         ValueTemplate host = ValueTemplate.text(scalar.text(), i -> ScalarPositions.of(scalar, i));
         host.collect(symbols.expressions);
-        return vars -> String.valueOf(host.render(TemplatedVariables.of(vars, scalar.location())));
+        return new TemplatedText(host, scalar.location());
     }
 
     private static FlushHandlers meta(YamlMapping m) {
@@ -238,9 +243,10 @@ final class TaskListLoader {
         if (TemplatedString.isTemplated(file.text())) {
             ValueTemplate fileName = ValueTemplate.text(file.text(), i -> ScalarPositions.of(file, i));
             fileName.collect(scope.symbols().expressions);
+            TemplatedText fileNameText = new TemplatedText(fileName, file.location());
             scope.symbols().opaque = true;
             resolver = vars -> atRunTime("include_tasks", file.location(), () -> {
-                String rendered = String.valueOf(fileName.render(TemplatedVariables.of(vars, file.location())));
+                String rendered = fileNameText.apply(vars);
                 return taskFile(rendered, file.location(), "include_tasks", runTimeScope(scope));
             });
         } else {
@@ -292,9 +298,10 @@ final class TaskListLoader {
         if (TemplatedString.isTemplated(name.text())) {
             ValueTemplate roleName = ValueTemplate.text(name.text(), i -> ScalarPositions.of(name, i));
             roleName.collect(scope.symbols().expressions);
+            TemplatedText roleNameText = new TemplatedText(roleName, name.location());
             scope.symbols().opaque = true;
             resolver = vars -> atRunTime(keyword, name.location(), () -> {
-                String rendered = String.valueOf(roleName.render(TemplatedVariables.of(vars, name.location())));
+                String rendered = roleNameText.apply(vars);
                 Scope runTime = runTimeScope(scope);
                 return roles.expand(roles.load(rendered, tasksFrom, name.location(), runTime), Attributes.NONE, name.location(), runTime.unit());
             });

@@ -1,5 +1,6 @@
 package dev.rigger.core.module;
 
+import java.util.List;
 import java.util.Map;
 
 /** What a module may know about the host and run while probing and planning. Read-only. */
@@ -12,6 +13,16 @@ public interface ModuleContext {
     Map<String, Object> vars();
 
     boolean checkMode();
+
+    /**
+     * The hosts this task runs on, this host included: one with {@code run_once}, otherwise every
+     * host of the batch the task was dispatched to (before its {@code when} is evaluated per host).
+     * Lets a module that must act from one host only (formatting a shared disk) refuse a play that
+     * would run it on several.
+     */
+    default List<String> taskHosts() {
+        return List.of(hostName());
+    }
 
     boolean diffMode();
 

@@ -3,6 +3,7 @@ package dev.rigger.core.transport;
 import dev.rigger.core.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,9 @@ import java.util.Objects;
  * @param address         DNS name or IP to connect to (defaults to the host name)
  * @param port            SSH port
  * @param user            login user
- * @param privateKeyFile  private key (ed25519 or RSA), or null
+ * @param privateKeyFile  private key (ed25519, ECDSA or RSA; OpenSSH or PEM format), or null
+ * @param privateKeyPassphrase passphrase of an encrypted private key, or null
+ * @param agentSocket     ssh-agent's socket ({@code SSH_AUTH_SOCK}), used when no key is named; or null
  * @param password        login password, or null
  * @param becomePassword  sudo password sent on stdin, or null for passwordless sudo
  * @param hostKeyPolicy   how the host key is verified
@@ -32,6 +35,8 @@ public record ConnectionSettings(
         int port,
         String user,
         Path privateKeyFile,
+        Secret privateKeyPassphrase,
+        Path agentSocket,
         Secret password,
         Secret becomePassword,
         HostKeyPolicy hostKeyPolicy,
@@ -56,6 +61,21 @@ public record ConnectionSettings(
                 + (jumpHost != null ? " via " + jumpHost.hostName() : "") + "]";
     }
 
+    /** The environment variable holding the passphrase of an encrypted private key: no prompt, ever. */
+    public static final String KEY_PASSPHRASE_ENV = "RIGGER_SSH_KEY_PASSPHRASE";
+
+    /** The agent socket {@code SSH_AUTH_SOCK} names in {@code env}, or null. */
+    public static Path agentSocketOf(Map<String, String> env) {
+        String socket = env.get("SSH_AUTH_SOCK");
+        return socket == null || socket.isBlank() ? null : Path.of(socket);
+    }
+
+    /** The key passphrase {@value #KEY_PASSPHRASE_ENV} holds in {@code env}, or null. */
+    public static Secret keyPassphraseOf(Map<String, String> env) {
+        String passphrase = env.get(KEY_PASSPHRASE_ENV);
+        return passphrase == null ? null : Secret.of(passphrase);
+    }
+
     public static Builder builder(String hostName) {
         return new Builder(hostName);
     }
@@ -63,14 +83,18 @@ public record ConnectionSettings(
     public Builder toBuilder() {
         Builder b = new Builder(hostName);
         b.type = type; b.address = address; b.port = port; b.user = user;
-        b.privateKeyFile = privateKeyFile; b.password = password; b.becomePassword = becomePassword;
+        b.privateKeyFile = privateKeyFile; b.privateKeyPassphrase = privateKeyPassphrase; b.agentSocket = agentSocket;
+        b.password = password; b.becomePassword = becomePassword;
         b.hostKeyPolicy = hostKeyPolicy; b.knownHostsFile = knownHostsFile; b.jumpHost = jumpHost;
         b.connectTimeout = connectTimeout; b.commandTimeout = commandTimeout; b.keepAlive = keepAlive;
         b.connectAttempts = connectAttempts;
         return b;
     }
 
-    /** Fluent builder with defaults that work: SSH on port 22 as the local user, strict host keys. */
+    /**
+     * Fluent builder with defaults that work: SSH on port 22 as the local user, strict host keys,
+     * the ssh-agent and key passphrase of this process's environment.
+     */
     public static final class Builder {
         private final String hostName;
         private Type type = Type.SSH;
@@ -78,6 +102,8 @@ public record ConnectionSettings(
         private int port = 22;
         private String user = System.getProperty("user.name");
         private Path privateKeyFile;
+        private Secret privateKeyPassphrase = keyPassphraseOf(System.getenv());
+        private Path agentSocket = agentSocketOf(System.getenv());
         private Secret password;
         private Secret becomePassword;
         private HostKeyPolicy hostKeyPolicy = HostKeyPolicy.STRICT;
@@ -99,6 +125,8 @@ public record ConnectionSettings(
         public Builder port(int value) { this.port = value; return this; }
         public Builder user(String value) { this.user = value; return this; }
         public Builder privateKeyFile(Path value) { this.privateKeyFile = value; return this; }
+        public Builder privateKeyPassphrase(Secret value) { this.privateKeyPassphrase = value; return this; }
+        public Builder agentSocket(Path value) { this.agentSocket = value; return this; }
         public Builder password(Secret value) { this.password = value; return this; }
         public Builder becomePassword(Secret value) { this.becomePassword = value; return this; }
         public Builder hostKeyPolicy(HostKeyPolicy value) { this.hostKeyPolicy = value; return this; }
@@ -110,7 +138,7 @@ public record ConnectionSettings(
         public Builder connectAttempts(int value) { this.connectAttempts = value; return this; }
 
         public ConnectionSettings build() {
-            return new ConnectionSettings(hostName, type, address, port, user, privateKeyFile, password,
+            return new ConnectionSettings(hostName, type, address, port, user, privateKeyFile, privateKeyPassphrase, agentSocket, password,
                     becomePassword, hostKeyPolicy, knownHostsFile, jumpHost, connectTimeout, commandTimeout,
                     keepAlive, connectAttempts);
         }

@@ -170,7 +170,18 @@ final class KnownHostsFile implements HostKeyRepository {
             return "host key of " + host + " has CHANGED (it offered " + offered + ", which does not match " + file
                     + "); possible man-in-the-middle: if the host was re-installed, remove its old entry";
         }
-        return "host key of " + host + " (" + offered + ") is not in " + file
-                + " and the host key policy is " + policy + "; add it there or use ACCEPT_NEW";
+        return "host key of " + host + " is unknown (" + offered + " is not in " + file + "); to trust it, run: "
+                + keyscan(host) + " >> " + file;
+    }
+
+    /** The ssh-keyscan command that prints the entry for {@code host}, as JSch names it ({@code [addr]:port} off port 22). */
+    static String keyscan(String host) {
+        String address = host;
+        String port = "22";
+        if (host.startsWith("[") && host.contains("]:")) {
+            address = host.substring(1, host.lastIndexOf("]:"));
+            port = host.substring(host.lastIndexOf("]:") + 2);
+        }
+        return "ssh-keyscan -p " + port + " " + address;
     }
 }

@@ -1,13 +1,19 @@
 package dev.rigger.core.transport;
 
+import com.jcraft.jsch.AgentIdentityRepository;
+import com.jcraft.jsch.AgentProxyException;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.KeyPair;
+import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
+import com.jcraft.jsch.UnixDomainSocketFactory;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,12 +103,12 @@ final class SshLink {
         jsch.setInstanceLogger(JschLog.INSTANCE);
         jsch.setHostKeyRepository(hostKeys);
         List<String> methods = new ArrayList<>();
-        for (Path key : identities(settings)) {
-            try {
-                jsch.addIdentity(key.toString());
-            } catch (JSchException e) {
-                throw unreachable(settings, "cannot use private key " + key + ": " + e.getMessage(), e);
-            }
+        if (usesAgent(settings)) {
+            jsch.setIdentityRepository(agent(settings));
+            methods.add("publickey");
+        }
+        for (Path key : keyFiles(settings)) {
+            addKey(jsch, settings, key);
             methods.add("publickey");
         }
         if (settings.password() != null) {
@@ -111,7 +117,7 @@ final class SshLink {
             methods.add("password");
         }
         if (methods.isEmpty()) {
-            throw unreachable(settings, "no private key or password to log in with", null);
+            throw unreachable(settings, "no private key, ssh-agent (SSH_AUTH_SOCK) or password to log in with", null);
         }
         try {
             Session session = jsch.getSession(settings.user(), settings.address(), settings.port());
@@ -133,12 +139,52 @@ final class SshLink {
         }
     }
 
-    /** The configured key, or OpenSSH's default keys when neither a key nor a password is given. */
-    private static List<Path> identities(ConnectionSettings settings) {
+    /**
+     * A key file, decrypted up front with the configured passphrase: JSch would otherwise skip an
+     * encrypted key it cannot open and report only "Auth fail".
+     */
+    private static void addKey(JSch jsch, ConnectionSettings settings, Path key) {
+        byte[] passphrase = settings.privateKeyPassphrase() == null ? null
+                : settings.privateKeyPassphrase().reveal().getBytes(StandardCharsets.UTF_8);
+        try {
+            KeyPair pair = KeyPair.load(jsch, key.toString());
+            try {
+                if (pair.isEncrypted() && passphrase == null) {
+                    throw unreachable(settings, "private key " + key + " is protected by a passphrase: set "
+                            + ConnectionSettings.KEY_PASSPHRASE_ENV + ", or add the key to ssh-agent and name no key", null);
+                }
+                if (pair.isEncrypted() && !pair.decrypt(passphrase)) {
+                    throw unreachable(settings, "the passphrase in " + ConnectionSettings.KEY_PASSPHRASE_ENV + " does not open private key " + key, null);
+                }
+            } finally {
+                pair.dispose();
+            }
+            jsch.addIdentity(key.toString(), passphrase);
+        } catch (JSchException e) {
+            throw unreachable(settings, "cannot use private key " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** ssh-agent's keys, over its Unix socket (Java 16+ sockets; JSch's class for them needs a multi-release jar). */
+    private static AgentIdentityRepository agent(ConnectionSettings settings) {
+        try {
+            return new AgentIdentityRepository(new SSHAgentConnector(new UnixDomainSocketFactory(), settings.agentSocket()));
+        } catch (AgentProxyException e) {
+            throw unreachable(settings, "cannot use ssh-agent at " + settings.agentSocket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As OpenSSH: the agent holds the keys unless a key file is named. */
+    private static boolean usesAgent(ConnectionSettings settings) {
+        return settings.privateKeyFile() == null && settings.agentSocket() != null;
+    }
+
+    /** The configured key, or OpenSSH's default keys when no key, agent or password is given. */
+    private static List<Path> keyFiles(ConnectionSettings settings) {
         if (settings.privateKeyFile() != null) {
             return List.of(settings.privateKeyFile());
         }
-        if (settings.password() != null) {
+        if (usesAgent(settings) || settings.password() != null) {
             return List.of();
         }
         Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
@@ -187,7 +233,10 @@ final class SshLink {
 
     private static String credentials(ConnectionSettings settings) {
         List<String> tried = new ArrayList<>();
-        identities(settings).forEach(key -> tried.add("key " + key));
+        if (usesAgent(settings)) {
+            tried.add("keys of ssh-agent at " + settings.agentSocket());
+        }
+        keyFiles(settings).forEach(key -> tried.add("key " + key));
         if (settings.password() != null) {
             tried.add("password");
         }

@@ -217,6 +217,26 @@ class PlaybookRunTest {
         assertThat(result.resultsOf("uses r")).hasSize(3).allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.CHANGED));
     }
 
+    /** Reports the hosts its task runs on, as a module that must act from one host only sees them. */
+    private record TaskHosts() implements dev.rigger.core.module.Module<Boolean> {
+        @Override public String moduleName() { return "task_hosts"; }
+        @Override public dev.rigger.core.module.Probe<Boolean> probe(dev.rigger.core.module.ModuleContext c) { return dev.rigger.core.module.Probe.none(true); }
+        @Override public dev.rigger.core.module.Plan plan(Boolean s, dev.rigger.core.module.ModuleContext c) {
+            return dev.rigger.core.module.Plan.noChange(java.util.Map.of("msg", String.join(",", c.taskHosts())));
+        }
+    }
+
+    @Test
+    void modulesSeeTheHostsTheirTaskRunsOnOneWithRunOnce() {
+        Play play = Play.builder("web").gatherFacts(false)
+                .task(Task.named("all").module(new TaskHosts()).build())
+                .task(Task.named("once").module(new TaskHosts()).runOnce(true).build())
+                .build();
+        RunResult result = run(play);
+        assertThat(result.resultsOf("all")).hasSize(3).allSatisfy(r -> assertThat(r.message()).isEqualTo("web1,web2,web3"));
+        assertThat(result.resultsOf("once")).singleElement().satisfies(r -> assertThat(r.message()).isEqualTo("web1"));
+    }
+
     @Test
     void tagsSelectTasksAndAlwaysAndNeverFollowAnsible() {
         Play play = Play.builder("web1").gatherFacts(false)

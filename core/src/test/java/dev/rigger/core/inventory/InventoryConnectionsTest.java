@@ -7,17 +7,22 @@ import dev.rigger.core.error.InputException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.transport.HostKeyPolicy;
+import dev.rigger.core.transport.SshConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class InventoryConnectionsTest {
     private static final String FILE = "src/test/resources/inventories/connections/hosts.yml";
     private static final Inventory INV = InventoryLoader.load(Path.of(FILE));
-    private static final InventoryConnections NO_ENV = new InventoryConnections(INV, Map.of());
+    /** No ~/.ssh/config of whoever runs the tests. */
+    private static final InventoryConnections NO_ENV = new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, "none"));
 
     private static ConnectionSettings settings(String host) {
         return NO_ENV.settingsFor(host);
@@ -132,10 +137,82 @@ class InventoryConnectionsTest {
     @Test
     void documentationConnectionExample() {
         Inventory inv = InventoryLoader.load(Path.of("src/test/resources/inventories/ansible-docs/connection-vars.ini"));
-        InventoryConnections c = new InventoryConnections(inv, Map.of());
+        InventoryConnections c = new InventoryConnections(inv, Map.of(SshConfig.FILE_ENV, "none"));
         assertThat(c.settingsFor("localhost").type()).isEqualTo(ConnectionSettings.Type.LOCAL);
         assertThat(c.settingsFor("other2.example.com").user()).isEqualTo("myotheruser");
         assertThat(c.settingsFor("other2.example.com").type()).isEqualTo(ConnectionSettings.Type.SSH);
+    }
+
+    /** OpenSSH's own client config, below the inventory's variables, as Ansible's ssh sees it. */
+    @Test
+    void sshConfigFillsWhatTheInventoryLeavesOpen(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("config");
+        Files.writeString(config, """
+                Host plain full
+                    HostName 192.0.2.10
+                    User cfg-user
+                    Port 2022
+                    IdentityFile ~/.ssh/id_cfg
+                    ProxyJump gate
+                Host gate
+                    HostName 192.0.2.1
+                    User gatekeeper
+                    IdentityFile /keys/gate
+                Host 10.0.0.5
+                    HostName 192.0.2.5
+                Host *
+                    User fallback
+                """);
+        InventoryConnections c = new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, config.toString()));
+
+        ConnectionSettings plain = c.settingsFor("plain");
+        assertThat(plain.address()).isEqualTo("192.0.2.10");
+        assertThat(plain.port()).isEqualTo(2022);
+        assertThat(plain.user()).as("the group's ansible_user wins over the config").isEqualTo("deploy");
+        assertThat(plain.privateKeyFile()).isEqualTo(Path.of(System.getProperty("user.home"), ".ssh", "id_cfg"));
+        assertThat(plain.jumpHost().address()).isEqualTo("192.0.2.1");
+        assertThat(plain.jumpHost().user()).isEqualTo("gatekeeper");
+        assertThat(plain.jumpHost().privateKeyFile()).isEqualTo(Path.of("/keys/gate"));
+
+        // Looked up by ansible_host, the name ssh is given; its variables win over the config.
+        ConnectionSettings full = c.settingsFor("full");
+        assertThat(full.address()).isEqualTo("192.0.2.5");
+        assertThat(full.port()).isEqualTo(2222);
+        assertThat(full.user()).isEqualTo("admin");
+        assertThat(full.jumpHost()).isNull();
+
+        // ProxyJump in the ssh arguments wins over the config's.
+        assertThat(c.settingsFor("behind-j").jumpHost().address()).isEqualTo("198.51.100.1");
+    }
+
+    /** ansible-playbook's -u and --private-key: over ~/.ssh/config, under the inventory's variables. */
+    @Test
+    void commandLineDefaultsSitBetweenTheSshConfigAndTheInventory(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("config"), "Host *\n    IdentityFile /keys/from-config\n");
+        InventoryConnections c = new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, config.toString()))
+                .withDefaults("cli-user", Path.of("/keys/from-cli"));
+
+        assertThat(c.settingsFor("plain").privateKeyFile()).isEqualTo(Path.of("/keys/from-cli"));
+        assertThat(c.settingsFor("plain").user()).as("the inventory's ansible_user wins").isEqualTo("deploy");
+        assertThat(c.settingsFor("behind-proxyjump").privateKeyFile()).isEqualTo(Path.of("/keys/behind"));
+        assertThat(new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, config.toString())).settingsFor("plain").privateKeyFile())
+                .isEqualTo(Path.of("/keys/from-config"));
+    }
+
+    @Test
+    void aMissingSshConfigNamedByTheEnvironmentIsBadInput(@TempDir Path dir) {
+        assertThatThrownBy(() -> new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, dir.resolve("nope").toString())))
+                .isInstanceOf(InputException.class).hasMessageContaining(SshConfig.FILE_ENV).hasMessageContaining("nope");
+    }
+
+    @Test
+    void agentAndKeyPassphraseComeFromTheEnvironment() {
+        InventoryConnections c = new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, "none",
+                "SSH_AUTH_SOCK", "/tmp/agent.sock", ConnectionSettings.KEY_PASSPHRASE_ENV, "pass"));
+        assertThat(c.settingsFor("plain").agentSocket()).isEqualTo(Path.of("/tmp/agent.sock"));
+        assertThat(c.settingsFor("plain").privateKeyPassphrase()).isEqualTo(Secret.of("pass"));
+        assertThat(settings("plain").agentSocket()).isNull();
+        assertThat(settings("plain").privateKeyPassphrase()).isNull();
     }
 
     @Test

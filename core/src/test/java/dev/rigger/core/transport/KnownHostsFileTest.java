@@ -37,7 +37,10 @@ class KnownHostsFileTest {
         assertThat(strict.check("[10.0.0.1]:2222", keyA)).isEqualTo(OK);
         assertThat(strict.rejection()).isNull();
         assertThat(strict.check("10.0.0.2", keyA)).isEqualTo(NOT_INCLUDED);
-        assertThat(strict.rejection()).contains("10.0.0.2", "ssh-ed25519 SHA256:", file.toString(), "STRICT");
+        assertThat(strict.rejection()).contains("10.0.0.2", "ssh-ed25519 SHA256:", file.toString())
+                .endsWith("; to trust it, run: ssh-keyscan -p 22 10.0.0.2 >> " + file);
+        assertThat(strict.check("[10.0.0.3]:2200", keyA)).isEqualTo(NOT_INCLUDED);
+        assertThat(strict.rejection()).endsWith("run: ssh-keyscan -p 2200 10.0.0.3 >> " + file);
         assertThat(strict.check("[10.0.0.1]:2222", keyB)).isEqualTo(CHANGED);
         assertThat(strict.rejection()).contains("CHANGED", file.toString());
         assertThat(Files.readAllLines(file)).hasSize(1);

@@ -28,7 +28,10 @@ import java.util.Set;
  *
  * <p>Parameters: {@code cmd} (free form: {@code command: systemctl is-active x}), {@code argv}
  * (list, instead of cmd), {@code chdir}, {@code creates}, {@code removes}, {@code stdin} (fed to
- * the command), {@code executable} (shell only; default {@code /bin/sh}). Registered result:
+ * the command), {@code executable} (shell only; default {@code /bin/sh}), {@code stdin_add_newline}.
+ * Ansible's {@code strip_empty_ends} is always on; {@code expand_argument_vars} is false for
+ * {@code command} and true for {@code shell} (other values are refused, as is the removed {@code warn}).
+ * Registered result:
  * {@code rc}, {@code stdout}, {@code stderr}, {@code stdout_lines}, {@code stderr_lines}, {@code cmd}.
  *
  * <pre>{@code
@@ -139,12 +142,18 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
     }
 
     private Outcome outcome(ExecResult r) {
-        Map<String, Object> data = new LinkedHashMap<>(Outcome.standard(r));
+        Map<String, Object> data = new LinkedHashMap<>(Outcome.standard(stripEmptyEnds(r)));
         data.put("cmd", display());
         if (r.succeeded() && r.stderr().contains(GUARD_SKIPPED)) return new Outcome(false, false, "skipped by its guard", data);
         if (r.succeeded()) return new Outcome(false, true, "", data);
         String err = r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip();
         return new Outcome(true, true, "non-zero return code " + r.exitCode() + (err.isEmpty() ? "" : ": " + err), data);
+    }
+
+    /** Ansible's {@code strip_empty_ends} (always on here): trailing line ends go from stdout and stderr. */
+    private static ExecResult stripEmptyEnds(ExecResult r) {
+        return new ExecResult(r.exitCode(), r.stdout().replaceFirst("[\\r\\n]+$", ""), r.stderr().replaceFirst("[\\r\\n]+$", ""),
+                r.duration());
     }
 
     private String display() {
@@ -167,6 +176,7 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
 
         static Command bind(Args args, boolean shell) {
             args.requireKnown(PARAMETERS);
+            refuseWhatRiggerDoesNotDo(args, shell);
             String cmd = args.optionalString("cmd").or(() -> args.optionalString("_raw_params")).orElse(null);
             List<String> argv = args.stringList("argv");
             if (shell) {
@@ -185,6 +195,26 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
             if (words.isEmpty()) throw args.missing("cmd");
             return new Command(words, null, false, null, args.optionalString("chdir").orElse(null),
                     args.optionalString("creates").orElse(null), args.optionalString("removes").orElse(null), stdin(args));
+        }
+
+        /**
+         * Ansible parameters that would change nothing here are accepted only with the value that
+         * describes what Rigger does anyway; any other value is refused rather than ignored.
+         */
+        private static void refuseWhatRiggerDoesNotDo(Args args, boolean shell) {
+            if (args.has("warn")) {
+                throw args.error("warn", "'warn' was removed in Ansible 2.14 and has no effect; remove it");
+            }
+            if (!args.bool("strip_empty_ends", true)) {
+                throw args.error("strip_empty_ends", "only strip_empty_ends: true is supported (trailing line ends are always"
+                        + " removed from stdout and stderr)");
+            }
+            // command runs its words without a shell, so nothing expands $VARS; shell's sh always does.
+            if (args.has("expand_argument_vars") && args.bool("expand_argument_vars", shell) != shell) {
+                throw args.error("expand_argument_vars", shell
+                        ? "the shell always expands variables; expand_argument_vars: false is not supported with shell"
+                        : "command never expands variables in its arguments; use shell for $VARS, or drop expand_argument_vars");
+            }
         }
 
         private static String stdin(Args args) {

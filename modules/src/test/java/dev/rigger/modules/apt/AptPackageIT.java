@@ -181,7 +181,7 @@ class AptPackageIT {
     @Test
     @Order(6)
     void noStartKeepsTheServiceDownAndRestoresTheAdminsPolicyRcD(Lab lab) {
-        // Lab-only fix so redis-server CAN start in a container (TESTBED.md: PrivateUsers fails here);
+        // Lab-only fix so redis-server CAN start in a container (docs/lab.md: PrivateUsers fails here);
         // without it "not running" would prove nothing.
         lab.shell(H, "mkdir -p /etc/systemd/system/redis-server.service.d && printf '[Service]\\nPrivateUsers=false\\n'"
                 + " > /etc/systemd/system/redis-server.service.d/lab.conf");

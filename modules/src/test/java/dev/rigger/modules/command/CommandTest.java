@@ -121,4 +121,28 @@ class CommandTest {
         assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("chdr", "/tmp", "cmd", "ls"))))
                 .isInstanceOf(InputException.class).hasMessage("java: command: unknown parameter 'chdr' (did you mean 'chdir'?)");
     }
+
+    @Test
+    void stripEmptyEndsAsAnsibleRemovesEveryTrailingLineEnd() {
+        Command c = (Command) new Command.Type().create(Args.of("command", Map.of("cmd", "printf 'a\\n\\nb\\n\\n\\r\\n'",
+                "strip_empty_ends", true)));
+        var outcome = c.plan(new Command.Guard(false, true), null).interpreter().apply(apply(c));
+        assertThat(outcome.data()).containsEntry("stdout", "a\n\nb").containsEntry("stdout_lines", List.of("a", "", "b"));
+    }
+
+    /** Accepted Ansible parameters either do what they say or are refused: never silently ignored. */
+    @Test
+    void parametersRiggerCannotHonourAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("cmd", "ls", "warn", false))))
+                .isInstanceOf(InputException.class).hasMessageContaining("'warn' was removed in Ansible 2.14");
+        assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("cmd", "ls", "strip_empty_ends", false))))
+                .isInstanceOf(InputException.class).hasMessageContaining("only strip_empty_ends: true is supported");
+        assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("cmd", "ls $HOME", "expand_argument_vars", true))))
+                .isInstanceOf(InputException.class).hasMessageContaining("command never expands variables");
+        assertThatThrownBy(() -> new Command.ShellType().create(Args.of("shell", Map.of("cmd", "ls $HOME", "expand_argument_vars", false))))
+                .isInstanceOf(InputException.class).hasMessageContaining("the shell always expands variables");
+        // The values that describe what Rigger does are fine.
+        assertThat(new Command.Type().create(Args.of("command", Map.of("cmd", "ls", "expand_argument_vars", false)))).isNotNull();
+        assertThat(new Command.ShellType().create(Args.of("shell", Map.of("cmd", "ls", "expand_argument_vars", true)))).isNotNull();
+    }
 }

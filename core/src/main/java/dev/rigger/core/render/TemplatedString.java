@@ -1,4 +1,4 @@
-package dev.rigger.core.loader;
+package dev.rigger.core.render;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * expression's value with its type (a list stays a list, a port an integer), as Ansible's native
  * types do; anything else renders to text. Jinja statements ({@code {% %}}) are not supported.
  */
-final class TemplatedString {
+public final class TemplatedString {
     private final String text;
     /** Literal strings and expressions, in order. */
     private final List<Object> parts;
@@ -28,12 +28,12 @@ final class TemplatedString {
         this.parts = List.copyOf(parts);
     }
 
-    static boolean isTemplated(String text) {
+    public static boolean isTemplated(String text) {
         return text.contains("{{") || text.contains("{%") || text.contains("{#");
     }
 
     /** @param at where a character of {@code text} is in its file */
-    static TemplatedString parse(String text, IntFunction<SourceLocation> at) {
+    public static TemplatedString parse(String text, IntFunction<SourceLocation> at) {
         List<Object> parts = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
@@ -55,11 +55,11 @@ final class TemplatedString {
         return new TemplatedString(text, parts);
     }
 
-    List<Expression> expressions() {
+    public List<Expression> expressions() {
         return parts.stream().filter(Expression.class::isInstance).map(Expression.class::cast).toList();
     }
 
-    Object render(VariableScope variables) {
+    public Object render(VariableScope variables) {
         if (parts.size() == 1 && parts.get(0) instanceof Expression only) return only.evaluate(variables);
         StringBuilder out = new StringBuilder();
         boolean secret = false;

@@ -1,4 +1,4 @@
-package dev.rigger.core.loader;
+package dev.rigger.core.render;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
@@ -20,7 +20,7 @@ import java.util.Set;
  * renders variables lazily. A variable that ends up needing itself is an error naming the chain.
  * One instance serves one evaluation; it caches what it rendered.
  */
-final class TemplatedVariables implements VariableScope {
+public final class TemplatedVariables implements VariableScope {
     /** Deeper chains than this are surely a mistake, even without a loop. */
     static final int MAX_DEPTH = 32;
 
@@ -35,7 +35,7 @@ final class TemplatedVariables implements VariableScope {
     }
 
     /** @param at where the expression being evaluated is, for errors about the variables it reads */
-    static VariableScope of(Map<String, ?> variables, SourceLocation at) {
+    public static VariableScope of(Map<String, ?> variables, SourceLocation at) {
         return new TemplatedVariables(variables, at);
     }
 
@@ -43,7 +43,7 @@ final class TemplatedVariables implements VariableScope {
      * The same as a map, for code that reads variables by key (Mustache templates, modules): a
      * value is rendered when it is read.
      */
-    static Map<String, Object> asMap(Map<String, ?> variables, SourceLocation at) {
+    public static Map<String, Object> asMap(Map<String, ?> variables, SourceLocation at) {
         TemplatedVariables scope = new TemplatedVariables(variables, at);
         return new AbstractMap<>() {
             @Override
@@ -129,7 +129,7 @@ final class TemplatedVariables implements VariableScope {
         return value;
     }
 
-    static boolean holdsTemplate(Object value) {
+    private static boolean holdsTemplate(Object value) {
         if (value instanceof String text) return TemplatedString.isTemplated(text);
         if (value instanceof List<?> list) return list.stream().anyMatch(TemplatedVariables::holdsTemplate);
         if (value instanceof Map<?, ?> map) return map.values().stream().anyMatch(TemplatedVariables::holdsTemplate);

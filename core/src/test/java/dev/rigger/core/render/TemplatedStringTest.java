@@ -1,4 +1,4 @@
-package dev.rigger.core.loader;
+package dev.rigger.core.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

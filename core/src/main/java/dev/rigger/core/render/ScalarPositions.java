@@ -1,4 +1,4 @@
-package dev.rigger.core.loader;
+package dev.rigger.core.render;
 
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.yaml.YamlScalar;
@@ -8,10 +8,10 @@ import dev.rigger.core.yaml.YamlScalar;
  * for plain and simply quoted one-line scalars, the line for literal blocks, the scalar's start
  * otherwise (escapes and folding make columns unknowable).
  */
-final class ScalarPositions {
+public final class ScalarPositions {
     private ScalarPositions() {}
 
-    static SourceLocation of(YamlScalar scalar, int index) {
+    public static SourceLocation of(YamlScalar scalar, int index) {
         SourceLocation start = scalar.location();
         if (start.line() <= 0) return start;
         String before = scalar.text().substring(0, index);

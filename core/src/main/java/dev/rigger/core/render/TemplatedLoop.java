@@ -1,8 +1,7 @@
-package dev.rigger.core.loader;
+package dev.rigger.core.render;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.executor.LoopSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,8 @@ import java.util.Map;
  * {@code loop:} (or {@code with_items:}, which also flattens nested lists one level, as Ansible's)
  * rendered per host: a list whose items may be templated, or one expression giving a list.
  */
-record TemplatedLoop(ValueTemplate items, boolean flatten, String keyword, SourceLocation at) implements LoopSource {
+public record TemplatedLoop(ValueTemplate items, boolean flatten, String keyword, SourceLocation at) {
 
-    @Override
     public List<Object> items(Map<String, Object> vars) {
         Object value = items.render(TemplatedVariables.of(vars, at));
         if (!(value instanceof List<?> list)) {

@@ -1,4 +1,4 @@
-package dev.rigger.core.loader;
+package dev.rigger.core.render;
 
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.Expression;
@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  * A YAML value (module arguments, a {@code loop:} list) whose strings may hold {@code {{ }}},
  * compiled at load time and rendered per host into plain Java values.
  */
-sealed interface ValueTemplate {
+public sealed interface ValueTemplate {
 
     Object render(VariableScope variables);
 
