@@ -174,12 +174,11 @@ public final class CallCenter {
      * Drills 3 and 4 in one stop: lb1 holds the load balancers' VIP and the Asterisk VIP (the lab
      * runs both pairs on lb1 and lb2). Stops lb1 and clocks, from the stop request, when SIP
      * answers on the Asterisk VIP again and when HTTPS through the load balancers' VIP has been
-     * answered by both app nodes; then boots lb1 and clocks the return of both VIPs (preempt).
-     * Probes run from the app nodes, as clients on the network would ask.
+     * answered by both app nodes. Probes run from the app nodes, as clients on the network would ask.
      *
-     * @throws AssertionError when something does not come back within {@code timeout}
+     * @throws AssertionError when they do not answer within {@code timeout}
      */
-    public static EdgeFailover stopAndStartTheVipHolder(Lab lab, Inventory inventory, Duration timeout) {
+    public static EdgeFailover stopTheVipHolder(Lab lab, Inventory inventory, Duration timeout) {
         String lbVip = lbVip(lab);
         String asteriskVip = asteriskVip(lab);
         String certificate = labCertificate(inventory);
@@ -200,37 +199,38 @@ public final class CallCenter {
             }
             return sip[0] >= 0 && https[0] >= 0;
         });
-        Optional<String> asteriskHolderAfterStop = vipHolder(lab, asteriskVip, List.of("lb2"));
-        Optional<String> lbHolderAfterStop = vipHolder(lab, lbVip, List.of("lb2"));
-
-        long start = System.nanoTime();
-        lab.start("lb1");
-        double booted = seconds(start);
-        lab.await("both VIPs return to lb1 (preempt)", timeout,
-                () -> vipHolder(lab, asteriskVip, LB).equals(Optional.of("lb1")) && vipHolder(lab, lbVip, LB).equals(Optional.of("lb1")));
-        double returned = seconds(start) - booted;
-        return new EdgeFailover(sip[0], https[0], servedBy, asteriskHolderAfterStop, lbHolderAfterStop, booted, returned,
-                sipReply(lab, APP.get(0), asteriskVip), vipHolder(lab, lbVip, LB), httpsServedBy(lab, APP.get(1), lbVip, certificate));
+        return new EdgeFailover(sip[0], https[0], servedBy, vipHolder(lab, asteriskVip, List.of("lb2")), vipHolder(lab, lbVip, List.of("lb2")));
     }
 
     /**
-     * What {@link #stopAndStartTheVipHolder} saw. Times in seconds.
+     * What {@link #stopTheVipHolder} saw. Times in seconds from the stop request.
      *
-     * @param sipSeconds               until SIP answered on the Asterisk VIP after lb1 was told to stop
+     * @param sipSeconds               until SIP answered on the Asterisk VIP
      * @param httpsSeconds             until HTTPS through the load balancers' VIP had been answered by both app nodes
      * @param servedBy                 app nodes that answered HTTPS after the stop
      * @param asteriskHolderAfterStop  where the Asterisk VIP was then (lb2 expected)
      * @param lbHolderAfterStop        where the load balancers' VIP was then (lb2 expected)
-     * @param bootSeconds              lb1's boot
-     * @param returnSeconds            from lb1 booted until both VIPs were back on it
-     * @param sipAfterReturn           the SIP reply on the Asterisk VIP after its return
-     * @param lbHolderAfterReturn      where the load balancers' VIP is after lb1's return (preempt: lb1 again)
-     * @param httpsAfterReturn         the app node that answered HTTPS then
      */
     public record EdgeFailover(double sipSeconds, double httpsSeconds, Set<String> servedBy,
-                               Optional<String> asteriskHolderAfterStop, Optional<String> lbHolderAfterStop,
-                               double bootSeconds, double returnSeconds, Optional<String> sipAfterReturn,
-                               Optional<String> lbHolderAfterReturn, Optional<String> httpsAfterReturn) {}
+                               Optional<String> asteriskHolderAfterStop, Optional<String> lbHolderAfterStop) {}
+
+    /**
+     * Boots lb1 again and returns the seconds from its boot until both VIPs are back on it
+     * (preempt: it has the higher priority).
+     *
+     * @throws AssertionError when they are not back within {@code timeout}
+     */
+    public static double startTheOldHolder(Lab lab, Duration timeout) {
+        lab.start("lb1");
+        // A real host applies /etc/sysctl.conf at boot (net.ipv4.ip_nonlocal_bind, which the SIP
+        // service needs to bind the VIP); a lab host's /proc/sys/net becomes writable only after
+        // boot (Lab.start), so apply it now, as the boot would have. A lab concern, not the roles'.
+        lab.shell("lb1", "sysctl -q --system");
+        long booted = System.nanoTime();
+        lab.await("both VIPs return to lb1 (preempt)", timeout,
+                () -> vipHolder(lab, asteriskVip(lab), LB).equals(Optional.of("lb1")) && vipHolder(lab, lbVip(lab), LB).equals(Optional.of("lb1")));
+        return seconds(booted);
+    }
 
     public static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
