@@ -225,7 +225,7 @@ public final class CallCenter {
         // A real host applies /etc/sysctl.conf at boot (net.ipv4.ip_nonlocal_bind, which the SIP
         // service needs to bind the VIP); a lab host's /proc/sys/net becomes writable only after
         // boot (Lab.start), so apply it now, as the boot would have. A lab concern, not the roles'.
-        lab.shell("lb1", "sysctl -q --system");
+        lab.shell("lb1", "sysctl -q -p /etc/sysctl.conf");
         long booted = System.nanoTime();
         lab.await("both VIPs return to lb1 (preempt)", timeout,
                 () -> vipHolder(lab, asteriskVip(lab), LB).equals(Optional.of("lb1")) && vipHolder(lab, lbVip(lab), LB).equals(Optional.of("lb1")));
