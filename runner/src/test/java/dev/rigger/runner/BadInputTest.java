@@ -42,6 +42,8 @@ class BadInputTest {
                         "error: src/test/resources/cli/inventory/nothere.yml: inventory not found"),
                 Arguments.of("bad inventory", new String[] {"play", DIR + "site.yml", "-i", DIR + "bad/inventory.yml"},
                         "error: src/test/resources/cli/bad/inventory.yml:2:3: unknown key 'hostz' in group 'all' (did you mean 'hosts'?)"),
+                Arguments.of("bad connection value in the inventory", new String[] {"play", DIR + "site.yml", "-i", DIR + "bad/port.yml"},
+                        "error: src/test/resources/cli/bad/port.yml:7:7: ansible_port must be a port number 1-65535, got 'twentytwo'"),
                 Arguments.of("unknown --limit", new String[] {"play", DIR + "site.yml", "-i", REFUSED, "--limit", "wbe1"},
                         "error: --limit: no host or group matches 'wbe1' (did you mean 'web1'?)"),
                 Arguments.of("unknown --start-at-task", new String[] {"play", DIR + "site.yml", "-i", REFUSED, "--start-at-task", "Gret"},

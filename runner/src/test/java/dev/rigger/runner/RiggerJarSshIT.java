@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,7 +131,7 @@ class RiggerJarSshIT {
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
         try {
-            lab.await("ssh-agent listens", java.time.Duration.ofSeconds(10), () -> Files.exists(socket));
+            lab.await("ssh-agent listens", Duration.ofSeconds(10), () -> Files.exists(socket));
             // ssh-add reads the passphrase from SSH_ASKPASS when forced: no terminal needed.
             Path askpass = tmp.resolve("askpass");
             Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' \"$TEST_PASSPHRASE\"\n");
@@ -232,7 +233,8 @@ class RiggerJarSshIT {
         System.out.printf("rigger apply roles/haproxy took %d ms%n", (System.nanoTime() - start) / 1_000_000);
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.out).contains("lb1", "changed=");
-        assertThat(lab.shell("lb1", "systemctl is-active haproxy")).isEqualTo("active\n");
+        // The handler's reload has been sent; haproxy reports "reloading" until its new workers are up.
+        lab.await("haproxy is active on lb1", Duration.ofSeconds(15), () -> lab.shell("lb1", "systemctl is-active haproxy || true").equals("active\n"));
         assertThat(lab.shell("lb1", "cat /etc/haproxy/haproxy.cfg")).contains(lab.host("web1").ip());
         assertThat(lab.exec("web1", "test", "-e", "/etc/haproxy/haproxy.cfg").exitCode()).as("web1 is not in --hosts lb").isNotZero();
     }

@@ -474,6 +474,7 @@ public final class Lab implements AutoCloseable {
         public Lab start() {
             if (hosts.isEmpty()) throw new IllegalArgumentException("a lab needs at least one host");
             if (hosts.size() > 150) throw new IllegalArgumentException("a lab holds at most 150 hosts");
+            LabTestcontainers.configure();
             return new Lab(this);
         }
     }

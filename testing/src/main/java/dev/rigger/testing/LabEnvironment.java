@@ -24,6 +24,7 @@ public final class LabEnvironment {
 
     /** Skips (locally) or fails (CI) unless a Docker engine answers. */
     public static void requireDocker() {
+        LabTestcontainers.configure();
         boolean available;
         String why = "";
         try {

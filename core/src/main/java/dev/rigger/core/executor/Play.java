@@ -49,7 +49,7 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
         private boolean forceHandlers;
 
         private Builder(String hosts) {
-            this.hosts = hosts;
+            this.hosts = InvalidPlaybookException.requireText(hosts, "Play.builder(hosts): the host pattern");
         }
 
         public Builder name(String value) { this.name = value; return this; }

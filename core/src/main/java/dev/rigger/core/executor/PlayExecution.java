@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -20,17 +21,30 @@ import java.util.function.Consumer;
  * Runs one play: picks its hosts, splits them into serial batches, gathers facts once per host,
  * walks the task tree (linear: all hosts finish a task before the next; free: each host on its own)
  * and flushes handlers after pre_tasks, tasks and post_tasks.
+ *
+ * <p>Threads: the calling thread hands hosts to the run's workers; a worker works on its host alone
+ * (a free walk, a dynamic include) and never hands work back to the pool, which could leave every
+ * worker waiting for work queued behind itself. A host's handlers are flushed by whoever walks that
+ * host, so no other thread touches it meanwhile.
  */
 final class PlayExecution {
+    /** True on a worker thread while it works for a host. */
+    private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
+
     private final RunContext run;
     private final Play play;
     private volatile boolean aborted;
     private List<HostState> batch = List.of();
     private List<String> batchNames = List.of();
+    /** Whether this play skips tasks until {@code --start-at-task}; read once, before any worker starts. */
+    private final boolean startAtPending;
+    /** Hosts that reached the {@code --start-at-task} task in this play; each host skips until it does. */
+    private final Set<String> startedAt = ConcurrentHashMap.newKeySet();
 
     PlayExecution(RunContext run, Play play) {
         this.run = run;
         this.play = play;
+        this.startAtPending = run.startAtPending().get();
     }
 
     /** Runs the play; false when no host is left to go on with (the playbook stops, as Ansible's). */
@@ -48,12 +62,13 @@ final class PlayExecution {
             if (play.gatherFacts()) gatherFacts();
             for (List<TaskNode> section : List.of(play.preTasks(), play.tasks(), play.postTasks())) {
                 if (section.isEmpty()) continue;
-                runNodes(section, play.attributes(), batch);
-                flushHandlers();
+                runSection(section);
                 if (aborted) break;
             }
             if (aborted) break;
         }
+        // Only this thread writes it, after every worker of the play is done: later plays run in full.
+        if (!startedAt.isEmpty()) run.startAtPending().set(false);
         run.emit(new PlayFinished(play.name()));
         return selected.stream().map(run::host).anyMatch(HostState::active);
     }
@@ -97,12 +112,19 @@ final class PlayExecution {
         });
     }
 
-    /** Walks nodes over hosts in lockstep (linear) or lets each host run ahead (free). */
-    private void runNodes(List<TaskNode> nodes, Attributes outer, List<HostState> hosts) {
-        if (play.strategy() == Strategy.FREE && hosts.size() > 1) {
-            parallel(hosts, host -> walk(nodes, outer, List.of(host)));
+    /**
+     * Walks a section and flushes its handlers: the batch in lockstep (linear), or each host on its
+     * own worker, flush included, without waiting for the others (free).
+     */
+    private void runSection(List<TaskNode> section) {
+        if (play.strategy() == Strategy.FREE) {
+            parallel(batch, host -> {
+                walk(section, play.attributes(), List.of(host));
+                flushHandlers(List.of(host));
+            });
         } else {
-            walk(nodes, outer, hosts);
+            walk(section, play.attributes(), batch);
+            flushHandlers(batch);
         }
     }
 
@@ -114,7 +136,7 @@ final class PlayExecution {
             if (node instanceof Task task) runTask(task.within(outer), active, false);
             else if (node instanceof Block block) runBlock(block, outer, active);
             else if (node instanceof DynamicInclude include) runInclude(include, outer, active);
-            else if (node instanceof FlushHandlers) flushHandlers();
+            else if (node instanceof FlushHandlers) flushHandlers(hosts);
         }
     }
 
@@ -161,7 +183,7 @@ final class PlayExecution {
                 // The include's own conditions were checked above; its tasks must not re-check them
                 // with variables that the included tasks may change (as Ansible's include_tasks).
                 Attributes inner = new Attributes(List.of(), itemScope.tags(), itemScope.become(), itemScope.becomeUser(),
-                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role());
+                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role(), itemScope.noLog());
                 walk(resolved, inner, List.of(host));
             }
         });
@@ -171,12 +193,10 @@ final class PlayExecution {
         return vars -> true;
     }
 
-    private void runTask(Task task, List<HostState> hosts, boolean handler) {
+    private void runTask(Task task, List<HostState> walking, boolean handler) {
         if (!run.options().selectsTags(task.attributes().tags())) return;
-        if (run.startAtPending().get()) {
-            if (!run.options().startsAt(task.name())) return;
-            run.startAtPending().set(false);
-        }
+        List<HostState> hosts = pastStartAt(task, walking);
+        if (hosts.isEmpty()) return;
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
         TaskExecution execution = new TaskExecution(run, play, batchNames, names(targets));
@@ -190,9 +210,21 @@ final class PlayExecution {
         if (play.maxFailPercentage() != null && failed * 100.0 / batch.size() > play.maxFailPercentage()) aborted = true;
     }
 
-    private void flushHandlers() {
+    /**
+     * The hosts that have reached the {@code --start-at-task} task (all of them without the option).
+     * Tracked per host, as Ansible's play iterator does: under free, one host reaching it must not
+     * spare the others their skipping.
+     */
+    private List<HostState> pastStartAt(Task task, List<HostState> hosts) {
+        if (!startAtPending) return hosts;
+        if (run.options().startsAt(task.name())) hosts.forEach(h -> startedAt.add(h.name));
+        return hosts.stream().filter(h -> startedAt.contains(h.name)).toList();
+    }
+
+    /** Runs the handlers notified on {@code hosts}, the hosts the calling thread walks. */
+    private void flushHandlers(List<HostState> hosts) {
         for (Task handler : play.handlers()) {
-            List<HostState> notified = batch.stream()
+            List<HostState> notified = hosts.stream()
                     .filter(h -> !h.unreachable && (h.active() || play.forceHandlers()))
                     .filter(h -> isNotified(h, handler))
                     .toList();
@@ -216,14 +248,26 @@ final class PlayExecution {
         return false;
     }
 
-    /** Runs work for each host on the run's workers (inline for a single host) and waits for all. */
+    /**
+     * Runs work for each host on the run's workers and waits for all. Inline for a single host, and
+     * one host after the other on a worker: a worker waiting for the pool it belongs to can deadlock.
+     */
     private void parallel(List<HostState> hosts, Consumer<HostState> work) {
-        if (hosts.size() == 1) {
-            work.accept(hosts.get(0));
+        if (hosts.size() == 1 || ON_WORKER.get()) {
+            hosts.forEach(work);
             return;
         }
         List<Future<?>> futures = new ArrayList<>();
-        for (HostState h : hosts) futures.add(run.workers().submit(() -> work.accept(h)));
+        for (HostState h : hosts) {
+            futures.add(run.workers().submit(() -> {
+                ON_WORKER.set(true);
+                try {
+                    work.accept(h);
+                } finally {
+                    ON_WORKER.remove();
+                }
+            }));
+        }
         for (Future<?> f : futures) {
             try {
                 f.get();

@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>{@code
  * RunResult result = PlaybookRun.of(playbook)
  *     .inventory(inventory)
- *     .connector(host -> Connections.open(InventoryConnections.settingsFor(inventory, host)))
+ *     .connector(host -> Connections.open(new InventoryConnections(inventory).settingsFor(host)))
  *     .facts(connection -> FactsGatherer.gather(connection).toVariables())
  *     .options(RunOptions.builder().checkMode(true).diffMode(true).build())
  *     .execute();
@@ -47,7 +46,8 @@ public final class PlaybookRun {
     private final List<RunListener> listeners = new ArrayList<>();
 
     private PlaybookRun(Playbook playbook) {
-        this.playbook = Objects.requireNonNull(playbook, "playbook");
+        if (playbook == null) throw new InvalidPlaybookException("PlaybookRun.of(playbook): the playbook must not be null");
+        this.playbook = playbook;
     }
 
     public static PlaybookRun of(Playbook playbook) {
@@ -76,8 +76,30 @@ public final class PlaybookRun {
         };
     }
 
+    /**
+     * Checks the playbook against the inventory and options without contacting a host, as the
+     * loader checks a YAML playbook: every {@code notify} is answered by a handler or listen topic
+     * of its play, every host pattern parses and matches a host. {@link #execute()} calls it first.
+     *
+     * @return warnings, such as a host pattern that matches nothing (Ansible's warning)
+     * @throws InvalidPlaybookException listing every problem, or when no inventory was given
+     */
+    public List<String> validate() {
+        if (inventory == null) {
+            throw new InvalidPlaybookException("no inventory: call inventory(...) before execute() or validate()");
+        }
+        PlaybookCheck check = new PlaybookCheck(playbook, inventory, options);
+        if (!check.problems.isEmpty()) throw new InvalidPlaybookException(check.problems);
+        return List.copyOf(check.warnings);
+    }
+
+    /**
+     * Validates, then runs every play. Warnings from {@link #validate()} go to standard error.
+     *
+     * @throws InvalidPlaybookException when {@link #validate()} finds a problem; no host is contacted then
+     */
     public RunResult execute() {
-        Objects.requireNonNull(inventory, "inventory");
+        validate().forEach(System.err::println);
         HostConnector connector = this.connector != null ? this.connector : sshFromInventory(inventory);
         TemplateEngine templates = this.templates != null ? this.templates : mustache();
         FactSource facts = this.facts != null ? this.facts : connection -> FactsGatherer.gather(connection).toVariables();
@@ -85,8 +107,8 @@ public final class PlaybookRun {
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<RunListener> all = new ArrayList<>();
         all.add(events::add);
-        all.addAll(options.listeners());
-        all.addAll(listeners);
+        for (RunListener l : options.listeners()) all.add(new GuardedListener(l, System.err));
+        for (RunListener l : listeners) all.add(new GuardedListener(l, System.err));
         Map<String, HostState> hosts = new ConcurrentHashMap<>();
         Path dir = playbook.dir();
         Variables variables = new Variables(inventory, hosts, options, dir != null ? dir.toString() : null);
@@ -95,7 +117,9 @@ public final class PlaybookRun {
             t.setDaemon(true);
             return t;
         });
-        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, all,
+        // Every event leaves the run through the mask: no listener sees a secret the run has seen.
+        List<RunListener> masked = List.of(new MaskedEvents(variables.secrets(), all));
+        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, masked,
                 new AtomicBoolean(options.startAtTask() != null));
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));

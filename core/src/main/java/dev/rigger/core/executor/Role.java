@@ -47,7 +47,7 @@ public record Role(String name, Path dir, Map<String, Object> defaults, Map<Stri
         private final List<Role> dependencies = new ArrayList<>();
 
         private Builder(String name) {
-            this.name = name;
+            this.name = InvalidPlaybookException.requireText(name, "Role.named(name): the role name");
         }
 
         public Builder dir(Path value) { this.dir = value; return this; }

@@ -15,9 +15,12 @@ import java.util.Set;
  *
  * @param forks        most hosts worked on at once (default 256)
  * @param startAtTask  skip tasks until one with this name (glob) is reached, or null
+ * @param strictHostPatterns a play whose host pattern matches no host is an error
+ *                     ({@link InvalidPlaybookException}) instead of Ansible's warning
  */
 public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<String> tags, Set<String> skipTags,
-                         Map<String, Object> extraVars, int forks, String startAtTask, List<RunListener> listeners) {
+                         Map<String, Object> extraVars, int forks, String startAtTask, List<RunListener> listeners,
+                         boolean strictHostPatterns) {
 
     public RunOptions {
         tags = Set.copyOf(tags);
@@ -65,6 +68,7 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         private int forks = 256;
         private String startAtTask;
         private final List<RunListener> listeners = new ArrayList<>();
+        private boolean strictHostPatterns;
 
         public Builder checkMode(boolean value) { this.checkMode = value; return this; }
         public Builder diffMode(boolean value) { this.diffMode = value; return this; }
@@ -75,9 +79,10 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         public Builder forks(int value) { this.forks = value; return this; }
         public Builder startAtTask(String value) { this.startAtTask = value; return this; }
         public Builder listener(RunListener value) { listeners.add(value); return this; }
+        public Builder strictHostPatterns(boolean value) { this.strictHostPatterns = value; return this; }
 
         public RunOptions build() {
-            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners);
+            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners, strictHostPatterns);
         }
     }
 }

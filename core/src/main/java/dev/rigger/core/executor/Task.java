@@ -75,7 +75,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         private Condition failedWhen;
 
         private Builder(String name) {
-            this.name = name;
+            this.name = InvalidPlaybookException.requireText(name, "Task.named(name): the task name");
         }
 
         public Builder location(SourceLocation value) { this.location = value; return this; }

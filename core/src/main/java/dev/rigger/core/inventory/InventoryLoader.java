@@ -46,6 +46,13 @@ public final class InventoryLoader {
     }
 
     public static Inventory load(List<Path> sources) {
+        Inventory inventory = read(sources);
+        checkConnections(inventory);
+        return inventory;
+    }
+
+    /** The inventory as written, its connection variables not checked yet (tests of those read it so). */
+    static Inventory read(List<Path> sources) {
         Inventory.Builder builder = Inventory.builder();
         Set<Path> varsDirectories = new LinkedHashSet<>();
         for (Path source : sources) {
@@ -62,6 +69,18 @@ public final class InventoryLoader {
         // Variables files apply to whatever all sources declared, so they come last.
         for (Path dir : varsDirectories) VarsDirectories.load(dir, builder);
         return builder.build();
+    }
+
+    /**
+     * Reads every host's connection variables now, so that a value no connection could use
+     * ({@code ansible_port: twentytwo}) stops the load at the line that set it instead of failing
+     * the host at run time. The environment and ~/.ssh/config are left out: they are not the
+     * inventory's to get wrong, and they are read when the hosts are contacted.
+     */
+    private static void checkConnections(Inventory inventory) {
+        InventoryConnections connections = new InventoryConnections(inventory,
+                java.util.Map.of(dev.rigger.core.transport.SshConfig.FILE_ENV, "none"));
+        for (Host host : inventory.hosts()) connections.settingsFor(host.name());
     }
 
     /** Files of an inventory directory in name order, recursing into subdirectories, as Ansible does. */

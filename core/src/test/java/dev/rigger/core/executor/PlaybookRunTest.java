@@ -7,6 +7,9 @@ import dev.rigger.core.executor.FakeHosts.NeedsFile;
 import dev.rigger.core.executor.RunEvent.HostResult;
 import dev.rigger.core.executor.RunEvent.TaskStarted;
 import dev.rigger.core.inventory.Inventory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -288,5 +291,30 @@ class PlaybookRunTest {
         var second = CompletableFuture.supplyAsync(() -> run(b));
         assertThat(first.join().recap().hosts().keySet()).containsExactly("web1", "web2", "web3");
         assertThat(second.join().recap().hosts().keySet()).containsExactly("db1");
+    }
+
+    @Test
+    void aListenerThatThrowsIsReportedOnceAndTheRunGoesOn() {
+        Play play = Play.builder("web").gatherFacts(false).task(marker("a", "/a")).task(marker("b", "/b")).build();
+        List<RunEvent> seen = new ArrayList<>();
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RunResult result;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            result = PlaybookRun.of(Playbook.of(play)).inventory(inventory).connector(fake)
+                    // What a consumer saw with an old jackson-annotations on the class path.
+                    .listener(event -> { throw new NoClassDefFoundError("com/fasterxml/jackson/annotation/JsonIncludeProperties"); })
+                    .listener(seen::add)
+                    .execute();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.hostResults()).hasSize(6);
+        assertThat(fake.files.values()).allSatisfy(fs -> assertThat(fs).contains("/a", "/b"));
+        assertThat(seen).last().isInstanceOf(RunEvent.RunFinished.class);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+                .contains("run listener", "failed on RunStarted", "JsonIncludeProperties");
     }
 }

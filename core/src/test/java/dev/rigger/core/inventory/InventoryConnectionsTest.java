@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class InventoryConnectionsTest {
     private static final String FILE = "src/test/resources/inventories/connections/hosts.yml";
-    private static final Inventory INV = InventoryLoader.load(Path.of(FILE));
+    /** Holds hosts with bad values on purpose, which {@link InventoryLoader#load} would refuse. */
+    private static final Inventory INV = InventoryLoader.read(java.util.List.of(Path.of(FILE)));
     /** No ~/.ssh/config of whoever runs the tests. */
     private static final InventoryConnections NO_ENV = new InventoryConnections(INV, Map.of(SshConfig.FILE_ENV, "none"));
 

@@ -47,6 +47,9 @@ class InventoryLoaderErrorsTest {
             groupvars-list       | groupvars-list/group_vars/web.yml:1:1: expected a mapping of variables, got a list
             vault-file           | vault-file/host_vars/web1.yml:1:1: Ansible Vault encrypted files are not supported (Rigger cannot decrypt them)
             group-priority.ini   | group-priority.ini:5:1: ansible_group_priority of group 'web' must be an integer, got 'high'
+            port-word.yml        | port-word.yml:4:7: ansible_port must be a port number 1-65535, got 'twentytwo'
+            port-word.ini        | port-word.ini:2:6: ansible_port must be a port number 1-65535, got 'twentytwo'
+            port-groupvars       | port-groupvars/group_vars/web.yml:1:1: ansible_connection 'telnet' is not supported (Rigger connects with ssh or local)
             missing.yml          | missing.yml: inventory not found
             """)
     void reportsTheExactProblemAndPlace(String source, String expected) {

@@ -3,6 +3,7 @@ package dev.rigger.modules.command;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Outcome;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -55,10 +55,25 @@ import java.util.Set;
 public record Command(List<String> argv, String shellCode, boolean shell, String executable,
                       String chdir, String creates, String removes, String stdin) implements Module<Command.Guard> {
 
+    /** @throws ModuleArgumentException naming the parameter that cannot work */
     public Command {
-        if (shell) Objects.requireNonNull(shellCode, "shell code");
-        else if (argv == null || argv.isEmpty()) throw new IllegalArgumentException("command needs at least one word");
+        String module = shell ? "shell" : "command";
+        if (shell && (shellCode == null || shellCode.isBlank())) throw new ModuleArgumentException(module, "cmd", "the shell code must not be empty");
+        if (!shell && (argv == null || argv.isEmpty())) throw new ModuleArgumentException(module, "argv", "the command needs at least one word");
+        if (!shell && executable != null) throw new ModuleArgumentException(module, "executable", "only applies to the shell module");
+        guardPath(module, "creates", creates, chdir);
+        guardPath(module, "removes", removes, chdir);
         argv = argv == null ? null : List.copyOf(argv);
+    }
+
+    /**
+     * A guard path is looked up on the host in {@code chdir}, so a relative one needs
+     * {@code chdir} (set before it, in Java); otherwise it would depend on the login folder.
+     */
+    private static void guardPath(String module, String parameter, String path, String chdir) {
+        if (path == null || path.startsWith("/") || chdir != null) return;
+        throw new ModuleArgumentException(module, parameter, path.isBlank() ? "must not be empty"
+                : "'" + path + "' must be an absolute path (or set chdir first: a relative path is looked up there)");
     }
 
     /** Runs {@code words} without a shell. */

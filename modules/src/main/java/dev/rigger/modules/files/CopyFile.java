@@ -2,6 +2,7 @@ package dev.rigger.modules.files;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.FileMode;
 import dev.rigger.core.module.Module;
@@ -61,7 +62,7 @@ public record CopyFile(String src, String content, Secret secretContent, String 
         Objects.requireNonNull(dest, "dest");
         int sources = (src != null ? 1 : 0) + (content != null ? 1 : 0) + (secretContent != null ? 1 : 0);
         if (sources != 1) throw new IllegalArgumentException("copy needs exactly one of src and content");
-        if (!dest.startsWith("/")) throw new IllegalArgumentException("dest must be an absolute path: " + dest);
+        if (!dest.startsWith("/")) throw new ModuleArgumentException("copy", "dest", "'" + dest + "' must be an absolute path");
         validate = List.copyOf(validate);
         destination(src, dest); // rejects a directory dest for content early
     }

@@ -1,5 +1,6 @@
 package dev.rigger.modules.files;
 
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.FileMode;
@@ -69,7 +70,7 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
     public File {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(attributes, "attributes");
-        if (!path.startsWith("/")) throw new IllegalArgumentException("path must be absolute: " + path);
+        if (!path.startsWith("/")) throw new ModuleArgumentException("file", "path", "'" + path + "' must be an absolute path");
         boolean linking = state == Ensure.LINK || state == Ensure.HARD;
         if (linking && src == null) throw new IllegalArgumentException("src is required for state=" + name(state));
         if (!linking && src != null) throw new IllegalArgumentException("src only applies to state=link and state=hard");

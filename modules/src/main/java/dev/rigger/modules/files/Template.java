@@ -2,6 +2,7 @@ package dev.rigger.modules.files;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.FileMode;
 import dev.rigger.core.module.Module;
@@ -58,7 +59,7 @@ public record Template(String src, String dest, FileAttributes attributes, boole
     public Template {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dest, "dest");
-        if (!dest.startsWith("/")) throw new IllegalArgumentException("dest must be an absolute path: " + dest);
+        if (!dest.startsWith("/")) throw new ModuleArgumentException("template", "dest", "'" + dest + "' must be an absolute path");
         validate = List.copyOf(validate);
     }
 

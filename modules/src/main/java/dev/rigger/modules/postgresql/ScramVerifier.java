@@ -37,11 +37,6 @@ final class ScramVerifier {
     private ScramVerifier() {
     }
 
-    /** Whether {@code stored} is a SCRAM-SHA-256 verifier. */
-    static boolean isScram(String stored) {
-        return stored != null && SCRAM.matcher(stored).matches();
-    }
-
     /** Whether {@code stored} is an old md5 hash ({@code md5} + md5(password + role name)). */
     static boolean isMd5(String stored) {
         return stored != null && MD5.matcher(stored).matches();

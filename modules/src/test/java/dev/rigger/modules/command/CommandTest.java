@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.module.Args;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.transport.ConnectionSettings;
@@ -120,6 +121,22 @@ class CommandTest {
                 .isInstanceOf(InputException.class).hasMessageContaining("either the command string or 'argv'");
         assertThatThrownBy(() -> new Command.Type().create(Args.of("command", Map.of("chdr", "/tmp", "cmd", "ls"))))
                 .isInstanceOf(InputException.class).hasMessage("java: command: unknown parameter 'chdr' (did you mean 'chdir'?)");
+    }
+
+    @Test
+    void buildersRefuseArgumentsThatCannotWorkNamingModuleAndParameter() {
+        assertThatThrownBy(() -> Command.of("true").creates("relative/path"))
+                .isInstanceOfSatisfying(ModuleArgumentException.class, e -> {
+                    assertThat(e.module()).isEqualTo("command");
+                    assertThat(e.parameter()).isEqualTo("creates");
+                })
+                .hasMessage("command: creates: 'relative/path' must be an absolute path (or set chdir first: a relative path is looked up there)");
+        assertThatThrownBy(() -> Command.shell("rm x").removes("x"))
+                .isInstanceOfSatisfying(ModuleArgumentException.class, e -> assertThat(e.parameter()).isEqualTo("removes"));
+        assertThatThrownBy(() -> Command.shell(" ")).isInstanceOf(ModuleArgumentException.class).hasMessage("shell: cmd: the shell code must not be empty");
+        assertThatThrownBy(() -> Command.of()).isInstanceOf(ModuleArgumentException.class).hasMessage("command: argv: the command needs at least one word");
+        // Relative to chdir, as on the host.
+        assertThat(Command.of("make").chdir("/src").creates("build/done").creates()).isEqualTo("build/done");
     }
 
     @Test
