@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  * <p>Safety, in this order:
  * <ol>
  *   <li>The task must run on one host: a play that would run it on several (no {@code run_once}) fails
- *       before anything is read — two nodes formatting one shared disk destroy each other's work.</li>
+ *       before anything changes — two nodes formatting one shared disk destroy each other's work. The count
+ *       is {@link ModuleContext#taskHosts()}: a {@code when} that leaves one host still counts the others,
+ *       so use {@code run_once} (which also hands the registered UUID to every host).</li>
  *   <li>{@code blkid -p -o value -s TYPE} reads the device itself (not a cache): exit 2 (nothing there)
  *       formats; exit 0 with {@code ocfs2} is the filesystem made earlier — no change, its UUID is
  *       registered; exit 0 with anything else is refused unless {@code force}; exit 8 (more than one
