@@ -1,102 +1,102 @@
 package dev.rigger.examples;
 
+import dev.rigger.core.executor.RunOptions;
 import dev.rigger.core.executor.RunResult;
+import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.loader.LoadedPlaybook;
 import dev.rigger.core.report.ConsoleReporter;
 import dev.rigger.testing.Lab;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The demo behind {@code scripts/demo}: deploys {@code examples/demo/site.yml} (nginx on two web
- * hosts, haproxy in front of them) into three lab containers and shows it working — requests
- * spread over both web hosts, one web host stopped and the load balancer serving from the other,
- * the host back in rotation, and a second run that changes nothing. Removes the containers at the
- * end. Argument: the playbook (default {@code examples/demo/site.yml}, from the repository root).
+ * The demo behind {@code scripts/demo}: the call-center cluster's edge
+ * ({@code examples/omnileads-ha/site.yml} with {@code inventories/omnileads-ha-lab}) in four lab
+ * containers — two load balancers (HAProxy on a Keepalived VIP, and the Asterisk pair's VIP with a
+ * SIP stand-in) in front of two app nodes. It deploys with live progress, shows HTTPS through the
+ * VIP answered by both app nodes and SIP answered on the Asterisk VIP, stops the node holding both
+ * VIPs and times how long until each answers again (drills 3 and 4, the same code
+ * {@code CallCenterEdgeIT} asserts on), boots it again, runs the site a second time (changed=0)
+ * and removes the containers.
  */
 public final class LabDemo {
-    private static final int REQUESTS = 6;
-    private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(30);
+    private static final Duration DRILL_LIMIT = Duration.ofSeconds(8);
     private static final long T0 = System.nanoTime();
 
     private LabDemo() {}
 
     public static void main(String[] args) {
-        Path site = Path.of(args.length > 0 ? args[0] : "examples/demo/site.yml");
         boolean ok;
-        section("1. Three Debian hosts in containers (systemd + sshd)");
-        try (Lab lab = ClusterDemo.startLab("LabDemo")) {
+        section("1. Four Debian hosts in containers (systemd + sshd): lb1 lb2 app1 app2");
+        try (Lab lab = Lab.builder().hosts("lb1", "lb2", "app1", "app2").name("LabDemo").start()) {
             System.out.println("up: " + lab.hosts().stream().map(h -> h.name() + " " + h.ip()).collect(Collectors.joining(", ")));
-            System.out.println("the same from the command line, while the lab runs: ./rigger play " + site + " -i " + lab.writeInventory());
-            LoadedPlaybook playbook = ClusterDemo.load(site, lab.inventory());
+            List<Path> sources = CallCenter.inventorySources(lab);
+            Inventory inventory = CallCenter.inventory(lab);
+            Path site = CallCenter.site();
+            System.out.println("VIPs: load balancers " + CallCenter.lbVip(lab) + ", Asterisk " + CallCenter.asteriskVip(lab));
+            System.out.println("the same from the command line, while the lab runs: ./rigger play " + site + " "
+                    + sources.stream().map(p -> "-i " + p).collect(Collectors.joining(" "))
+                    + " --limit haproxy:asterisk:app -e '{haproxy_redis_enabled: false, haproxy_postgresql_enabled: false}'");
+            LoadedPlaybook playbook = ClusterDemo.load(site, inventory);
 
-            section("2. Deploy " + site + ": nginx on web1 and web2, haproxy on lb1");
-            RunResult first = deploy(playbook, lab);
+            section("2. Deploy " + site + ": keepalived + haproxy + SIP on lb1/lb2, nginx + app on app1/app2");
+            long deploying = System.nanoTime();
+            RunResult first = deploy(playbook, inventory);
             if (first.exitCode() != 0) throw new IllegalStateException("the deployment failed (exit code " + first.exitCode() + ")");
-            System.out.println("\nhaproxy.cfg on lb1, rendered from the web group:");
-            lab.shell(ClusterDemo.LB, "grep -E '^ *(bind|server|backend|frontend)' /etc/haproxy/haproxy.cfg").lines()
-                    .forEach(l -> System.out.println("  " + l.strip()));
+            System.out.printf(Locale.ROOT, "first converge: %.0f s%n", CallCenter.seconds(deploying));
 
-            section("3. Requests to the load balancer (http://" + lab.host(ClusterDemo.LB).ip() + "/, sent from lb1)");
-            awaitStates(lab, "both web hosts are UP", "web1 UP, web2 UP");
-            ask(lab);
+            section("3. The cluster answers through its VIPs (asked from the app nodes)");
+            String lbVip = CallCenter.lbVip(lab);
+            String asteriskVip = CallCenter.asteriskVip(lab);
+            String certificate = CallCenter.labCertificate(inventory);
+            lab.await("lb1 holds both VIPs", Duration.ofSeconds(30), () ->
+                    CallCenter.vipHolder(lab, lbVip, CallCenter.LB).filter("lb1"::equals).isPresent()
+                            && CallCenter.vipHolder(lab, asteriskVip, CallCenter.LB).filter("lb1"::equals).isPresent());
+            System.out.println("lb1 (VRRP priority 150) holds " + lbVip + " (HAProxy) and " + asteriskVip + " (SIP)");
+            lab.await("haproxy sees both app nodes", Duration.ofSeconds(30), () ->
+                    CallCenter.httpsServedBy(lab, "app1", lbVip, certificate).isPresent());
+            for (int i = 1; i <= 4; i++) {
+                String client = CallCenter.APP.get(i % 2);
+                System.out.printf("  https://%s/ from %s -> served by %s%n", lbVip, client,
+                        CallCenter.httpsServedBy(lab, client, lbVip, certificate).orElse("NO ANSWER"));
+            }
+            System.out.printf("  SIP OPTIONS to %s:5060 -> %s%n", asteriskVip, CallCenter.sipReply(lab, "app1", asteriskVip).orElse("NO ANSWER"));
 
-            section("4. web2 stops");
-            long stopping = System.nanoTime();
-            lab.stop("web2");
-            System.out.printf(Locale.ROOT, "web2 stopped (%.1f s)%n", seconds(stopping));
-            long stopped = System.nanoTime();
-            awaitStates(lab, "haproxy has taken web2 out", "web1 UP, web2 DOWN");
-            System.out.printf(Locale.ROOT, "haproxy took web2 out %.1f s later; every request now goes to web1:%n", seconds(stopped));
-            ask(lab);
-            System.out.println("health endpoint (lb1:8404/health): " + ClusterDemo.health(lab));
+            section("4. Drills 3 and 4: lb1, holding both VIPs, stops; then boots again");
+            CallCenter.EdgeFailover drill = CallCenter.stopTheVipHolder(lab, inventory, Duration.ofSeconds(30));
+            System.out.printf(Locale.ROOT, "drill 3: SIP answered on the Asterisk VIP (now on %s) %.1f s after lb1 was told to stop%n",
+                    drill.asteriskHolderAfterStop().orElse("no host"), drill.sipSeconds());
+            System.out.printf(Locale.ROOT, "drill 4: HTTPS through the VIP (now on %s) answered by %s %.1f s after lb1 was told to stop%n",
+                    drill.lbHolderAfterStop().orElse("no host"), String.join(" and ", drill.servedBy()), drill.httpsSeconds());
+            boolean inTime = drill.sipSeconds() <= DRILL_LIMIT.toSeconds() && drill.httpsSeconds() <= DRILL_LIMIT.toSeconds();
+            double returned = CallCenter.startTheOldHolder(lab, Duration.ofSeconds(60));
+            System.out.printf(Locale.ROOT, "lb1 booted again; both VIPs were back on it %.1f s later (preempt: it has the higher priority)%n", returned);
 
-            section("5. web2 boots again (nginx is enabled, so it starts)");
-            long starting = System.nanoTime();
-            lab.start("web2");
-            System.out.printf(Locale.ROOT, "web2 booted (%.1f s)%n", seconds(starting));
-            long booted = System.nanoTime();
-            awaitStates(lab, "web2 is back in rotation", "web1 UP, web2 UP");
-            System.out.printf(Locale.ROOT, "back in rotation %.1f s later%n", seconds(booted));
-            ask(lab);
-
-            section("6. The same playbook again: nothing to change");
-            RunResult second = deploy(playbook, lab);
+            section("5. The same playbook again: nothing to change");
+            long again = System.nanoTime();
+            RunResult second = deploy(playbook, inventory);
             int changed = second.recap().totalChanged();
-            ok = second.exitCode() == 0 && changed == 0;
-            System.out.println(ok ? "\nchanged=0 on every host: the deployment is idempotent"
+            System.out.printf(Locale.ROOT, "second converge: %.0f s%n", CallCenter.seconds(again));
+            ok = second.exitCode() == 0 && changed == 0 && inTime;
+            System.out.println(second.exitCode() == 0 && changed == 0 ? "\nchanged=0 on every host: the deployment is idempotent"
                     : "\nNOT idempotent: exit code " + second.exitCode() + ", changed=" + changed);
+            if (!inTime) System.out.println("a drill took longer than " + DRILL_LIMIT.toSeconds() + " s");
         }
-        System.out.printf(Locale.ROOT, "%nlab removed; the demo took %.0f s%n", seconds(T0));
+        System.out.printf(Locale.ROOT, "%nlab removed; the demo took %.0f s%n", CallCenter.seconds(T0));
         if (!ok) System.exit(1);
     }
 
-    private static RunResult deploy(LoadedPlaybook playbook, Lab lab) {
+    private static RunResult deploy(LoadedPlaybook playbook, Inventory inventory) {
+        RunOptions options = CallCenter.edgeOnly().build();
         try (ConsoleReporter console = ConsoleReporter.toStdout(0)) {
-            return ClusterDemo.run(playbook, lab.inventory(), false, console);
+            return CallCenter.run(playbook, inventory, options, console);
         }
-    }
-
-    private static void ask(Lab lab) {
-        for (int i = 1; i <= REQUESTS; i++) {
-            long t = System.nanoTime();
-            String backend = ClusterDemo.askLoadBalancer(lab);
-            System.out.printf(Locale.ROOT, "  GET / #%d -> served by %s (%.0f ms)%n", i, backend, (System.nanoTime() - t) / 1e6);
-        }
-    }
-
-    private static void awaitStates(Lab lab, String description, String expected) {
-        lab.await(description, FAILOVER_LIMIT, () -> ClusterDemo.describe(ClusterDemo.serverStates(lab)).equals(expected));
-        System.out.println("haproxy: " + expected);
     }
 
     private static void section(String title) {
-        System.out.printf(Locale.ROOT, "%n===== %s  [%.0f s] %s%n", title, seconds(T0), "=".repeat(Math.max(3, 70 - title.length())));
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
+        System.out.printf(Locale.ROOT, "%n===== %s  [%.0f s] %s%n", title, CallCenter.seconds(T0), "=".repeat(Math.max(3, 70 - title.length())));
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -170,7 +172,8 @@ class FaultsIT {
         return process;
     }
 
-    private static final java.util.Map<Process, Path[]> OUTPUTS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Where each started process writes its stdout and stderr. */
+    private static final Map<Process, Path[]> OUTPUTS = new ConcurrentHashMap<>();
 
     private record Run(int exitCode, String out, String err) {}
 

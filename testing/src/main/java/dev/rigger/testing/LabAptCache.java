@@ -60,7 +60,8 @@ final class LabAptCache {
             for (String path : listing.getStdout().split("\n")) {
                 String name = path.substring(path.lastIndexOf('/') + 1);
                 if (!DEB_NAME.matcher(name).matches() || Files.exists(dir.resolve(name))) continue;
-                Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + ".part");
+                // A name of its own, so labs closing at the same time (in this JVM or another) never share one.
+                Path tmp = Files.createTempFile(dir, "." + name + ".", ".part");
                 container.copyFileFromContainer(path, in -> Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING));
                 try {
                     Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);

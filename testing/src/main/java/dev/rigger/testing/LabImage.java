@@ -3,9 +3,12 @@ package dev.rigger.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -42,13 +45,24 @@ public final class LabImage {
         }
     }
 
-    /** Returns the image name, building the image first when it is missing or outdated. */
+    /**
+     * Returns the image name, building the image first when it is missing or outdated. Lab tests
+     * run in several JVMs at once (docs/lab.md, Speed), so the build is locked across processes
+     * too: the first JVM builds, the others wait and then find the image.
+     */
     public static String ensure() {
         synchronized (BUILD_LOCK) {
             String image = name();
             String hash = recipeHash();
             if (hash.equals(labelOf(image))) return image;
-            build(image, hash);
+            Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "rigger-lab-image.lock");
+            try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock held = lock.lock()) {
+                if (hash.equals(labelOf(image))) return image; // built by another JVM while we waited
+                build(image, hash);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + lockFile, e);
+            }
             if (!hash.equals(labelOf(image))) {
                 LabEnvironment.unavailable("lab image " + image + " could not be built (see build output above)");
             }

@@ -2,7 +2,9 @@ package dev.rigger.core.executor;
 
 import dev.rigger.core.module.Module;
 import dev.rigger.core.render.ModuleTemplate;
+import dev.rigger.core.secret.Secret;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Makes the module a task runs on one host from the variables that host sees: YAML tasks render
@@ -12,6 +14,15 @@ import java.util.Map;
 @FunctionalInterface
 public interface ModuleFactory {
     Module<?> create(Map<String, Object> vars);
+
+    /**
+     * The module, with every secret its arguments carry on this host handed to {@code secrets}, so
+     * the run can mask them in whatever the module reports. YAML tasks report theirs; a Java task
+     * that builds a module from a {@link Secret} should too.
+     */
+    default Module<?> create(Map<String, Object> vars, Consumer<Secret> secrets) {
+        return create(vars);
+    }
 
     /**
      * The variables the module sees through its context, templates included: YAML tasks render
@@ -32,7 +43,12 @@ public interface ModuleFactory {
         return new ModuleFactory() {
             @Override
             public Module<?> create(Map<String, Object> vars) {
-                return template.create(vars);
+                return template.create(vars, secret -> { });
+            }
+
+            @Override
+            public Module<?> create(Map<String, Object> vars, Consumer<Secret> secrets) {
+                return template.create(vars, secrets);
             }
 
             @Override

@@ -183,7 +183,7 @@ final class PlayExecution {
                 // The include's own conditions were checked above; its tasks must not re-check them
                 // with variables that the included tasks may change (as Ansible's include_tasks).
                 Attributes inner = new Attributes(List.of(), itemScope.tags(), itemScope.become(), itemScope.becomeUser(),
-                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role());
+                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role(), itemScope.noLog());
                 walk(resolved, inner, List.of(host));
             }
         });

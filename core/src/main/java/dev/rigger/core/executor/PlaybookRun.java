@@ -120,7 +120,9 @@ public final class PlaybookRun {
             t.setDaemon(true);
             return t;
         });
-        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, all,
+        // Every event leaves the run through the mask: no listener sees a secret the run has seen.
+        List<RunListener> masked = List.of(new MaskedEvents(variables.secrets(), all));
+        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, masked,
                 new AtomicBoolean(options.startAtTask() != null), interrupted);
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));

@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  */
 final class TaskExecution {
     static final String AFTER_PENDING_CHANGE = "would change (after pending change)";
+    /** What {@code no_log: true} shows instead of a result, in Ansible's words. */
+    static final String HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
     private final RunContext run;
     private final Play play;
@@ -65,6 +67,8 @@ final class TaskExecution {
         } catch (RuntimeException e) {
             return Attempt.failed(describe(e), 0);
         }
+        // Items built from secrets by filters are secrets the variables did not hold as they are.
+        run.variables().secrets().addAll(items);
         List<Map<String, Object>> results = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
         boolean anyChanged = false;
@@ -79,8 +83,8 @@ final class TaskExecution {
             itemVars.put("ansible_loop", Map.of("index", i + 1, "index0", i, "first", i == 0, "last", i == items.size() - 1, "length", items.size()));
             long itemStart = System.nanoTime();
             Attempt a = guarded(task, host, itemVars, item);
-            run.emit(new HostResult(host.name, task.name(), task.location().toString(), a.status, a.message,
-                    a.changes, Duration.ofNanos(System.nanoTime() - itemStart), a.execs, display(item), a.registered));
+            run.emit(shown(task, new HostResult(host.name, task.name(), task.location().toString(), a.status, a.message,
+                    a.changes, Duration.ofNanos(System.nanoTime() - itemStart), a.execs, display(item), a.registered)));
             Map<String, Object> r = new LinkedHashMap<>(a.registered);
             r.put(task.loopVar(), item);
             results.add(r);
@@ -122,7 +126,7 @@ final class TaskExecution {
 
     private Attempt attempt(Task task, HostState host, Map<String, Object> vars) {
         boolean checkMode = task.attributes().checkMode() != null ? task.attributes().checkMode() : run.options().checkMode();
-        Module<?> module = task.module().create(vars);
+        Module<?> module = task.module().create(vars, run.variables().secrets()::add);
         if (checkMode && !module.supportsCheckMode()) {
             return Attempt.skipped(module.moduleName() + " does not run in check mode");
         }
@@ -231,12 +235,29 @@ final class TaskExecution {
         if (status == Status.FAILED) {
             host.failed = true;
             host.lastFailedTask = task.name();
-            host.lastFailure = result.message;
+            host.lastFailure = task.attributes().hidesOutput() ? HIDDEN : result.message;
         }
         if (status == Status.UNREACHABLE) host.unreachable = true;
         host.count(status);
-        run.emit(new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
-                result.changes, Duration.ofNanos(System.nanoTime() - started), result.execs, display(item), result.registered));
+        run.emit(shown(task, new HostResult(host.name, task.name(), task.location().toString(), status, result.message,
+                result.changes, Duration.ofNanos(System.nanoTime() - started), result.execs, display(item), result.registered)));
+    }
+
+    /**
+     * A result as reporters may see it: under {@code no_log: true} its message, changes, diffs,
+     * item and registered values give way to one fixed line, as in Ansible; the status, timing
+     * and exec count stay. The registered variable itself keeps the real values for later tasks.
+     */
+    private static HostResult shown(Task task, HostResult r) {
+        if (!task.attributes().hidesOutput()) return r;
+        Map<String, Object> registered = new LinkedHashMap<>();
+        registered.put("censored", HIDDEN);
+        for (String flag : List.of("changed", "failed", "skipped")) {
+            if (r.registered().containsKey(flag)) registered.put(flag, r.registered().get(flag));
+        }
+        List<Change> changes = r.changes().isEmpty() ? List.of() : List.of(Change.of(HIDDEN));
+        return new HostResult(r.host(), r.task(), r.location(), r.status(), HIDDEN, changes, r.duration(), r.execs(),
+                r.item() == null ? null : "None", registered);
     }
 
     /**

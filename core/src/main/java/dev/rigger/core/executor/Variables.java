@@ -1,6 +1,9 @@
 package dev.rigger.core.executor;
 
 import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.render.TemplatedString;
+import dev.rigger.core.secret.PasswordVariables;
+import dev.rigger.core.secret.SecretMask;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +40,9 @@ final class Variables {
     private final Map<String, List<String>> groupMembers;
     private final Map<String, Map<String, Object>> inventoryVars = new ConcurrentHashMap<>();
     private final Map<String, List<String>> groupNames = new ConcurrentHashMap<>();
+    private final SecretMask secrets = new SecretMask();
+    private static final Set<String> ACROSS_HOSTS = Set.of("hostvars", "group_hosts", "groups", "group_names",
+            "ansible_play_hosts", "ansible_play_batch", "play_hosts");
 
     Variables(Inventory inventory, Map<String, HostState> hosts, RunOptions options, String playbookDir) {
         this.inventory = inventory;
@@ -76,12 +82,45 @@ final class Variables {
             vars.put("role_name", role.name());
             if (role.dir() != null) vars.put("role_path", role.dir().toString());
         }
+        passwordsAsSecrets(vars);
+        recordSecrets(vars);
         return vars;
+    }
+
+    /** Every secret the run has seen, for masking its output. */
+    SecretMask secrets() {
+        return secrets;
+    }
+
+    /**
+     * Records the secrets a task can see before it runs, so whatever it reports is masked. The
+     * magic variables over every host are left out (names only, or views: what a task reads
+     * through {@code hostvars} reaches its arguments, and the secrets there are recorded when the
+     * module is made), so a task's cost does not grow with the inventory.
+     */
+    private void recordSecrets(Map<String, Object> vars) {
+        vars.forEach((name, value) -> {
+            if (!ACROSS_HOSTS.contains(name)) secrets.addAll(value);
+        });
+    }
+
+    /** Connection passwords, whichever level set them; a templated one becomes a secret when it is rendered. */
+    private static void passwordsAsSecrets(Map<String, Object> vars) {
+        for (String name : PasswordVariables.NAMES) {
+            Object value = vars.get(name);
+            if (value != null && !(value instanceof String s && TemplatedString.isTemplated(s))) {
+                vars.put(name, PasswordVariables.asSeen(name, value));
+            }
+        }
     }
 
     /** What {@code hostvars[host]} shows: inventory variables, facts, registered results. */
     Map<String, Object> hostVars(String host) {
-        Map<String, Object> vars = new LinkedHashMap<>(inventoryVars.computeIfAbsent(host, inventory::varsOf));
+        Map<String, Object> vars = new LinkedHashMap<>(inventoryVars.computeIfAbsent(host, h -> {
+            Map<String, Object> own = new LinkedHashMap<>(inventory.varsOf(h));
+            passwordsAsSecrets(own);
+            return own;
+        }));
         HostState state = hosts.get(host);
         if (state != null) {
             if (state.facts != null) vars.putAll(state.facts);

@@ -26,11 +26,11 @@ import java.util.regex.Pattern;
 /**
  * Reads the keywords plays, blocks, roles and tasks share: the inherited attributes ({@code when},
  * {@code tags}, {@code become}, {@code become_user}, {@code vars}, {@code check_mode},
- * {@code ignore_errors}) and the value shapes Ansible accepts for them (a condition may be a
+ * {@code ignore_errors}, {@code no_log}) and the value shapes Ansible accepts for them (a condition may be a
  * string, a boolean or a list of them; tags a list or a comma-separated string).
  */
 final class Keywords {
-    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors"));
+    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors", "no_log"));
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private Keywords() {}
@@ -52,7 +52,8 @@ final class Keywords {
         Map<String, Object> vars = m.optional("vars").map(n -> vars(n, symbols)).orElse(Map.of());
         Boolean checkMode = m.optionalBool("check_mode").orElse(null);
         Boolean ignoreErrors = m.optionalBool("ignore_errors").orElse(null);
-        return new Attributes(when, tags, become, becomeUser, vars, checkMode, ignoreErrors, null);
+        Boolean noLog = m.optionalBool("no_log").orElse(null);
+        return new Attributes(when, tags, become, becomeUser, vars, checkMode, ignoreErrors, null, noLog);
     }
 
     /** A condition, or a list of them that must all hold; a boolean is a constant condition. */

@@ -23,7 +23,7 @@ import java.util.Set;
 final class PlayLoader {
     private static final Set<String> KEYS = Keywords.sorted(List.of("hosts", "name", "gather_facts", "vars", "vars_files", "roles",
             "pre_tasks", "tasks", "post_tasks", "handlers", "serial", "max_fail_percentage", "any_errors_fatal",
-            "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors"));
+            "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors", "no_log"));
     private static final Map<String, String> UNSUPPORTED = Map.of(
             "remote_user", "'remote_user' is not supported on plays; set ansible_user in the inventory",
             "connection", "'connection' is not supported on plays; set ansible_connection in the inventory",
@@ -84,11 +84,12 @@ final class PlayLoader {
         return String.join(",", patterns);
     }
 
-    /** Plays pass become, tags, check_mode and ignore_errors down; their vars are play vars, a level of their own. */
+    /** Plays pass become, tags, check_mode, ignore_errors and no_log down; their vars are play vars, a level of their own. */
     private static Attributes attributes(YamlMapping m) {
         return new Attributes(List.of(), m.optional("tags").map(Keywords::tags).orElse(Set.of()),
                 m.optionalBool("become").orElse(null), m.optionalString("become_user").orElse(null), Map.of(),
-                m.optionalBool("check_mode").orElse(null), m.optionalBool("ignore_errors").orElse(null), null);
+                m.optionalBool("check_mode").orElse(null), m.optionalBool("ignore_errors").orElse(null), null,
+                m.optionalBool("no_log").orElse(null));
     }
 
     /** {@code vars}, then each of {@code vars_files} over them, in order. */

@@ -348,7 +348,7 @@ final class TaskListLoader {
 
     private static Map<String, String> unsupported() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : List.of("environment", "async", "poll", "no_log", "throttle", "connection", "delegate_facts",
+        for (String key : List.of("environment", "async", "poll", "throttle", "connection", "delegate_facts",
                 "diff", "any_errors_fatal", "debugger", "module_defaults", "collections", "timeout", "remote_user",
                 "become_method", "become_flags", "vars_files")) {
             out.put(key, "'" + key + "' is not supported on tasks by Rigger");

@@ -139,8 +139,10 @@ public final class Args {
         }
         String s = v.get().toLowerCase(Locale.ROOT);
         if (!allowed.contains(s)) {
-            throw new InputException(at(name), module + ": '" + name + "' must be one of " + String.join(", ", allowed) + ", got '" + v.get() + "'",
-                    NearNames.closest(s, allowed).orElse(null));
+            // No "did you mean" for a secret: the suggestion would hint at its value.
+            boolean secret = values.get(name) instanceof Secret;
+            throw new InputException(at(name), module + ": '" + name + "' must be one of " + String.join(", ", allowed) + ", got '"
+                    + shown(name) + "'", secret ? null : NearNames.closest(s, allowed).orElse(null));
         }
         return s;
     }
@@ -177,6 +179,16 @@ public final class Args {
     /** Location of an argument, or of the task when the argument has none. */
     public SourceLocation at(String name) {
         return locations.getOrDefault(name, taskLocation);
+    }
+
+    /** An argument's value for an error message: a secret's never shows. */
+    private String shown(String name) {
+        return String.valueOf(values.get(name));
+    }
+
+    /** True when the argument is a {@link Secret} (written with {@code !secret} or built from one). */
+    public boolean isSecret(String name) {
+        return values.get(name) instanceof Secret;
     }
 
     private static String typeOf(Object v) {

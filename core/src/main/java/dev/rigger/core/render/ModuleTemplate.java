@@ -5,8 +5,12 @@ import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleType;
+import dev.rigger.core.secret.Secret;
+import dev.rigger.core.secret.SecretMask;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A task's module as written: its arguments, rendered with the host's variables, then bound to the
@@ -21,6 +25,8 @@ public final class ModuleTemplate {
     private final Map<String, SourceLocation> locations;
     private final SourceLocation taskLocation;
     private final Module<?> bound;
+    /** The arguments of {@link #bound}, for the secrets among them. */
+    private final Map<String, Object> constants;
 
     /**
      * @param name      the module's name as written, for messages
@@ -34,8 +40,10 @@ public final class ModuleTemplate {
         this.locations = Map.copyOf(locations);
         this.taskLocation = taskLocation;
         if (args.isConstant()) {
-            this.bound = bind(args.render(null));
+            this.constants = args.render(null);
+            this.bound = bind(constants);
         } else {
+            this.constants = null;
             // Only the keys are known before rendering; that is enough for these two checks.
             Args unrendered = arguments(new LinkedHashMap<>(args.entries()));
             if (!type.openParameters()) unrendered.requireKnown(type.parameters());
@@ -46,19 +54,45 @@ public final class ModuleTemplate {
         }
     }
 
-    /** The module for a host whose variables are {@code vars}. */
-    public Module<?> create(Map<String, Object> vars) {
-        if (bound != null) return bound;
-        return bind(args.render(TemplatedVariables.of(vars, taskLocation)));
+    /**
+     * The module for a host whose variables are {@code vars}; every secret in its arguments (those
+     * built from secrets too, such as {@code "{{ password | b64encode }}"}) goes to {@code secrets},
+     * so output can mask them whatever the module does with them.
+     */
+    public Module<?> create(Map<String, Object> vars, Consumer<Secret> secrets) {
+        Map<String, Object> values = bound != null ? constants : args.render(TemplatedVariables.of(vars, taskLocation));
+        reportSecrets(values, secrets);
+        return bound != null ? bound : bind(values);
     }
 
-    /** Modules report bad arguments as InputException; anything else they throw still gets the task's location. */
+    private static void reportSecrets(Object value, Consumer<Secret> secrets) {
+        if (value instanceof Secret s) secrets.accept(s);
+        else if (value instanceof Map<?, ?> map) map.values().forEach(v -> reportSecrets(v, secrets));
+        else if (value instanceof Collection<?> items) items.forEach(v -> reportSecrets(v, secrets));
+    }
+
+    /**
+     * Modules report bad arguments as InputException; anything else they throw still gets the
+     * task's location. A module may quote the value it refuses: a secret's text is masked there,
+     * since a load-time error goes straight to the user, past the run's masking of its output.
+     */
     private Module<?> bind(Map<String, Object> values) {
         try {
             return type.create(arguments(values));
+        } catch (InputException e) {
+            throw masked(e, values);
         } catch (IllegalArgumentException e) {
-            throw new InputException(taskLocation, name + ": " + e.getMessage());
+            throw masked(new InputException(taskLocation, name + ": " + e.getMessage()), values);
         }
+    }
+
+    private static InputException masked(InputException e, Map<String, Object> values) {
+        SecretMask secrets = new SecretMask();
+        secrets.addAll(values);
+        String problem = secrets.mask(e.problem());
+        if (problem.equals(e.problem())) return e;
+        // The suggestion is a name near the secret's text: it would hint at the value.
+        return new InputException(e.location(), problem);
     }
 
     /** Templates and modules reading variables see them rendered, like the arguments. */

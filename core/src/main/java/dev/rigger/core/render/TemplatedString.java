@@ -62,18 +62,18 @@ public final class TemplatedString {
     public Object render(VariableScope variables) {
         if (parts.size() == 1 && parts.get(0) instanceof Expression only) return only.evaluate(variables);
         StringBuilder out = new StringBuilder();
-        boolean secret = false;
+        List<Secret> secrets = new ArrayList<>();
         for (Object part : parts) {
             if (part instanceof Expression e) {
                 Object value = e.evaluate(variables);
-                secret |= value instanceof Secret;
+                if (value instanceof Secret s) secrets.add(s);
                 out.append(text(value));
             } else {
                 out.append((String) part);
             }
         }
         // A string built from a secret is a secret: it must stay out of logs and diffs too.
-        return secret ? Secret.of(out.toString()) : out.toString();
+        return secrets.isEmpty() ? out.toString() : Secret.composed(out.toString(), secrets);
     }
 
     private static int nextTag(String text, int from) {

@@ -3,6 +3,7 @@ package dev.rigger.core.render;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.VariableScope;
+import dev.rigger.core.secret.PasswordVariables;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -99,7 +100,7 @@ public final class TemplatedVariables implements VariableScope {
         }
         rendering.add(name);
         try {
-            Object result = render(value, name);
+            Object result = PasswordVariables.asSeen(name, render(value, name));
             rendered.put(name, result);
             return result;
         } finally {

@@ -447,8 +447,9 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
             s.append("rigger_staged=\"$rigger_staged $rigger_new").append(i).append("\"\n");
             s.append("head -c ").append(op.content().length).append(" > \"$rigger_new").append(i).append("\"\n");
             s.append("if [ \"$(wc -c < \"$rigger_new").append(i).append("\")\" -ne ").append(op.content().length)
-                    .append(" ]; then echo \"rigger: short read of the content for ").append(op.path()).append("\" >&2; exit 1; fi\n");
-            s.append("chmod ").append(op.mode()).append(" \"$rigger_new").append(i).append("\" && chown 0:0 \"$rigger_new").append(i).append("\" || exit 1\n");
+                    .append(" ]; then echo \"rigger: short read of the content for \"").append(quote(op.path())).append(" >&2; exit 1; fi\n");
+            // The path and mode of a file found on the host are the host's text: quoted like any other value.
+            s.append("chmod ").append(quote(op.mode())).append(" \"$rigger_new").append(i).append("\" && chown 0:0 \"$rigger_new").append(i).append("\" || exit 1\n");
         }
         s.append("rigger_restore() {\n");
         for (int i = ops.size() - 1; i >= 0; i--) {

@@ -347,7 +347,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                 .append("db=").append(ShellQuote.quote(conninfoValue(conninfo, "dbname", "repmgr"))).append('\n')
                 .append("if [ ! -x \"$bin/repmgr\" ] || [ ! -x \"$bin/psql\" ]; then echo missing; exit 0; fi\n")
                 .append("b64() { if [ -f \"$1\" ]; then printf '%s\\t' \"$2\"; base64 -w0 < \"$1\"; echo; fi; }\n")
-                .append("asp() { runuser -u postgres -- env PGCONNECT_TIMEOUT=3 \"$@\"; }\n")
+                .append("asp() { runuser -u postgres -- env PGCONNECT_TIMEOUT=$timeout \"$@\"; }\n")
                 // This node's row in repmgr.nodes, asked only where the table exists (else PostgreSQL logs an error).
                 .append("record() { [ \"$(asp \"$bin/psql\" -XAtq -d \"$1\" -c \"select to_regclass('repmgr.nodes') is not null\" 2>/dev/null)\" = t ] && ")
                 .append("asp \"$bin/psql\" -XAtq -d \"$1\" -c ").append(ShellQuote.quote(nodeSql())).append(" 2>/dev/null; }\n")
@@ -369,12 +369,17 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         s.append("[ -f \"$data/PG_VERSION\" ] && echo pgdata\n")
                 .append("[ -f \"$data/standby.signal\" ] && echo standby-signal\n")
                 .append("printf 'service\\t%s\\n' \"$(systemctl show -p ActiveState --value \"$svc\" 2>/dev/null)\"\n")
+                // The local server gets time to answer on a loaded host; peers get 3 s.
+                .append("timeout=15\n")
                 .append("if st=$(asp \"$bin/psql\" -XAtq -d postgres -c ").append(ShellQuote.quote(STATUS_SQL)).append(" 2>/dev/null); then\n")
                 .append("  printf 'local\\t%s\\n' \"$st\"\n")
-                .append("  me=$(record \"$db\") && printf 'me\\t%s\\n' \"$me\"\n")
+                // No table (not registered yet) prints nothing; a failed query says so, never "not registered".
+                .append("  if me=$(record \"$db\"); then printf 'me\\t%s\\n' \"$me\"; ")
+                .append("elif [ \"$(asp \"$bin/psql\" -XAtq -d \"$db\" -c \"select to_regclass('repmgr.nodes') is not null\" 2>/dev/null)\" != f ]; then echo me-unknown; fi\n")
                 .append("elif [ -f \"$data/PG_VERSION\" ]; then\n")
                 .append("  printf 'control\\t%s\\n' \"$(\"$bin/pg_controldata\" \"$data\" 2>/dev/null | sed -n \"s/^Latest checkpoint's TimeLineID: *//p\")\"\n")
-                .append("fi\n");
+                .append("fi\n")
+                .append("timeout=3\n");
         for (int i = 0; i < peers.size(); i++) {
             String ci = ShellQuote.quote(peers.get(i));
             s.append("if st=$(asp \"$bin/psql\" -XAtq -d ").append(ci).append(" -c ").append(ShellQuote.quote(STATUS_SQL)).append(" 2>&1); then\n")
@@ -691,7 +696,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         static Current parse(ExecResult r, int peerCount) {
             if (!r.succeeded()) throw new ModuleException("reading the repmgr state failed (exit " + r.exitCode() + "): " + r.stderr().strip());
             String conf = null, defaults = null, sudoers = null, salt = null, hash = null, owner = null, service = "";
-            boolean missing = false, sudo = false, hasData = false, signal = false, running = false, enabled = false;
+            boolean missing = false, sudo = false, hasData = false, signal = false, running = false, enabled = false, meUnknown = false;
             Server local = null;
             int control = 0;
             NodeRecord me = null;
@@ -715,6 +720,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                     case "service" -> service = f[1];
                     case "local" -> local = server(f[1]);
                     case "me" -> me = NodeRecord.parse(f[1]);
+                    case "me-unknown" -> meUnknown = true;
                     case "control" -> control = f[1].strip().isEmpty() ? 0 : Integer.parseInt(f[1].strip());
                     case "peer" -> {
                         int i = Integer.parseInt(f[1]);
@@ -730,6 +736,9 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                     case "repmgrd-enabled" -> enabled = true;
                     default -> { }
                 }
+            }
+            if (meUnknown && local != null) {
+                throw new ModuleException("PostgreSQL answers but this node's row in repmgr.nodes could not be read (timeout?); not guessing its registration");
             }
             return new Current(missing, conf, defaults, sudoers, sudo, salt, hash, owner, hasData, signal, service, local, control, me,
                     peers, peerMe, running, enabled);

@@ -162,15 +162,17 @@ public record AuthorizedKey(String user, List<String> keys, boolean present, boo
         String dir = current.path().substring(0, Math.max(1, current.path().lastIndexOf('/')));
         String qdir = ShellQuote.quote(dir);
         String owner = current.owner();
+        // uid:gid as the probe read them from the host: quoted like any value placed in a script.
+        String qowner = ShellQuote.quote(owner);
         if (manageDir && present) {
             if (current.dirStat() == null) {
                 changes.add(Change.of("create directory " + dir + " (" + DIR_MODE + ", owner " + user + ")"));
                 script.append("mkdir -p -m ").append(DIR_MODE).append(" -- ").append(qdir).append('\n')
-                        .append("chown ").append(owner).append(" -- ").append(qdir).append('\n');
+                        .append("chown ").append(qowner).append(" -- ").append(qdir).append('\n');
             } else if (!current.dirStat().equals(DIR_MODE + " " + owner)) {
                 changes.add(Change.of("set mode " + DIR_MODE + " and owner " + user + " on " + dir));
                 script.append("chmod ").append(DIR_MODE).append(" -- ").append(qdir).append('\n')
-                        .append("chown ").append(owner).append(" -- ").append(qdir).append('\n');
+                        .append("chown ").append(qowner).append(" -- ").append(qdir).append('\n');
             }
         }
         String content = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
@@ -185,7 +187,7 @@ public record AuthorizedKey(String user, List<String> keys, boolean present, boo
             changes.add(Change.of("set mode " + FILE_MODE + " and owner " + user + " on " + current.path()));
             String qpath = ShellQuote.quote(current.path());
             script.append("chmod ").append(FILE_MODE).append(" -- ").append(qpath).append('\n')
-                    .append("chown ").append(owner).append(" -- ").append(qpath).append('\n');
+                    .append("chown ").append(qowner).append(" -- ").append(qpath).append('\n');
         }
         if (changes.isEmpty()) return Plan.noChange();
         Plan plan = Plan.apply(changes, script.toString());

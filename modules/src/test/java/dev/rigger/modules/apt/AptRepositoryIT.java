@@ -12,6 +12,7 @@ import dev.rigger.core.executor.Task;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.transport.Connections;
+import dev.rigger.core.transport.ShellQuote;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
 import java.util.Base64;
@@ -244,5 +245,25 @@ class AptRepositoryIT {
         assertThat(real.get(1).status()).as(real.get(1).message()).isEqualTo(Status.CHANGED);
         assertThat(real.get(1).message()).isEqualTo("installed rigger-extra 1.0");
         assertThat(lab.shell(H, "dpkg-query -W -f='${Status}' rigger-extra")).isEqualTo("install ok installed");
+    }
+
+    /**
+     * A file of sources.list.d is named by whoever wrote it; removing a repository from it puts
+     * that name in the apply script, quoted like any value: a quote or {@code $(...)} in it is text.
+     * Needs nothing of the tests before it.
+     */
+    @Test
+    @Order(9)
+    void aHostFileWithAQuoteAndACommandInItsNameIsRewrittenAsText(Lab lab) {
+        String name = "/etc/apt/sources.list.d/odd\"name $(touch pwned).list";
+        String kept = "deb http://deb.debian.org/debian bookworm contrib";
+        String removed = "deb http://rigger.invalid/debian bookworm main";
+        lab.shell(H, "printf '%s\\n' " + ShellQuote.quote(kept) + " " + ShellQuote.quote(removed) + " > " + ShellQuote.quote(name));
+        AptRepository gone = AptRepository.line(removed).state(AptRepository.State.ABSENT).updateCache(false).build();
+        HostResult r = run(lab, false, gone);
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.CHANGED);
+        assertThat(lab.shell(H, "cat " + ShellQuote.quote(name))).isEqualTo(kept + "\n");
+        assertThat(lab.exec(H, "sh", "-c", "find / -xdev -name pwned 2>/dev/null").stdout()).isEmpty();
+        lab.shell(H, "rm -f " + ShellQuote.quote(name));
     }
 }

@@ -164,7 +164,7 @@ class AptRepositoryTest {
         Map<String, FileState> files = Map.of(path, new FileState(path, "600", "deb http://x.org/debian bookworm main\n".getBytes(UTF_8)));
         Plan plan = plan(spec, new RepositoryState(files, Optional.empty(), Optional.empty(), null));
         assertThat(summaries(plan).get(0)).isEqualTo("mode of " + path + ": 600 -> 0644");
-        assertThat(plan.applyScript()).contains("chmod 0644");
+        assertThat(plan.applyScript()).contains("chmod '0644'");
     }
 
     @Test

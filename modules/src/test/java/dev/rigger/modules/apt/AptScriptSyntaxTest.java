@@ -54,6 +54,8 @@ class AptScriptSyntaxTest {
                         "deb [signed-by=/etc/apt/keyrings/x.asc] http://x.org/d bookworm main\n".getBytes(StandardCharsets.UTF_8))),
                 Optional.of(new AptRepository.FileState("/etc/apt/keyrings/x.asc", "644", Fixtures.bytes("test-key.asc"))), Optional.empty(), null);
         scripts.add(remove.plan(present, Fixtures.context(false, false)).applyScript());
+        scripts.add(remove.plan(hostFileNamed("/etc/apt/sources.list.d/a\"b $(touch pwned).list"),
+                Fixtures.context(false, false)).applyScript());
 
         for (String script : scripts) {
             Process p = new ProcessBuilder(sh.toString(), "-n").redirectErrorStream(true).start();
@@ -62,6 +64,17 @@ class AptScriptSyntaxTest {
             String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor()).as("sh -n of:\n%s\nsaid: %s", script, said).isZero();
         }
+    }
+
+    /**
+     * A file of the host's sources.list.d, named by whoever wrote it, holding the removed entry and
+     * another one: the module rewrites it, so its name lands in the apply script.
+     */
+    private static AptRepository.RepositoryState hostFileNamed(String path) {
+        byte[] content = ("deb http://y.org/d bookworm main\n"
+                + "deb [signed-by=/etc/apt/keyrings/x.asc] http://x.org/d bookworm main\n").getBytes(StandardCharsets.UTF_8);
+        return new AptRepository.RepositoryState(Map.of(path, new AptRepository.FileState(path, "644", content)),
+                Optional.empty(), Optional.empty(), null);
     }
 
     @Test

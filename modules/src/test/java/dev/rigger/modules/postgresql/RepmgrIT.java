@@ -156,6 +156,15 @@ class RepmgrIT {
         lab.shell("pg1", "runuser -u postgres -- repmgr -f /etc/repmgr.conf service pause");
         lab.shell("pg1", "systemctl stop postgresql@15-main");
         lab.shell("pg2", "runuser -u postgres -- repmgr -f /etc/repmgr.conf standby promote");
+        try {
+            promotedByHandIsKept(lab);
+        } finally {
+            // The next test needs repmgrd's automatic failover back, whatever happened here.
+            lab.exec("pg2", "runuser", "-u", "postgres", "--", "repmgr", "-f", "/etc/repmgr.conf", "service", "unpause");
+        }
+    }
+
+    private static void promotedByHandIsKept(Lab lab) {
         assertThat(inRecovery(lab, "pg2")).isFalse();
 
         HostResult kept = expect(run(lab, "pg2", false, pg2(lab)), Status.OK, 1);
@@ -172,7 +181,6 @@ class RepmgrIT {
         HostResult standbyNow = expect(run(lab, "pg1", false, pg1(lab)), Status.OK, 1);
         assertThat(standbyNow.message()).contains("pg1 is a standby now").contains("not promoted back");
         expect(run(lab, "pg2", false, pg2(lab)), Status.OK, 1);
-        lab.shell("pg2", "runuser -u postgres -- repmgr -f /etc/repmgr.conf service unpause");
     }
 
     @Test

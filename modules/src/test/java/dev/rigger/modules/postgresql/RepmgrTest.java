@@ -140,6 +140,13 @@ class RepmgrTest {
     }
 
     @Test
+    void anUnreadableRegistrationIsAnErrorNotARegistration() {
+        String text = capture("probe-pg2-after-failover").replace("me\tprimary|true|\n", "me-unknown\n");
+        assertThatThrownBy(() -> Repmgr.Current.parse(new ExecResult(0, text, "", Duration.ZERO), 1))
+                .isInstanceOf(ModuleException.class).hasMessageContaining("not guessing its registration");
+    }
+
+    @Test
     void twoPrimariesOnTheSameTimelineAreRefused() {
         Repmgr spec = pg2(Repmgr.Role.STANDBY);
         String text = capture("probe-pg2-old-primary-running").replace("peer\t0\tup\tfalse|3", "peer\t0\tup\tfalse|2");

@@ -127,7 +127,7 @@ class AuthorizedKeyTest {
             Plan p = plan(AuthorizedKey.present("alice", ED), NO_DIR);
             assertThat(summaries(p)).containsExactly("create directory /home/alice/.ssh (700, owner alice)",
                     "create " + PATH + ": 1 line(s) added, 0 removed");
-            assertThat(p.applyScript()).contains("mkdir -p -m 700 -- '/home/alice/.ssh'\nchown 1001:1001 -- '/home/alice/.ssh'");
+            assertThat(p.applyScript()).contains("mkdir -p -m 700 -- '/home/alice/.ssh'\nchown '1001:1001' -- '/home/alice/.ssh'");
         }
 
         @Test
