@@ -31,12 +31,6 @@ class DocsTest {
     /** The reader's own files in command examples, not files of this repository. */
     private static final Set<String> EXAMPLES = Set.of("inventories/prod", "inventories/prod/hosts.yml", "MyClusterIT");
 
-    /**
-     * Named by the docs and being added on other branches while this test was written (the seed
-     * topologies); to be removed from here once they are merged.
-     */
-    private static final Set<String> COMING = Set.of("inventories/", "inventories/odoo-ha/hosts.yml", "inventories/odoo-ha/lab.yml");
-
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
     private static final Pattern FENCE = Pattern.compile("(?ms)^```[^\\n]*\\n(.*?)^```");
     private static final Pattern SPAN = Pattern.compile("`([^`\\n]+)`");
@@ -68,7 +62,7 @@ class DocsTest {
                 String path = name.replaceFirst("^\\./", "").replaceFirst("(:\\d+)+$", "");
                 if (!TOP_LEVEL.contains(path.split("/", -1)[0]) || PLACEHOLDER.matcher(path).find() || path.contains("target/")) continue;
                 if (name.startsWith("./") || path.contains("/")) {
-                    if (EXAMPLES.contains(path) || COMING.contains(path)) continue;
+                    if (EXAMPLES.contains(path)) continue;
                     if (!Files.exists(TOP.resolve(path))) missing.add(where + ": path " + name);
                 }
             }
@@ -95,13 +89,6 @@ class DocsTest {
     private static boolean isSource(Path f) {
         String name = f.toString();
         return !name.contains("/target/") && !name.contains("/.git/") && name.matches(".*\\.(java|xml|md|yml|sh)$");
-    }
-
-    @Test
-    void theAllowListsOnlyHoldWhatIsReallyMissing() {
-        for (String path : COMING) {
-            assertThat(TOP.resolve(path)).as(path + " exists now: remove it from COMING").doesNotExist();
-        }
     }
 
     /** Words of code spans and of code blocks; quoted output ({@code error: ...}) names the reader's files. */
