@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The secret texts one run has seen, and output masked with them: whatever a module does with a
@@ -53,12 +55,21 @@ public final class SecretMask {
         return texts.isEmpty();
     }
 
+    /**
+     * Secrets shorter than this are masked only where they stand alone (not inside a word): a
+     * one-letter password must not turn the task name {@code users} into {@code use********s}.
+     */
+    static final int SHORT = 4;
+
     /** {@code text} with every recorded secret replaced by {@code ********}. */
     public String mask(String text) {
         if (text == null || text.isEmpty()) return text;
         String out = text;
         for (String secret : ordered) {
-            if (out.contains(secret)) out = out.replace(secret, Secret.REDACTED);
+            if (!out.contains(secret)) continue;
+            out = secret.length() >= SHORT ? out.replace(secret, Secret.REDACTED)
+                    : Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(secret) + "(?![\\p{Alnum}])")
+                            .matcher(out).replaceAll(Matcher.quoteReplacement(Secret.REDACTED));
         }
         return out;
     }

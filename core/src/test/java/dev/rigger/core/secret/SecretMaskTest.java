@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 class SecretMaskTest {
 
     @Test
+    void aShortSecretIsMaskedWhereItStandsAloneNeverInsideAWord() {
+        SecretMask mask = new SecretMask();
+        mask.add(Secret.of("r"));
+        assertThat(mask.mask("users")).isEqualTo("users");
+        assertThat(mask.mask("password=r; r")).isEqualTo("password=********; ********");
+    }
+
+    @Test
     void textComposedAroundASecretShowsOnlyTheSecretMasked() {
         Secret pw = Secret.of("hunter2");
         Secret url = Secret.composed("postgres://app:hunter2@db1/app", List.of(pw));
