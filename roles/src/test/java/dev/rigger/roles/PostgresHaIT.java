@@ -123,7 +123,7 @@ class PostgresHaIT {
 
         lab.await("the read-write address on pg1 and the read-only one on pg2", Duration.ofSeconds(30),
                 () -> holds(lab, "pg1", rw) && holds(lab, "pg2", ro) && !holds(lab, "pg2", rw) && !holds(lab, "pg1", ro));
-        assertThat(psql(lab, rw, "create table t (id int primary key, v text); insert into t values (0, 'first')").exitCode()).isZero();
+        assertThat(psql(lab, rw, "create table public.t (id int primary key, v text); insert into t values (0, 'first')").exitCode()).isZero();
         lab.await("the row read through the read-only address, from a standby", Duration.ofSeconds(20),
                 () -> psql(lab, ro, "select pg_is_in_recovery()::text || ':' || string_agg(v, ',') from t").stdout().strip().equals("true:first"));
 
