@@ -98,9 +98,10 @@ class ClusterDemoIT {
         assertThat(second.resultsOf("reload haproxy")).isEmpty();
         assertThat(second.resultsOf("reload nginx")).isEmpty();
         assertThat(second.hostResults()).allSatisfy(r -> {
-            assertThat(r.status()).as(r.host() + " " + r.task()).isEqualTo(Status.OK);
-            // assert runs on the controller; every other task reads its host once.
-            int expected = r.task().equals("the backend group has hosts") ? 0 : 1;
+            // The haproxy role's optional parts (Redis, PostgreSQL, HTTPS) are off here: skipped.
+            assertThat(r.status()).as(r.host() + " " + r.task()).isIn(Status.OK, Status.SKIPPED);
+            // assert runs on the controller and a skipped task reads nothing; every other task reads its host once.
+            int expected = r.task().equals("the backend group has hosts") || r.status() == Status.SKIPPED ? 0 : 1;
             assertThat(r.execs()).as(r.host() + " " + r.task()).isEqualTo(expected);
         });
     }
