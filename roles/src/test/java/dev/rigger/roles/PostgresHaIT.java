@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,9 +101,6 @@ class PostgresHaIT {
     }
 
     @Test
-    @Disabled("Not yet green end to end (issue 15): converge, idempotence and RW/RO routing passed, then pg2's "
-            + "local psql missed table t right after the RO address returned its row; the failover, fence and "
-            + "rejoin half has never run. Kept out of CI until it passes; RepmgrIT covers failover and rejoin.")
     void convergeFailOverFenceAndRejoin(Lab lab, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         CompletableFuture<String> client = CompletableFuture.supplyAsync(() -> lab.shell("client",
                 "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-client-15 >/dev/null && echo ok"));
