@@ -183,7 +183,9 @@ public final class Args {
      */
     public InputException error(IllegalArgumentException refused, String fallback) {
         if (refused instanceof ModuleArgumentException m) {
-            return error(m.parameter(), m.parameter() + ": " + m.problem());
+            // The Java name of a parameter may be written as an alias here (apt's pkg for name).
+            String where = locations.containsKey(m.parameter()) ? m.parameter() : fallback;
+            return new InputException(at(where), module + ": " + m.parameter() + ": " + m.problem());
         }
         String message = String.valueOf(refused.getMessage());
         int colon = message.indexOf(':');
