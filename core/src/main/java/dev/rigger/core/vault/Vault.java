@@ -37,12 +37,20 @@ public final class Vault {
     }
 
     /**
-     * The plaintext of a vault text. A 1.2 text is tried first with the password of its label,
-     * then with the others, as Ansible does (vault_id_match off).
+     * The plaintext of a vault text, as UTF-8 text. A 1.2 text is tried first with the password
+     * of its label, then with the others, as Ansible does (vault_id_match off).
      *
      * @param at where the text is, named in the one-line error for a wrong password or a changed text
      */
     public static String decrypt(String text, SourceLocation at) {
+        return new String(decryptBytes(text, at).plaintext(), StandardCharsets.UTF_8);
+    }
+
+    /** The plaintext and the password that opened it. */
+    public record Decrypted(byte[] plaintext, Password password) {}
+
+    /** As {@link #decrypt} for any bytes (ansible-vault encrypts binary files too). */
+    public static Decrypted decryptBytes(String text, SourceLocation at) {
         List<Password> available = passwords;
         if (available.isEmpty()) {
             throw new InputException(at, "Ansible Vault encrypted, but no vault password was given"
@@ -60,7 +68,7 @@ public final class Vault {
         String last = null;
         for (Password p : order) {
             try {
-                return new String(VaultFormat.decrypt(text, p.password().reveal().getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+                return new Decrypted(VaultFormat.decrypt(text, p.password().reveal().getBytes(StandardCharsets.UTF_8)), p);
             } catch (VaultFormat.VaultException e) {
                 last = e.getMessage();
             }
