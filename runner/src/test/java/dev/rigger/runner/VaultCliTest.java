@@ -175,7 +175,6 @@ class VaultCliTest {
         Cli string = rigger("vault", "encrypt_string", "--vault-password-file", PASS, "--name", "x", "inline by rigger");
         Path vars = workdir.resolve("x.yml");
         Files.writeString(vars, string.out() + "\n");
-        assertThat(ansibleVault("encrypt_string", "--help").length()).isPositive();
         // ansible (not just ansible-vault) reads !vault values; ansible's debug of the var shows the plaintext.
         String shown = run(List.of("ansible", "localhost", "-m", "debug", "-a", "var=x", "-e", "@" + vars, "--vault-password-file", PASS));
         assertThat(shown).contains("\"x\": \"inline by rigger\"");
