@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * re-run converges; bytes that are not plain text arrive exactly and stay unchanged on a second
  * run; a shell printing 100 MB costs the controller a few MiB.
  *
- * <p>The big file is 1 GiB ({@code -Drigger.bigcopy.mib=N} changes it; keep it several times the
- * 256 MiB heap, or the test proves nothing about memory).
+ * <p>The big file is 512 MiB, twice the heap and more than all of it as base64, so neither a
+ * whole-file buffer nor a copy per host can fit; {@code -Drigger.bigcopy.mib=1024} gives the
+ * issue's 1 GiB (CI keeps the smaller size for time).
  */
 @LabHosts({"b1", "b2", "b3"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,7 +46,7 @@ class BigInputsIT {
     private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
     private static final List<String> HOSTS = List.of("b1", "b2", "b3");
     private static final long MIB = 1024 * 1024;
-    private static final long BIG = Long.getLong("rigger.bigcopy.mib", 1024) * MIB;
+    private static final long BIG = Long.getLong("rigger.bigcopy.mib", 512) * MIB;
     private static final String HEAP = "-Xmx256m";
     private static final ObjectMapper JSON = new ObjectMapper();
 
