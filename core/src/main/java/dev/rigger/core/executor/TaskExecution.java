@@ -198,6 +198,9 @@ final class TaskExecution {
         }
         ExecResult applied = connection.exec(plan.applyScript(), plan.applyInput());
         Outcome outcome = plan.interpreter().apply(applied);
+        if (!outcome.failed() && plan.afterApply() != null) {
+            outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+        }
         Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
         return new Attempt(status, outcome.message(), plan.changes(), 0,
                 registered(outcome.changed(), outcome.failed(), outcome.message(), outcome.data()));
