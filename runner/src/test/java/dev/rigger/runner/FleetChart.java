@@ -19,6 +19,7 @@ final class FleetChart {
             {4, "rigger (process), second", "#c00000", false},
             {10, "rigger (in-process), first", "#4060e0", true},
             {11, "rigger (in-process), second", "#0030a0", false},
+            {16, "rigger (process), second, batched", "#009040", false},
     };
 
     private FleetChart() {}

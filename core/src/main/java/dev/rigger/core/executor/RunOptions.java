@@ -17,10 +17,14 @@ import java.util.Set;
  * @param startAtTask  skip tasks until one with this name (glob) is reached, or null
  * @param strictHostPatterns a play whose host pattern matches no host is an error
  *                     ({@link InvalidPlaybookException}) instead of Ansible's warning
+ * @param batchProbes  take the probes of a host's next tasks in one exec (docs/performance.md):
+ *                     a play where nothing changes then costs one exec per host instead of one per
+ *                     task; results are the same. Off by default for now (system property
+ *                     {@code rigger.batchProbes=true} turns it on for every run)
  */
 public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<String> tags, Set<String> skipTags,
                          Map<String, Object> extraVars, int forks, String startAtTask, List<RunListener> listeners,
-                         boolean strictHostPatterns) {
+                         boolean strictHostPatterns, boolean batchProbes) {
 
     public RunOptions {
         tags = Set.copyOf(tags);
@@ -69,6 +73,7 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         private String startAtTask;
         private final List<RunListener> listeners = new ArrayList<>();
         private boolean strictHostPatterns;
+        private boolean batchProbes = Boolean.getBoolean("rigger.batchProbes");
 
         public Builder checkMode(boolean value) { this.checkMode = value; return this; }
         public Builder diffMode(boolean value) { this.diffMode = value; return this; }
@@ -80,9 +85,10 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         public Builder startAtTask(String value) { this.startAtTask = value; return this; }
         public Builder listener(RunListener value) { listeners.add(value); return this; }
         public Builder strictHostPatterns(boolean value) { this.strictHostPatterns = value; return this; }
+        public Builder batchProbes(boolean value) { this.batchProbes = value; return this; }
 
         public RunOptions build() {
-            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners, strictHostPatterns);
+            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners, strictHostPatterns, batchProbes);
         }
     }
 }

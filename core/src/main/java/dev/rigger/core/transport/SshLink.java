@@ -212,10 +212,17 @@ final class SshLink {
                 .filter(Files::isReadable).toList();
     }
 
-    /** Refused, or closed/reset before the handshake finished: what an overloaded sshd does. */
+    /**
+     * Refused, or closed/reset before the handshake finished: what an overloaded sshd does. Or
+     * accepted but not through the handshake within the connect timeout: the host is up (its sshd
+     * took the connection) but starved, as hundreds of hosts starting sessions on a small machine
+     * are. Only a TCP connect that times out ("socket is not established") means no host answers,
+     * and that is not retried: a dead or cut-off host is reported within the connect timeout.
+     */
     private static boolean isDroppedConnection(JSchException e) {
         String message = String.valueOf(e.getMessage());
         return hasCause(e, ConnectException.class)
+                || (hasCause(e, SocketTimeoutException.class) && !message.startsWith("timeout: socket is not established"))
                 || message.contains("connection is closed by foreign host")
                 || message.contains("End of IO Stream Read")
                 || (hasCause(e, SocketException.class) && !hasCause(e, NoRouteToHostException.class))
