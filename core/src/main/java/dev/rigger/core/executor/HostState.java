@@ -77,9 +77,10 @@ final class HostState {
     }
 
     /**
-     * The result of {@code script} taken ahead, or null. Only while no script that may change a
-     * host has run on any host since (the counter still stands where it stood when they were
-     * taken): a change on one host can show in another's probe (a replica sees its primary).
+     * The result of {@code script} taken ahead, or null. Only if no script that may change a host
+     * has run on any host between their taking and the start of the asking task ({@code changes}
+     * is the counter then): a change on one host can show in another's probe (a replica sees its
+     * primary).
      */
     synchronized ExecResult takeProbe(String script, String becomeUser, long changes) {
         if (changes != probesAheadAt || !java.util.Objects.equals(becomeUser, probesAheadUser)) return null;

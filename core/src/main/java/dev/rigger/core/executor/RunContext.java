@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *                       so the plays after the one holding it run in full, as in Ansible
  * @param interrupted    set by {@link PlaybookRun#interrupt()}: no further task starts
  * @param changes        counts scripts that may change a host, before and after each: probes taken
- *                       ahead are used only while it stands still (see {@link HostState#takeProbe})
+ *                       ahead serve a task only if it has not moved between their taking and the
+ *                       task's start (see {@link HostState#takeProbe})
  */
 record RunContext(Inventory inventory, RunOptions options, Map<String, HostState> hosts, Variables variables,
                   HostConnector connector, FactSource facts, TemplateEngine templates, Path playbookDir,

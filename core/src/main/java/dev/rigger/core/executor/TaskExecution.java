@@ -40,6 +40,12 @@ final class TaskExecution {
     private final List<String> taskHosts;
     /** The plain tasks after this one whose probes a batch may take ahead (empty: no batching). */
     private final List<Task> after;
+    /**
+     * The run's change counter as this task started. Probes taken ahead serve it only if nothing
+     * changed between their taking and this moment; what other hosts change while this task runs
+     * races with its probe with or without batching (hosts of one task run in no set order).
+     */
+    private final long changesAtStart;
 
     TaskExecution(RunContext run, Play play, List<String> playHosts, List<String> taskHosts, List<Task> after) {
         this.run = run;
@@ -47,6 +53,7 @@ final class TaskExecution {
         this.playHosts = playHosts;
         this.taskHosts = List.copyOf(taskHosts);
         this.after = List.copyOf(after);
+        this.changesAtStart = run.changes().get();
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -227,9 +234,9 @@ final class TaskExecution {
      * more exec: the probe alone, as without batching.
      */
     private ExecResult probeAhead(String script, Counter counter, HostState host, boolean checkMode) {
-        long changes = run.changes().get();
-        ExecResult kept = host.takeProbe(script, counter.becomeUser, changes);
+        ExecResult kept = host.takeProbe(script, counter.becomeUser, changesAtStart);
         if (kept != null) return kept;
+        long changes = run.changes().get();
         List<String> scripts = new ArrayList<>(List.of(script));
         for (Task next : after) {
             String s = probeScriptOf(next, host, counter.becomeUser, checkMode);
