@@ -148,7 +148,7 @@ public final class PlaybookRun {
         // Every event leaves the run through the mask: no listener sees a secret the run has seen.
         List<RunListener> masked = List.of(new MaskedEvents(variables.secrets(), all));
         RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, masked,
-                new AtomicBoolean(options.startAtTask() != null), interrupted);
+                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong());
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
             for (Play play : playbook.plays()) {

@@ -17,10 +17,14 @@ import java.util.Set;
  * @param startAtTask  skip tasks until one with this name (glob) is reached, or null
  * @param strictHostPatterns a play whose host pattern matches no host is an error
  *                     ({@link InvalidPlaybookException}) instead of Ansible's warning
+ * @param batchProbes  take the probes of a host's next tasks in one exec (docs/performance.md):
+ *                     a play where nothing changes then costs one exec per host instead of one per
+ *                     task; results are the same. Off by default for now (system property
+ *                     {@code rigger.batchProbes=true} turns it on for every run)
  */
 public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<String> tags, Set<String> skipTags,
                          Map<String, Object> extraVars, int forks, String startAtTask, List<RunListener> listeners,
-                         boolean strictHostPatterns) {
+                         boolean strictHostPatterns, boolean batchProbes) {
 
     public RunOptions {
         tags = Set.copyOf(tags);
@@ -71,6 +75,7 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         private String startAtTask;
         private final List<RunListener> listeners = new ArrayList<>();
         private boolean strictHostPatterns;
+        private boolean batchProbes = Boolean.getBoolean("rigger.batchProbes");
 
         /** Check mode ({@code --check}): probe and plan only, never change a host. */
         public Builder checkMode(boolean value) { this.checkMode = value; return this; }
@@ -92,10 +97,11 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         public Builder listener(RunListener value) { listeners.add(value); return this; }
         /** A play whose host pattern matches no host is an error ({@link InvalidPlaybookException}), not a warning. */
         public Builder strictHostPatterns(boolean value) { this.strictHostPatterns = value; return this; }
+        public Builder batchProbes(boolean value) { this.batchProbes = value; return this; }
 
         /** The options. */
         public RunOptions build() {
-            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners, strictHostPatterns);
+            return new RunOptions(checkMode, diffMode, limit, tags, skipTags, extraVars, forks, startAtTask, listeners, strictHostPatterns, batchProbes);
         }
     }
 }
