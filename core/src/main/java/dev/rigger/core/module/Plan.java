@@ -1,6 +1,7 @@
 package dev.rigger.core.module;
 
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.Stdin;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,11 +15,11 @@ import java.util.function.Function;
  *
  * @param changes     what would change, in order; empty for no change
  * @param applyScript the script that makes the changes, or null for no change
- * @param applyStdin  bytes the apply script reads on stdin, or null
+ * @param applyInput  bytes the apply script reads on stdin, streamed from their source; or null
  * @param interpreter turns the apply exec's result into an {@link Outcome}
  * @param data        values for {@code register} when nothing is applied (e.g. a command skipped by {@code creates})
  */
-public record Plan(List<Change> changes, String applyScript, byte[] applyStdin,
+public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
                    Function<ExecResult, Outcome> interpreter, Map<String, Object> data) {
 
     public Plan {
@@ -48,11 +49,21 @@ public record Plan(List<Change> changes, String applyScript, byte[] applyStdin,
     }
 
     public Plan withStdin(byte[] stdin) {
+        return withStdin(stdin == null ? null : Stdin.of(stdin));
+    }
+
+    /** Stdin from a source read anew for the exec, such as a large controller file. */
+    public Plan withStdin(Stdin stdin) {
         return new Plan(changes, applyScript, stdin, interpreter, data);
     }
 
+    /** The apply script's stdin in memory, or null: for small inputs and tests. */
+    public byte[] applyStdin() {
+        return applyInput == null ? null : applyInput.readAll();
+    }
+
     public Plan interpretedBy(Function<ExecResult, Outcome> outcome) {
-        return new Plan(changes, applyScript, applyStdin, outcome, data);
+        return new Plan(changes, applyScript, applyInput, outcome, data);
     }
 
     public boolean hasChanges() {
