@@ -227,8 +227,9 @@ class OdooHaIT {
 
     /**
      * Drill 1: writes through VIP:5433; postgresql1 stops; repmgrd promotes postgresql2 and HAProxy
-     * sends writes there within 36 s; no committed row lost; postgresql1 boots and takes no write;
-     * a re-run of the site rejoins it as a standby holding every row.
+     * sends writes there within 36 s; no committed row lost; with no standby left, read-only
+     * sessions (VIP:5434) reach the new primary; postgresql1 boots and takes no write; a re-run of
+     * the site rejoins it as a standby holding every row, and read-only sessions go to it again.
      */
     @Test
     @Order(6)
