@@ -124,9 +124,11 @@ class BigInputsIT {
     @Test
     @Order(2)
     void sshdKilledDuringABigCopyLeavesTheOldFileAndARerunConverges(Lab lab) throws Exception {
-        for (String h : HOSTS) lab.shell(h, "printf 'old\\n' > /srv/cut/big.bin");
+        // Two hosts are enough to show that only the one whose sshd died is hurt, and save a copy.
+        List<String> hosts = List.of("b1", "b2");
+        for (String h : hosts) lab.shell(h, "printf 'old\\n' > /srv/cut/big.bin");
         Path playbook = playbook("copy-cut.yml", """
-                - hosts: all
+                - hosts: b1,b2
                   gather_facts: false
                   tasks:
                     - name: big
@@ -148,17 +150,15 @@ class BigInputsIT {
                 Duration.between(killed, Instant.parse(b1.get("time").asText())).toMillis() / 1000.0, b1.get("message").asText());
         assertThat(b1.get("status").asText()).isIn("unreachable", "failed");
         assertThat(lab.shell("b1", "cat /srv/cut/big.bin")).isEqualTo("old\n");
-        for (String h : List.of("b2", "b3")) {
-            assertThat(hostResult(log, h, "big").get("status").asText()).isEqualTo("changed");
-            assertThat(sha256(lab, h, "/srv/cut/big.bin")).isEqualTo(bigSha);
-        }
+        assertThat(hostResult(log, "b2", "big").get("status").asText()).isEqualTo("changed");
+        assertThat(sha256(lab, "b2", "/srv/cut/big.bin")).isEqualTo(bigSha);
         System.out.printf("BigInputsIT: left in /srv/cut on b1 before the re-run: %s%n", lab.shell("b1", "ls -A /srv/cut").strip());
 
         Path again = tmp.resolve("cut-again.jsonl");
         Run rerun = play(BIG_HEAP, playbook, again);
         assertThat(rerun.exitCode()).as(rerun.out()).isZero();
         assertThat(hostResult(again, "b1", "big").get("status").asText()).isEqualTo("changed");
-        for (String h : HOSTS) {
+        for (String h : hosts) {
             assertThat(sha256(lab, h, "/srv/cut/big.bin")).isEqualTo(bigSha);
             assertThat(lab.shell(h, "ls -A /srv/cut")).as("no temp file on %s", h).isEqualTo("big.bin\n");
         }
