@@ -45,24 +45,25 @@ import sun.misc.SignalHandler;
  */
 final class Execution {
     private final RunFlags flags;
+    private final Settings settings;
     private final PrintStream out;
     private final PrintStream err;
 
-    Execution(RunFlags flags, PrintStream out, PrintStream err) {
+    Execution(RunFlags flags, Settings settings, PrintStream out, PrintStream err) {
         this.flags = flags;
+        this.settings = settings;
         this.out = out;
         this.err = err;
     }
 
     /** @param title how listings name the playbook: the path as given, as ansible-playbook prints it */
     int run(LoadedPlaybook loaded, String title) {
-        if (flags.forks < 1) throw new InputException(SourceLocation.unknown("--forks"), "must be at least 1, got " + flags.forks);
-        Inventory inventory = InventoryLoader.load(flags.inventories);
+        Inventory inventory = InventoryLoader.load(settings.inventories);
         Map<String, Object> extraVars = ExtraVars.parse(flags.extraVars);
         RunOptions options = RunOptions.builder()
                 .checkMode(flags.check).diffMode(flags.diff).limit(flags.limit)
                 .tags(Set.copyOf(flags.tags)).skipTags(Set.copyOf(flags.skipTags))
-                .extraVars(extraVars).forks(flags.forks).startAtTask(flags.startAtTask)
+                .extraVars(extraVars).forks(settings.forks).startAtTask(flags.startAtTask)
                 .build();
         if (flags.limit != null) HostPattern.parse(flags.limit, SourceLocation.unknown("--limit")).select(inventory).requireAllMatched();
         List<InputException> problems = Preflight.check(loaded, inventory, extraVars);
@@ -81,11 +82,13 @@ final class Execution {
             return 0;
         }
         // Read now: an unreadable ssh config is bad input, found before any host is contacted.
-        InventoryConnections connections = new InventoryConnections(inventory).withDefaults(flags.user, flags.privateKey);
+        InventoryConnections connections = new InventoryConnections(inventory, settings.connectionEnv)
+                .withDefaults(settings.user, settings.privateKey);
         JsonLinesWriter json = flags.json != null ? openJson() : null;
-        try (ConsoleReporter console = new ConsoleReporter(out, System.console() != null, flags.verbose.length); json) {
-            PlaybookRun run = PlaybookRun.of(loaded.playbook()).inventory(inventory).options(options).listener(console)
-                    .connector(host -> Connections.open(connections.settingsFor(host)));
+        try (ConsoleReporter console = new ConsoleReporter(out, System.console() != null, settings.verbosity); json) {
+            PlaybookRun run = PlaybookRun.of(settings.withBecomeDefaults(loaded.playbook())).inventory(inventory).options(options)
+                    .listener(console)
+                    .connector(host -> Connections.open(settings.adjust(connections.settingsFor(host), inventory, host)));
             if (json != null) run.listener(json);
             RunResult result;
             try (Interrupts interrupts = Interrupts.forward(run)) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rigger", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
-        subcommands = {Main.Play.class, Main.Apply.class})
+        subcommands = {Main.Play.class, Main.Apply.class, VaultCommand.class})
 public final class Main {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 250;
@@ -43,6 +44,11 @@ public final class Main {
 
     /** Runs the command line and returns the exit code; never prints a stack trace for bad input. */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(out, err, System.getenv(), System.in, args);
+    }
+
+    /** As {@link #run(PrintStream, PrintStream, String...)} with the environment and input given (tests). */
+    static int run(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, String... args) {
         CommandLine cli = new CommandLine(new Main());
         // picocli would replace an argument '@file' by the file's words; '-e @vars.yml' must reach ExtraVars.
         cli.setExpandAtFiles(false);
@@ -56,7 +62,7 @@ public final class Main {
             err.println("internal error: " + e);
             return EXIT_INTERNAL;
         });
-        Streams.set(out, err);
+        Streams.set(out, err, env, in);
         return cli.execute(args);
     }
 
@@ -73,20 +79,30 @@ public final class Main {
         }
     }
 
-    /** Where subcommands print (set per call so tests can capture). */
+    /** Where subcommands print, read and find their environment (set per call so tests can give their own). */
     static final class Streams {
-        private static final ThreadLocal<PrintStream[]> CURRENT = new ThreadLocal<>();
+        private record Current(PrintStream out, PrintStream err, Map<String, String> env, InputStream in) {}
 
-        static void set(PrintStream out, PrintStream err) {
-            CURRENT.set(new PrintStream[] {out, err});
+        private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
+
+        static void set(PrintStream out, PrintStream err, Map<String, String> env, InputStream in) {
+            CURRENT.set(new Current(out, err, Map.copyOf(env), in));
         }
 
         static PrintStream out() {
-            return CURRENT.get() != null ? CURRENT.get()[0] : System.out;
+            return CURRENT.get() != null ? CURRENT.get().out() : System.out;
         }
 
         static PrintStream err() {
-            return CURRENT.get() != null ? CURRENT.get()[1] : System.err;
+            return CURRENT.get() != null ? CURRENT.get().err() : System.err;
+        }
+
+        static Map<String, String> env() {
+            return CURRENT.get() != null ? CURRENT.get().env() : System.getenv();
+        }
+
+        static InputStream in() {
+            return CURRENT.get() != null ? CURRENT.get().in() : System.in;
         }
     }
 
@@ -101,10 +117,11 @@ public final class Main {
         @Override
         public Integer call() {
             if (!Files.isRegularFile(playbook)) throw new InputException(SourceLocation.unknown(playbook.toString()), "playbook not found");
+            Settings settings = Settings.resolve(flags);
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(Path.of("").toAbsolutePath());
-            flags.rolesPaths.forEach(options::rolesPath);
+            settings.rolesPaths.forEach(options::rolesPath);
             LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-            return new Execution(flags, Streams.out(), Streams.err()).run(loaded, playbook.toString());
+            return new Execution(flags, settings, Streams.out(), Streams.err()).run(loaded, playbook.toString());
         }
     }
 
@@ -117,18 +134,16 @@ public final class Main {
         @Option(names = "--hosts", required = true, paramLabel = "PATTERN", description = "Which hosts to run the roles on.")
         String hosts;
 
-        @Option(names = {"-b", "--become"}, description = "Run tasks as root through sudo.")
-        boolean become;
-
         @Mixin
         RunFlags flags = new RunFlags();
 
-        /** How messages name the playbook this command writes; its roles start on line 5. */
+        /** How messages name the playbook this command writes; its roles start on line 4. */
         private static final String ORIGIN = "rigger apply";
-        private static final int FIRST_ROLE_LINE = 5;
+        private static final int FIRST_ROLE_LINE = 4;
 
         @Override
         public Integer call() {
+            Settings settings = Settings.resolve(flags);
             Path cwd = Path.of("").toAbsolutePath();
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(cwd);
             List<String> names = new ArrayList<>();
@@ -146,12 +161,12 @@ public final class Main {
                     names.add(role);
                 }
             }
-            flags.rolesPaths.forEach(options::rolesPath);
+            settings.rolesPaths.forEach(options::rolesPath);
             String title = "apply " + String.join(", ", names);
             // One play as if written in the working folder: roles/ there is searched first, as for a playbook.
+            // -b applies as for a playbook (Settings.withBecomeDefaults).
             StringBuilder yaml = new StringBuilder("- name: ").append(json(title))
                     .append("\n  hosts: ").append(json(hosts))
-                    .append("\n  become: ").append(become)
                     .append("\n  roles:\n");
             for (String n : names) yaml.append("    - ").append(json(n)).append('\n');
             LoadedPlaybook loaded;
@@ -163,7 +178,7 @@ public final class Main {
                 String argument = e.location().line() >= FIRST_ROLE_LINE ? roles.get(e.location().line() - FIRST_ROLE_LINE) : "--hosts";
                 throw new InputException(SourceLocation.unknown(argument), e.problem(), e.suggestion().orElse(null));
             }
-            return new Execution(flags, Streams.out(), Streams.err()).run(loaded, title);
+            return new Execution(flags, settings, Streams.out(), Streams.err()).run(loaded, title);
         }
 
         /** A role folder must run even when ./roles holds a role of the same name, which the loader would find first. */

@@ -3,20 +3,22 @@ package dev.rigger.runner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags {@code play} and {@code apply} share, named as ansible-playbook names them. */
 final class RunFlags {
-    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "INVENTORY",
-            description = "Inventory file or folder (YAML, INI, with group_vars/ and host_vars/); repeatable.")
+    @Option(names = {"-i", "--inventory"}, paramLabel = "INVENTORY",
+            description = "Inventory file or folder (YAML, INI, with group_vars/ and host_vars/); repeatable."
+                    + " Default: ANSIBLE_INVENTORY, then [defaults] inventory of ansible.cfg.")
     List<Path> inventories = new ArrayList<>();
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER",
-            description = "Login user for hosts whose inventory variables name none (over ~/.ssh/config).")
+            description = "Login user for hosts whose inventory variables name none (over ~/.ssh/config, ANSIBLE_REMOTE_USER, remote_user).")
     String user;
 
     @Option(names = {"--private-key", "--key-file"}, paramLabel = "FILE",
-            description = "Private key for hosts whose inventory variables name none (over ~/.ssh/config).")
+            description = "Private key for hosts whose inventory variables name none (over ~/.ssh/config, ANSIBLE_PRIVATE_KEY_FILE, private_key_file).")
     Path privateKey;
 
     @Option(names = {"-C", "--check"}, description = "Dry run: probe and plan only; only check_mode: false tasks change a host.")
@@ -37,8 +39,9 @@ final class RunFlags {
     @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "key=value, @file.yml or YAML/JSON; highest precedence; repeatable.")
     List<String> extraVars = new ArrayList<>();
 
-    @Option(names = {"-f", "--forks"}, defaultValue = "256", paramLabel = "N", description = "Most hosts worked on at once (default ${DEFAULT-VALUE}).")
-    int forks;
+    @Option(names = {"-f", "--forks"}, paramLabel = "N",
+            description = "Most hosts worked on at once (default: ANSIBLE_FORKS, forks of ansible.cfg, else 256).")
+    Integer forks;
 
     @Option(names = "--list-hosts", description = "List the hosts each play would run on, then stop.")
     boolean listHosts;
@@ -55,9 +58,41 @@ final class RunFlags {
     @Option(names = "--json", paramLabel = "FILE", description = "Write every event as JSON lines to FILE.")
     Path json;
 
-    @Option(names = "--roles-path", paramLabel = "DIR", description = "More folders to look for roles in; repeatable.")
+    @Option(names = "--roles-path", paramLabel = "DIR",
+            description = "More folders to look for roles in; repeatable; searched before ANSIBLE_ROLES_PATH / roles_path.")
     List<Path> rolesPaths = new ArrayList<>();
 
-    @Option(names = "-v", description = "More output (exec counts and timings per task).")
+    @Option(names = {"-v", "--verbose"}, description = "More output (exec counts and timings per task); default ANSIBLE_VERBOSITY.")
     boolean[] verbose = new boolean[0];
+
+    @Option(names = {"-k", "--ask-pass"}, description = "Ask for the SSH password (without a terminal: env " + Settings.ENV_SSH_PASSWORD + ").")
+    boolean askPass;
+
+    @Option(names = {"-b", "--become"}, description = "Run tasks as root through sudo (plays and tasks saying become: no still do not).")
+    boolean become;
+
+    @Option(names = "--become-user", paramLabel = "USER", description = "Become this user (default root).")
+    String becomeUser;
+
+    @Option(names = "--become-method", paramLabel = "METHOD", description = "How to become: sudo (the only method Rigger's transports have).")
+    String becomeMethod;
+
+    @Option(names = {"-K", "--ask-become-pass"},
+            description = "Ask for the sudo password (without a terminal: env " + Settings.ENV_BECOME_PASSWORD + ").")
+    boolean askBecomePass;
+
+    @Option(names = {"-c", "--connection"}, paramLabel = "TYPE", description = "ssh or local, for hosts whose inventory names none.")
+    String connection;
+
+    @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "SSH connect timeout (default: ANSIBLE_TIMEOUT, timeout of ansible.cfg, else 10).")
+    Integer timeout;
+
+    @Option(names = "--step", description = "Not supported: Rigger cannot stop before each task to ask (exit 2).")
+    boolean step;
+
+    @Option(names = "--flush-cache", description = "Accepted for ansible-playbook compatibility: Rigger keeps no fact cache, facts are always gathered fresh.")
+    boolean flushCache;
+
+    @Mixin
+    VaultPasswords vault = new VaultPasswords();
 }

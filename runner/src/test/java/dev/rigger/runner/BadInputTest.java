@@ -6,6 +6,8 @@ import static dev.rigger.runner.Cli.REFUSED;
 import static dev.rigger.runner.Cli.rigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,10 +96,13 @@ class BadInputTest {
     }
 
     @Test
-    void missingInventoryOptionIsAUsageError() {
-        Cli run = rigger("play", DIR + "site.yml");
-        assertThat(run.errLines().get(0)).isEqualTo("Missing required option: '--inventory=INVENTORY'");
-        assertThat(run.err()).contains("Usage: rigger play ");
+    void noInventoryAnywhereIsBadInput() {
+        // -i is optional (ANSIBLE_INVENTORY and ansible.cfg may name one): with neither, exit 2 saying where to give one.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("ANSIBLE_INVENTORY");
+        env.put("ANSIBLE_CONFIG", "/nonexistent/ansible.cfg");
+        Cli run = Cli.riggerWith(env, "", "play", DIR + "site.yml");
+        assertThat(run.errLines()).containsExactly("error: -i: no inventory: give -i INVENTORY, set ANSIBLE_INVENTORY or inventory in ansible.cfg");
         assertThat(run.exitCode()).isEqualTo(2);
     }
 

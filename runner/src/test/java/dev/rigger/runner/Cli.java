@@ -1,9 +1,11 @@
 package dev.rigger.runner;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One {@code rigger} command run in this JVM through {@link Main#run}, with what it printed.
@@ -19,12 +21,17 @@ record Cli(int exitCode, String out, String err) {
     static final String REFUSED = DIR + "inventory/refused.yml";
 
     static Cli rigger(String... args) {
+        return riggerWith(System.getenv(), "", args);
+    }
+
+    /** With this environment (instead of the JVM's) and this text on standard input. */
+    static Cli riggerWith(Map<String, String> env, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(o, e, args);
+            code = Main.run(o, e, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
         }
         return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -12,9 +12,12 @@ import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.Connection;
 import dev.rigger.core.transport.ExecRequest;
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.Stdin;
 import dev.rigger.core.transport.TransportException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +42,8 @@ final class TaskExecution {
     private final Play play;
     private final List<String> playHosts;
     private final List<String> taskHosts;
+    /** Controller files this task reads, by location: every host streams the same one, hashed once. */
+    private final Map<String, Stdin> localFiles = new ConcurrentHashMap<>();
     /** The plain tasks after this one whose probes a batch may take ahead (empty: no batching). */
     private final List<Task> after;
     /**
@@ -206,11 +212,14 @@ final class TaskExecution {
         // Counted before and after: probes taken ahead on any host are stale from here on.
         run.changes().incrementAndGet();
         try {
-            applied = connection.exec(plan.applyScript(), plan.applyStdin());
+            applied = connection.exec(plan.applyScript(), plan.applyInput());
         } finally {
             run.changes().incrementAndGet();
         }
         Outcome outcome = plan.interpreter().apply(applied);
+        if (!outcome.failed() && plan.afterApply() != null) {
+            outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+        }
         Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
         return new Attempt(status, outcome.message(), plan.changes(), 0,
                 registered(outcome.changed(), outcome.failed(), outcome.message(), outcome.data()));
@@ -425,13 +434,29 @@ final class TaskExecution {
             this.becomeUser = becomeUser;
         }
 
-        ExecResult exec(String script, byte[] stdin) {
+        ExecResult exec(String script, Stdin stdin) {
             count++;
             ExecRequest request = ExecRequest.of(script);
             if (stdin != null) request = request.withStdin(stdin);
             if (becomeUser != null) request = request.as(becomeUser);
             return connection.get().exec(request);
         }
+    }
+
+    /** A class path resource as stdin: its size is known only by reading it once. */
+    private static Stdin resource(ClassLoader loader, String name) {
+        Supplier<InputStream> opener = () -> {
+            InputStream in = loader.getResourceAsStream(name);
+            if (in == null) throw new UncheckedIOException(new IOException("classpath resource " + name + " is gone"));
+            return in;
+        };
+        long size;
+        try (InputStream in = opener.get()) {
+            size = in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | UncheckedIOException e) {
+            throw new ModuleException("cannot read classpath resource " + name + ": " + e.getMessage());
+        }
+        return Stdin.of("classpath:" + name, size, opener);
     }
 
     /** The module's view of the run. */
@@ -456,6 +481,16 @@ final class TaskExecution {
 
         @Override
         public byte[] readLocalFile(String path, String kind) {
+            Stdin file = localFile(path, kind);
+            try {
+                return file.readAll();
+            } catch (UncheckedIOException e) {
+                throw new ModuleException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Stdin localFile(String path, String kind) {
             List<Path> candidates = new ArrayList<>();
             Path given = Path.of(path);
             if (given.isAbsolute()) candidates.add(given);
@@ -469,23 +504,23 @@ final class TaskExecution {
             }
             for (Path p : candidates) {
                 if (Files.isRegularFile(p)) {
-                    try {
-                        return Files.readAllBytes(p);
-                    } catch (IOException e) {
-                        throw new ModuleException("cannot read " + p + ": " + e.getMessage());
-                    }
+                    return localFiles.computeIfAbsent(p.toAbsolutePath().normalize().toString(), key -> {
+                        try {
+                            return Stdin.of(p);
+                        } catch (IOException e) {
+                            throw new ModuleException("cannot read " + p + ": " + e.getMessage());
+                        }
+                    });
                 }
             }
             // Roles packaged in a jar keep their Ansible layout under roles/NAME/ on the classpath.
             List<String> resources = new ArrayList<>();
             if (role != null) resources.add("roles/" + role.name() + "/" + kind + "/" + path);
             resources.add(path);
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
             for (String r : resources) {
-                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(r)) {
-                    if (in != null) return in.readAllBytes();
-                } catch (IOException e) {
-                    throw new ModuleException("cannot read classpath resource " + r + ": " + e.getMessage());
-                }
+                if (loader.getResource(r) == null) continue;
+                return localFiles.computeIfAbsent("classpath:" + r, key -> resource(loader, r));
             }
             throw new ModuleException("file not found: '" + path + "' (looked in " + candidates + " and the classpath)");
         }

@@ -29,6 +29,10 @@ final class Evaluation {
         return value;
     }
 
+    VariableScope scope() {
+        return scope;
+    }
+
     ExpressionException error(int offset, String problem) {
         return new ExpressionException(expression.locate(offset), problem);
     }

@@ -103,6 +103,7 @@ public final class Expression {
         } else if (node instanceof Node.FilterCall f) {
             collect(f.target(), guarded || f.filter().acceptsUndefined(), out);
             f.args().forEach(arg -> collect(arg, false, out));
+            f.named().values().forEach(arg -> collect(arg, false, out));
         } else if (node instanceof Node.TestCall t) {
             collect(t.target(), guarded || t.test().acceptsUndefined(), out);
             t.args().forEach(arg -> collect(arg, false, out));
@@ -117,6 +118,23 @@ public final class Expression {
         } else if (node instanceof Node.Comparison c) {
             collect(c.left(), guarded, out);
             collect(c.right(), guarded, out);
+        } else if (node instanceof Node.Conditional c) {
+            collect(c.condition(), guarded, out);
+            collect(c.value(), guarded, out);
+            collect(c.otherwise(), guarded, out);
+        } else if (node instanceof Node.Arithmetic a) {
+            collect(a.left(), guarded, out);
+            collect(a.right(), guarded, out);
+        } else if (node instanceof Node.Slice s) {
+            collect(s.target(), guarded, out);
+            if (s.from() != null) collect(s.from(), false, out);
+            if (s.to() != null) collect(s.to(), false, out);
+        } else if (node instanceof Node.MethodCall m) {
+            collect(m.target(), guarded, out);
+            m.args().forEach(arg -> collect(arg, false, out));
+        } else if (node instanceof Node.FunctionCall f) {
+            f.args().forEach(arg -> collect(arg, false, out));
+            f.named().values().forEach(arg -> collect(arg, false, out));
         } else if (node instanceof Node.ListLiteral l) {
             l.items().forEach(item -> collect(item, guarded, out));
         } else if (node instanceof Node.MapLiteral m) {

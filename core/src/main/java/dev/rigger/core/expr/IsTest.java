@@ -56,6 +56,123 @@ enum IsTest {
             return Values.truthy(result(value, this).get("skipped"));
         }
     },
+    STRING(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.reveal(value) instanceof String;
+        }
+    },
+    NUMBER(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return value instanceof Number;
+        }
+    },
+    INTEGER(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return value instanceof Number n && Values.isIntegral(n);
+        }
+    },
+    MAPPING(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return value instanceof Map<?, ?>;
+        }
+    },
+    SEQUENCE(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return value instanceof List<?> || Values.reveal(value) instanceof String || value instanceof Map<?, ?>;
+        }
+    },
+    ITERABLE(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return value instanceof List<?> || Values.reveal(value) instanceof String || value instanceof Map<?, ?>;
+        }
+    },
+    BOOLEAN(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return value instanceof Boolean;
+        }
+    },
+    TRUTHY(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.truthy(value);
+        }
+    },
+    FALSY(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return !Values.truthy(value);
+        }
+    },
+    EQUALTO(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.equal(value, args.get(0));
+        }
+    },
+    EQ(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.equal(value, args.get(0));
+        }
+    },
+    NE(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return !Values.equal(value, args.get(0));
+        }
+    },
+    IN(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.contains(args.get(0), value);
+        }
+    },
+    CONTAINS(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.contains(value, args.get(0));
+        }
+    },
+    EVEN(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.reveal(value) instanceof Number n && n.longValue() % 2 == 0;
+        }
+    },
+    ODD(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.reveal(value) instanceof Number n && n.longValue() % 2 != 0;
+        }
+    },
+    DIVISIBLEBY(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.reveal(value) instanceof Number n && args.get(0) instanceof Number d && d.longValue() != 0 && n.longValue() % d.longValue() == 0;
+        }
+    },
+    /** Ansible's {@code subset}/{@code superset} of lists. */
+    SUBSET(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Filter.list(value, "subset").stream().allMatch(x -> Values.contains(args.get(0), x));
+        }
+    },
+    SUPERSET(1, 1) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Filter.list(args.get(0), "superset").stream().allMatch(x -> Values.contains(value, x));
+        }
+    },
+    /** On the controller: a path that exists, is a file, is a directory. */
+    EXISTS(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return java.nio.file.Files.exists(java.nio.file.Path.of(Values.str(Values.reveal(value))));
+        }
+    },
+    FILE(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return java.nio.file.Files.isRegularFile(java.nio.file.Path.of(Values.str(Values.reveal(value))));
+        }
+    },
+    DIRECTORY(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return java.nio.file.Files.isDirectory(java.nio.file.Path.of(Values.str(Values.reveal(value))));
+        }
+    },
+    ABS(0, 0) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return Values.str(Values.reveal(value)).startsWith("/");
+        }
+    },
     /** Python's {@code re.match}: the pattern must match at the start of the value. */
     MATCH(1, 1) {
         @Override boolean apply(Object value, List<Object> args) {
@@ -71,6 +188,17 @@ enum IsTest {
     /** {@code version('15', '>=')}; the operator defaults to equality, as in Ansible. */
     VERSION(1, 2) {
         @Override boolean apply(Object value, List<Object> args) {
+            return compareVersion(value, args);
+        }
+    },
+    /** The old name of {@code version}. */
+    VERSION_COMPARE(1, 2) {
+        @Override boolean apply(Object value, List<Object> args) {
+            return compareVersion(value, args);
+        }
+    };
+
+    private static boolean compareVersion(Object value, List<Object> args) {
             String operator = args.size() > 1 ? Values.str(args.get(1)) : "==";
             int c = compareVersions(Values.str(Values.reveal(value)), Values.str(Values.reveal(args.get(0))));
             return switch (operator) {
@@ -82,8 +210,7 @@ enum IsTest {
                 case "!=", "<>", "ne" -> c != 0;
                 default -> throw new ValueError(unknownVersionOperator(operator));
             };
-        }
-    };
+    }
 
     static final Set<String> VERSION_OPERATORS =
             Set.of("<", "lt", "<=", "le", ">", "gt", ">=", "ge", "==", "=", "eq", "!=", "<>", "ne");

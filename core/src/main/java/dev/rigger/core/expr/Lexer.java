@@ -21,7 +21,8 @@ final class Lexer {
 
     /** Two-character operators first, so that "<=" is not read as "<" then "=". */
     private static final List<String> OPERATORS =
-            List.of("==", "!=", "<=", ">=", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "-");
+            List.of("==", "!=", "<=", ">=", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "-",
+                    "~", "+", "**", "*", "//", "/", "%");
 
     private final String text;
     private final int end;

@@ -124,28 +124,101 @@ sealed interface Node {
         }
     }
 
-    record FilterCall(Node target, Filter filter, List<Node> args, int at) implements Node {
+    record FilterCall(Node target, Filter filter, List<Node> args, Map<String, Node> named, int at) implements Node {
         @Override public Object eval(Evaluation ev) {
             Object value = filter.acceptsUndefined() ? target.eval(ev) : ev.value(target);
             List<Object> values = args.stream().map(ev::value).toList();
             try {
-                return filter.apply(value, values);
+                return filter.apply(value, values, evaluated(named, ev), ev);
             } catch (ValueError e) {
                 throw ev.error(at, e.getMessage());
             }
         }
     }
 
-    record TestCall(Node target, IsTest test, boolean negated, List<Node> args, int at) implements Node {
+    record TestCall(Node target, IsTest test, boolean negated, List<Node> args, Map<String, Node> named, int at) implements Node {
         @Override public Object eval(Evaluation ev) {
             Object value = test.acceptsUndefined() ? target.eval(ev) : ev.value(target);
             List<Object> values = args.stream().map(ev::value).toList();
             try {
+                if (Values.truthy(evaluated(named, ev).get("ignorecase")) && !values.isEmpty()) {
+                    Object regex = values.get(0);
+                    values = List.of("(?i)" + (regex instanceof java.util.regex.Pattern p ? p.pattern() : Values.str(Values.reveal(regex))));
+                }
                 return test.apply(value, values) != negated;
             } catch (ValueError e) {
                 throw ev.error(at, e.getMessage());
             }
         }
+    }
+
+    /** {@code value if condition else otherwise}. */
+    record Conditional(Node condition, Node value, Node otherwise) implements Node {
+        @Override public Object eval(Evaluation ev) {
+            return Values.truthy(ev.value(condition)) ? value.eval(ev) : otherwise.eval(ev);
+        }
+    }
+
+    /** {@code + - * / // % **} on numbers, {@code +} on strings and lists, {@code ~} on anything. */
+    record Arithmetic(Node left, String operator, Node right, int at) implements Node {
+        @Override public Object eval(Evaluation ev) {
+            try {
+                return Values.arithmetic(operator, ev.value(left), ev.value(right));
+            } catch (ValueError e) {
+                throw ev.error(at, e.getMessage());
+            }
+        }
+    }
+
+    /** {@code x[a:b]} on a list or string, Python's slice (either end may be left out). */
+    record Slice(Node target, Node from, Node to, int at) implements Node {
+        @Override public Object eval(Evaluation ev) {
+            Object base = Values.reveal(ev.value(target));
+            int size = base instanceof List<?> l ? l.size() : base instanceof String s ? s.length() : -1;
+            if (size < 0) throw ev.error(at, "cannot slice a " + Values.typeName(base));
+            int a = bound(from == null ? null : ev.value(from), 0, size, ev);
+            int b = Math.max(a, bound(to == null ? null : ev.value(to), size, size, ev));
+            return base instanceof List<?> l ? List.copyOf(l.subList(a, b)) : ((String) base).substring(a, b);
+        }
+
+        private int bound(Object value, int otherwise, int size, Evaluation ev) {
+            if (value == null) return otherwise;
+            if (!(value instanceof Number n) || !Values.isIntegral(n)) throw ev.error(at, "a slice bound must be an integer");
+            long i = n.longValue() < 0 ? n.longValue() + size : n.longValue();
+            return (int) Math.max(0, Math.min(size, i));
+        }
+    }
+
+    /** {@code value.method(args)}: the Python string, list and dict methods templates use. */
+    record MethodCall(Node target, Methods.Method method, List<Node> args, int at) implements Node {
+        @Override public Object eval(Evaluation ev) {
+            Object value = ev.value(target);
+            List<Object> values = args.stream().map(ev::value).toList();
+            try {
+                return method.apply(value, values);
+            } catch (ValueError e) {
+                throw ev.error(at, e.getMessage());
+            }
+        }
+    }
+
+    /** A global function: {@code lookup}, {@code query}, {@code range}... */
+    record FunctionCall(Functions.Function function, List<Node> args, Map<String, Node> named, int at) implements Node {
+        @Override public Object eval(Evaluation ev) {
+            List<Object> values = args.stream().map(ev::value).toList();
+            try {
+                return function.apply(values, evaluated(named, ev), ev);
+            } catch (ValueError e) {
+                throw ev.error(at, e.getMessage());
+            }
+        }
+    }
+
+    private static Map<String, Object> evaluated(Map<String, Node> named, Evaluation ev) {
+        if (named.isEmpty()) return Map.of();
+        Map<String, Object> out = new LinkedHashMap<>();
+        named.forEach((k, v) -> out.put(k, ev.value(v)));
+        return out;
     }
 
     /** Sorted, so that of two equally near keys the same one is suggested every time. */

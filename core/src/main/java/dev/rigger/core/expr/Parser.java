@@ -5,21 +5,34 @@ import dev.rigger.core.expr.Lexer.Kind;
 import dev.rigger.core.expr.Lexer.Token;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * Recursive-descent parser, one method per precedence level (lowest first):
  * <pre>
+ * expression := or ['if' or ['else' expression]]
  * or         := and ('or' and)*
  * and        := not ('and' not)*
  * not        := 'not' not | comparison
- * comparison := postfix [('==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not' 'in') postfix]
+ * comparison := sum [('==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not' 'in') sum]
+ * sum        := concat (('+' | '-') concat)*
+ * concat     := product ('~' product)*
+ * product    := power (('*' | '/' | '//' | '%') power)*
+ * power      := unary ['**' unary]
+ * unary      := '-' unary | postfix
  * postfix    := primary ('|' NAME [args] | 'is' ['not'] NAME [args])*
- * primary    := atom ('.' NAME | '[' or ']')*
- * atom       := STRING | ['-'] NUMBER | true | false | none | NAME | '(' or ')' | list | map
+ * primary    := atom ('.' NAME [args] | '[' index ']' )*
+ * atom       := STRING | NUMBER | true | false | none | NAME [args] | '(' expression ')' | list | map
+ * args       := '(' [expression | NAME '=' expression] (',' ...)* ')'
+ * </pre>
+ * The levels between comparison and unary are Jinja's own (its {@code ~} binds tighter than {@code +}).
+ * <pre>
  * </pre>
  * As in Jinja, filters and tests bind tighter than comparisons: {@code x | length > 0} compares the length.
  */
@@ -35,7 +48,7 @@ final class Parser {
     }
 
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", "<=", ">", ">=");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "is");
+    private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "is", "if", "else");
 
     private final String text;
     private final ErrorSink errors;
@@ -50,13 +63,22 @@ final class Parser {
 
     Node parse() {
         if (peek().kind() == Kind.END) throw errors.at(peek().start(), "the expression is empty");
-        Node node = or();
+        Node node = expression();
         Token rest = peek();
         if (rest.kind() != Kind.END) {
             String hint = rest.is("=") ? "; use '==' to compare" : "";
             throw errors.at(rest.start(), "unexpected " + rest.describe() + hint);
         }
         return node;
+    }
+
+    /** Jinja's inline if; without 'else' the value is '' when the condition fails (Jinja's undefined, which prints nothing). */
+    private Node expression() {
+        Node value = or();
+        if (!accept("if")) return value;
+        Node condition = or();
+        Node otherwise = accept("else") ? expression() : new Node.Literal("");
+        return new Node.Conditional(condition, value, otherwise);
     }
 
     private Node or() {
@@ -76,11 +98,11 @@ final class Parser {
     }
 
     private Node comparison() {
-        Node left = postfix();
+        Node left = sum();
         Token operator = peek();
         String op = comparisonOperator();
         if (op == null) return left;
-        Node comparison = new Node.Comparison(left, op, postfix(), operator.start());
+        Node comparison = new Node.Comparison(left, op, sum(), operator.start());
         if (comparisonOperator() != null) {
             throw errors.at(previous().start(), "chained comparisons are not supported; join them with 'and'");
         }
@@ -105,6 +127,53 @@ final class Parser {
         return null;
     }
 
+    private Node sum() {
+        Node left = concat();
+        while (peek().is("+") || peek().is("-")) {
+            Token op = tokens.get(pos++);
+            left = new Node.Arithmetic(left, op.text(), concat(), op.start());
+        }
+        return left;
+    }
+
+    private Node concat() {
+        Node left = product();
+        while (peek().is("~")) {
+            Token op = tokens.get(pos++);
+            left = new Node.Arithmetic(left, "~", product(), op.start());
+        }
+        return left;
+    }
+
+    private Node product() {
+        Node left = power();
+        while (peek().is("*") || peek().is("/") || peek().is("//") || peek().is("%")) {
+            Token op = tokens.get(pos++);
+            left = new Node.Arithmetic(left, op.text(), power(), op.start());
+        }
+        return left;
+    }
+
+    private Node power() {
+        Node left = unary();
+        if (!peek().is("**")) return left;
+        Token op = tokens.get(pos++);
+        return new Node.Arithmetic(left, "**", unary(), op.start());
+    }
+
+    private Node unary() {
+        Token t = peek();
+        if (accept("-")) {
+            Node operand = unary();
+            if (operand instanceof Node.Literal l && l.value() instanceof Number n) {
+                return new Node.Literal(n instanceof Long v ? (Object) (-v) : (Object) (-n.doubleValue()));
+            }
+            return new Node.Arithmetic(new Node.Literal(0L), "-", operand, t.start());
+        }
+        if (accept("+")) return unary();
+        return postfix();
+    }
+
     private Node postfix() {
         Node node = primary();
         while (true) {
@@ -122,9 +191,11 @@ final class Parser {
         Token name = name("a filter name");
         Filter filter = Filter.named(name.text()).orElseThrow(() -> errors.at(name.start(),
                 "unknown filter '" + name.text() + "'", NearNames.closest(name.text(), Filter.names()).orElse(null)));
-        List<Node> args = arguments();
-        checkArity("filter '" + filter.filterName() + "'", args.size(), filter.minArgs, filter.maxArgs, name);
-        return new Node.FilterCall(target, filter, args, name.start());
+        Arguments args = arguments();
+        checkArity("filter '" + filter.filterName() + "'", args.positional().size(), filter.minArgs, filter.maxArgs, name);
+        checkKeywords("filter '" + filter.filterName() + "'", args, filter.keywords, name);
+        if (filter.regexArgument() && !args.positional().isEmpty()) args.positional().set(0, precompiled(args.positional().get(0), name));
+        return new Node.FilterCall(target, filter, args.positional(), args.named(), name.start());
     }
 
     private Node test(Node target) {
@@ -132,14 +203,16 @@ final class Parser {
         Token name = name("a test name");
         IsTest test = IsTest.named(name.text()).orElseThrow(() -> errors.at(name.start(),
                 "unknown test '" + name.text() + "'", NearNames.closest(name.text(), IsTest.names()).orElse(null)));
-        List<Node> args = arguments();
+        Arguments arguments = arguments();
+        List<Node> args = arguments.positional();
         checkArity("test '" + test.testName() + "'", args.size(), test.minArgs, test.maxArgs, name);
+        checkKeywords("test '" + test.testName() + "'", arguments, Set.of("ignorecase", "multiline"), name);
         if (test == IsTest.MATCH || test == IsTest.SEARCH) args.set(0, precompiled(args.get(0), name));
-        if (test == IsTest.VERSION && args.size() > 1 && args.get(1) instanceof Node.Literal op
+        if ((test == IsTest.VERSION || test == IsTest.VERSION_COMPARE) && args.size() > 1 && args.get(1) instanceof Node.Literal op
                 && !IsTest.VERSION_OPERATORS.contains(Values.str(op.value()))) {
             throw errors.at(name.start(), IsTest.unknownVersionOperator(Values.str(op.value())));
         }
-        return new Node.TestCall(target, test, negated, args, name.start());
+        return new Node.TestCall(target, test, negated, args, arguments.named(), name.start());
     }
 
     /** A literal regular expression is compiled once here, so a bad one is reported at load time. */
@@ -152,21 +225,38 @@ final class Parser {
         }
     }
 
-    /** Optional {@code (a, b)} after a filter or test name. */
-    private List<Node> arguments() {
-        List<Node> args = new ArrayList<>();
+    /** Positional and keyword ({@code name=value}) arguments of a call, filter or test. */
+    record Arguments(List<Node> positional, Map<String, Node> named) {}
+
+    /** Optional {@code (a, b, key=c)} after a filter, test, function or method name. */
+    private Arguments arguments() {
+        Arguments args = new Arguments(new ArrayList<>(), new LinkedHashMap<>());
         if (!accept("(")) return args;
         while (!accept(")")) {
             if (peek().kind() == Kind.NAME && tokens.get(pos + 1).is("=")) {
-                throw errors.at(peek().start(), "keyword arguments are not supported");
+                Token key = tokens.get(pos);
+                pos += 2;
+                args.named().put(key.text(), expression());
+            } else {
+                if (!args.named().isEmpty()) throw errors.at(peek().start(), "a positional argument cannot follow a keyword argument");
+                args.positional().add(expression());
             }
-            args.add(or());
             if (!accept(",")) {
                 expect(")", "')' to close the argument list");
                 break;
             }
         }
         return args;
+    }
+
+    private void checkKeywords(String what, Arguments args, Set<String> allowed, Token name) {
+        for (String key : args.named().keySet()) {
+            if (!allowed.contains(key)) {
+                String problem = what + " has no keyword argument '" + key + "'";
+                throw errors.at(name.start(), allowed.isEmpty() ? problem : problem + " (it has " + String.join(", ", new TreeSet<>(allowed)) + ")",
+                        NearNames.closest(key, allowed).orElse(null));
+            }
+        }
     }
 
     private void checkArity(String what, int given, int min, int max, Token name) {
@@ -183,12 +273,30 @@ final class Parser {
             Token t = peek();
             String targetPath = text.substring(first.start(), t.start()).strip();
             if (accept(".")) {
-                Token name = name("a name");
-                node = new Node.Attribute(node, name.text(), source(first, previous()), targetPath, first.start());
+                Token name = peek().kind() == Kind.NUMBER && peek().value() instanceof Long ? tokens.get(pos++) : name("a name");
+                if (peek().is("(")) {
+                    Methods.Method method = Methods.named(name.text()).orElseThrow(() -> errors.at(name.start(),
+                            "unknown method '" + name.text() + "'", NearNames.closest(name.text(), Methods.names()).orElse(null)));
+                    Arguments args = arguments();
+                    checkArity("method '" + name.text() + "'", args.positional().size(), method.minArgs(), method.maxArgs(), name);
+                    checkKeywords("method '" + name.text() + "'", args, Set.of(), name);
+                    node = new Node.MethodCall(node, method, args.positional(), name.start());
+                } else if (name.kind() == Kind.NUMBER) {
+                    // Jinja's x.0 is x[0].
+                    node = new Node.Index(node, new Node.Literal(name.value()), source(first, previous()), targetPath, first.start(), t.start());
+                } else {
+                    node = new Node.Attribute(node, name.text(), source(first, previous()), targetPath, first.start());
+                }
             } else if (accept("[")) {
-                Node index = or();
-                expect("]", "']' to close '['");
-                node = new Node.Index(node, index, source(first, previous()), targetPath, first.start(), t.start());
+                Node from = peek().is(":") ? null : expression();
+                if (accept(":")) {
+                    Node to = peek().is("]") ? null : expression();
+                    expect("]", "']' to close '['");
+                    node = new Node.Slice(node, from, to, t.start());
+                } else {
+                    expect("]", "']' to close '['");
+                    node = new Node.Index(node, from, source(first, previous()), targetPath, first.start(), t.start());
+                }
             } else {
                 return node;
             }
@@ -201,13 +309,9 @@ final class Parser {
             pos++;
             return new Node.Literal(t.value());
         }
-        if (t.is("-") && tokens.get(pos + 1).kind() == Kind.NUMBER) {
-            pos += 2;
-            Object n = tokens.get(pos - 1).value();
-            return new Node.Literal(n instanceof Long l ? (Object) (-l) : (Object) (-(Double) n));
-        }
         if (t.kind() == Kind.NAME && !KEYWORDS.contains(t.text())) {
             pos++;
+            if (peek().is("(")) return call(t);
             return switch (t.text()) {
                 case "true", "True" -> new Node.Literal(true);
                 case "false", "False" -> new Node.Literal(false);
@@ -216,14 +320,22 @@ final class Parser {
             };
         }
         if (accept("(")) {
-            Node inner = or();
-            expect(")", "')' to close '('");
-            return inner;
+            if (accept(")")) return new Node.ListLiteral(List.of());
+            Node inner = expression();
+            if (!peek().is(",")) {
+                expect(")", "')' to close '('");
+                return inner;
+            }
+            // A tuple, as in '%s-%s' % (a, b): a list here.
+            List<Node> items = new ArrayList<>(List.of(inner));
+            while (accept(",") && !peek().is(")")) items.add(expression());
+            expect(")", "')' to close the tuple");
+            return new Node.ListLiteral(items);
         }
         if (accept("[")) {
             List<Node> items = new ArrayList<>();
             while (!accept("]")) {
-                items.add(or());
+                items.add(expression());
                 if (!accept(",")) {
                     expect("]", "']' to close the list");
                     break;
@@ -235,9 +347,9 @@ final class Parser {
             List<Node> keys = new ArrayList<>();
             List<Node> values = new ArrayList<>();
             while (!accept("}")) {
-                keys.add(or());
+                keys.add(expression());
                 expect(":", "':' after a map key");
-                values.add(or());
+                values.add(expression());
                 if (!accept(",")) {
                     expect("}", "'}' to close the map");
                     break;
@@ -248,6 +360,19 @@ final class Parser {
         String after = pos > 0 ? " after " + previous().describe() : "";
         String found = t.kind() == Kind.END ? "" : ", found " + t.describe();
         throw errors.at(t.start(), "expected a value" + after + found);
+    }
+
+    /** A global function: {@code lookup('file', 'x')}, {@code query(...)}, {@code range(3)}. */
+    private Node call(Token name) {
+        Functions.Function function = Functions.named(name.text()).orElseThrow(() -> errors.at(name.start(),
+                "unknown function '" + name.text() + "'", NearNames.closest(name.text(), Functions.names()).orElse(null)));
+        Arguments args = arguments();
+        checkArity("function '" + name.text() + "'", args.positional().size(), function.minArgs(), function.maxArgs(), name);
+        if (function.checksLookup() && args.positional().get(0) instanceof Node.Literal l && l.value() instanceof String lookup
+                && Lookups.named(lookup).isEmpty()) {
+            throw errors.at(name.start(), "unknown lookup '" + lookup + "'", NearNames.closest(lookup, Lookups.names()).orElse(null));
+        }
+        return new Node.FunctionCall(function, args.positional(), args.named(), name.start());
     }
 
     private Token name(String what) {

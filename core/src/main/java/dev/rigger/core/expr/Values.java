@@ -84,6 +84,53 @@ final class Values {
         throw new ValueError("'in' needs a list, map or string on the right, got " + typeName(haystack));
     }
 
+    /**
+     * A binary operator: {@code ~} joins the values' text; {@code +} adds numbers, joins strings and
+     * lists; the others are number arithmetic as in Python ({@code /} gives a float, {@code //} floors).
+     * Text built from a secret stays a secret.
+     */
+    static Object arithmetic(String operator, Object a, Object b) {
+        if (operator.equals("~")) return joined(a, b);
+        Object x = reveal(a);
+        Object y = reveal(b);
+        if (operator.equals("+") && x instanceof String && y instanceof String) return joined(a, b);
+        if (operator.equals("+") && x instanceof List<?> l && y instanceof List<?> r) {
+            List<Object> out = new java.util.ArrayList<>(l);
+            out.addAll(r);
+            return out;
+        }
+        if (operator.equals("*") && x instanceof String s && y instanceof Number n && isIntegral(n)) return s.repeat((int) Math.max(0, n.longValue()));
+        if (operator.equals("%") && x instanceof String format) return PythonFormat.percent(format, y);
+        if (!(x instanceof Number m) || !(y instanceof Number n) || x instanceof Boolean || y instanceof Boolean) {
+            throw new ValueError("cannot use '" + operator + "' on " + typeName(a) + " and " + typeName(b));
+        }
+        boolean integers = isIntegral(m) && isIntegral(n);
+        if ((operator.equals("/") || operator.equals("//") || operator.equals("%")) && n.doubleValue() == 0) {
+            throw new ValueError("division by zero");
+        }
+        return switch (operator) {
+            case "+" -> integers ? (Object) Math.addExact(m.longValue(), n.longValue()) : (Object) (m.doubleValue() + n.doubleValue());
+            case "-" -> integers ? (Object) Math.subtractExact(m.longValue(), n.longValue()) : (Object) (m.doubleValue() - n.doubleValue());
+            case "*" -> integers ? (Object) Math.multiplyExact(m.longValue(), n.longValue()) : (Object) (m.doubleValue() * n.doubleValue());
+            case "/" -> m.doubleValue() / n.doubleValue();
+            case "//" -> integers ? (Object) Math.floorDiv(m.longValue(), n.longValue()) : (Object) Math.floor(m.doubleValue() / n.doubleValue());
+            case "%" -> integers ? (Object) Math.floorMod(m.longValue(), n.longValue())
+                    : (Object) (m.doubleValue() - n.doubleValue() * Math.floor(m.doubleValue() / n.doubleValue()));
+            case "**" -> integers && n.longValue() >= 0 ? (Object) BigInteger.valueOf(m.longValue()).pow((int) n.longValue()).longValue()
+                    : (Object) Math.pow(m.doubleValue(), n.doubleValue());
+            default -> throw new IllegalStateException("parser produced operator " + operator);
+        };
+    }
+
+    /** Python's {@code str(a) + str(b)}, a secret when either part is one. */
+    static Object joined(Object a, Object b) {
+        String text = str(reveal(a)) + str(reveal(b));
+        List<Secret> secrets = new java.util.ArrayList<>();
+        if (a instanceof Secret s) secrets.add(s);
+        if (b instanceof Secret s) secrets.add(s);
+        return secrets.isEmpty() ? text : Secret.composed(text, secrets);
+    }
+
     /** Applies a string function, keeping a Secret a Secret so its value stays out of logs. */
     static Object mapText(Object value, UnaryOperator<String> function) {
         if (value instanceof Secret s) return Secret.of(function.apply(s.reveal()));

@@ -4,6 +4,7 @@ import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.yaml.YamlMapping;
 import dev.rigger.core.yaml.YamlNode;
+import dev.rigger.core.vault.VaultFormat;
 import dev.rigger.core.yaml.YamlReader;
 import dev.rigger.core.yaml.YamlScalar;
 import java.io.IOException;
@@ -111,10 +112,12 @@ public final class InventoryLoader {
         if (text.startsWith("#!")) {
             throw new InputException(start, "executable inventory scripts are not supported; list the hosts in YAML or INI");
         }
-        if (text.startsWith(VarValues.VAULT_HEADER)) {
-            throw new InputException(start, "Ansible Vault encrypted files are not supported (Rigger cannot decrypt them)");
-        }
         FileDeclarations out = new FileDeclarations(builder);
+        if (VaultFormat.isVault(text)) {
+            // Decrypted by the YAML reader, its values secrets; an encrypted INI inventory is not read (INI has no secret values).
+            YamlReader.parse(text, origin).ifPresent(doc -> parseYaml(doc, out));
+            return;
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (YAML_EXTENSIONS.stream().anyMatch(name::endsWith)) {
             YamlReader.parse(text, origin).ifPresent(doc -> parseYaml(doc, out));

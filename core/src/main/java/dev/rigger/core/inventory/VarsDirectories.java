@@ -49,16 +49,12 @@ final class VarsDirectories {
     private static void read(Path dir, String name, VarSink sink) {
         for (Path file : filesFor(dir, name)) {
             String text = YamlReader.readText(file);
-            if (text.startsWith(VarValues.VAULT_HEADER)) {
-                throw new InputException(new SourceLocation(file.toString(), 1, 1),
-                        "Ansible Vault encrypted files are not supported (Rigger cannot decrypt them)");
-            }
             YamlNode doc = YamlReader.parse(text, file.toString()).orElse(null);
             if (doc == null) continue;
             if (!(doc instanceof YamlMapping vars)) {
                 throw new InputException(doc.location(), "expected a mapping of variables, got " + doc.describe());
             }
-            for (YamlMapping.Entry e : vars.entries()) sink.set(e.key(), VarValues.toJava(e.value()), e.keyLocation());
+            for (YamlMapping.Entry e : vars.entries()) sink.set(e.key(), e.value().toJava(), e.keyLocation());
         }
     }
 

@@ -45,7 +45,7 @@ final class YamlInventoryParser {
                 case "hosts" -> hosts(name, e.value());
                 case "vars" -> {
                     for (YamlMapping.Entry v : group.requireMapping("vars").entries()) {
-                        out.groupVar(name, v.key(), VarValues.toJava(v.value()), v.keyLocation());
+                        out.groupVar(name, v.key(), v.value().toJava(), v.keyLocation());
                     }
                 }
                 default -> children(name, e.value());
@@ -81,7 +81,7 @@ final class YamlInventoryParser {
             if (expanded.port() != null) out.hostVar(name, "ansible_port", expanded.port(), at);
             if (varMap == null) continue;
             for (YamlMapping.Entry v : varMap.entries()) {
-                out.hostVar(name, v.key(), VarValues.toJava(v.value()), v.keyLocation());
+                out.hostVar(name, v.key(), v.value().toJava(), v.keyLocation());
             }
         }
     }

@@ -56,7 +56,9 @@ sealed interface Folder permits Folder.Disk, Folder.Classpath {
             if (!Files.isRegularFile(file)) return Optional.empty();
             String origin = displayName(file);
             try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                // Lenient, as on the classpath: a template may hold bytes that are not UTF-8 (the
+                // template module writes them as they are); the loader only reads names here.
+                String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
                 return Optional.of(new SourceText(origin, text.startsWith("\uFEFF") ? text.substring(1) : text));
             } catch (IOException e) {
                 throw new InputException(SourceLocation.unknown(origin), "cannot read file: " + e.getMessage());

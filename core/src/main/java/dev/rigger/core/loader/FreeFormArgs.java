@@ -60,6 +60,14 @@ final class FreeFormArgs {
         return args;
     }
 
+    /** The words of key=value text (quotes group words and are removed around a whole value). */
+    static List<String> words(String text, IntFunction<SourceLocation> at) {
+        return split(text, at).stream().map(w -> {
+            int eq = w.text.indexOf('=');
+            return KEY_VALUE.matcher(w.text).matches() ? w.text.substring(0, eq + 1) + unquote(w.text.substring(eq + 1)) : unquote(w.text);
+        }).toList();
+    }
+
     private static List<Word> split(String text, IntFunction<SourceLocation> at) {
         List<Word> words = new ArrayList<>();
         int start = -1;

@@ -43,8 +43,23 @@ final class Keywords {
         return Collections.unmodifiableSortedSet(new TreeSet<>(names));
     }
 
+    /**
+     * {@code become_method}: Rigger becomes another user with sudo, so {@code sudo} means what it
+     * means in Ansible and is accepted; any other method is refused with the reason.
+     */
+    static void becomeMethod(YamlMapping m) {
+        m.optional("become_method").ifPresent(n -> {
+            YamlScalar method = n.asScalar();
+            if (!method.text().equals("sudo") && !method.text().equals("ansible.builtin.sudo")) {
+                throw new InputException(method.location(), "become_method '" + method.text()
+                        + "' is not supported: Rigger becomes another user with sudo (become_method: sudo, the default)");
+            }
+        });
+    }
+
     /** The inherited keywords of {@code m}; variables and expressions go to {@code symbols}. */
     static Attributes attributes(YamlMapping m, Symbols symbols) {
+        becomeMethod(m);
         List<Condition> when = m.optional("when").map(n -> conditions(n, symbols)).orElse(List.of());
         Set<String> tags = m.optional("tags").map(Keywords::tags).orElse(Set.of());
         Boolean become = m.optionalBool("become").orElse(null);

@@ -20,6 +20,8 @@ import java.util.Map;
  * under the module's key, compiled into a {@link ModuleTemplate} that renders and binds them per host.
  */
 final class ModuleBinding {
+    private static final java.util.regex.Pattern OCTAL = java.util.regex.Pattern.compile("0[0-7]{3,4}");
+
     private ModuleBinding() {}
 
     /**
@@ -42,6 +44,15 @@ final class ModuleBinding {
         } else if (value instanceof YamlSequence) {
             throw new InputException(value.location(), name + ": expected a mapping of arguments or key=value text, got a list");
         }
+        // module_defaults of the play: arguments the task does not give itself.
+        YamlMapping defaults = scope.unit().moduleDefaults.get(name);
+        if (defaults != null) {
+            for (YamlMapping.Entry e : defaults.entries()) {
+                if (values.containsKey(e.key())) continue;
+                values.put(e.key(), compileArg(e.key(), e.value()));
+                locations.put(e.key(), e.keyLocation());
+            }
+        }
         ValueTemplate.MappingOf args = new ValueTemplate.MappingOf(values);
         args.collect(scope.symbols().expressions);
         recordModuleSymbols(name, value, args, locations, scope);
@@ -50,9 +61,21 @@ final class ModuleBinding {
 
     private static void addAll(YamlMapping args, Map<String, ValueTemplate> values, Map<String, SourceLocation> locations) {
         for (YamlMapping.Entry e : args.entries()) {
-            values.put(e.key(), ValueTemplate.compile(e.value()));
+            values.put(e.key(), compileArg(e.key(), e.value()));
             locations.put(e.key(), e.keyLocation());
         }
+    }
+
+    /**
+     * An unquoted {@code mode: 0755} is a YAML 1.1 octal number, the mode Ansible applies; it is
+     * kept as the octal text it was written as. A decimal lookalike ({@code mode: 755}) stays a
+     * number, which the module refuses with the reason.
+     */
+    private static ValueTemplate compileArg(String key, YamlNode value) {
+        if (key.equals("mode") && value instanceof YamlScalar s && s.plain() && s.value() instanceof Number && OCTAL.matcher(s.text()).matches()) {
+            return new ValueTemplate.Constant(s.text());
+        }
+        return ValueTemplate.compile(value);
     }
 
     /**
@@ -71,6 +94,26 @@ final class ModuleBinding {
                 if (value instanceof YamlMapping m && expressions != null && expressions.isConstant()) {
                     m.optional(key).ifPresent(node -> Keywords.conditions(node, symbols));
                 }
+            }
+            case "include_vars" -> {
+                // The file's variables are defined from here on; a templated file name is only known per host.
+                ValueTemplate file = args.entries().get("file");
+                if (!(file instanceof ValueTemplate.Constant c) || c.value() == null) {
+                    if (file != null) symbols.opaque = true;
+                    return;
+                }
+                List<Folder> searched = new ArrayList<>();
+                if (scope.role() != null) searched.addAll(List.of(scope.role().resolve("vars"), scope.role()));
+                searched.addAll(List.of(scope.playbook().resolve("vars"), scope.playbook()));
+                for (Folder folder : searched) {
+                    var source = folder.read(String.valueOf(c.value()));
+                    if (source.isEmpty()) continue;
+                    Folder.parse(source.get()).ifPresent(doc -> {
+                        if (doc instanceof YamlMapping vars) symbols.variables.addAll(vars.keys());
+                    });
+                    return;
+                }
+                throw new InputException(locations.get("file"), "include_vars: file '" + c.value() + "' not found; " + Folder.lookedFor(searched, String.valueOf(c.value())));
             }
             case "template" -> {
                 if (args.entries().get("src") instanceof ValueTemplate.Constant c && c.value() != null) {

@@ -23,16 +23,14 @@ import java.util.Set;
 final class PlayLoader {
     private static final Set<String> KEYS = Keywords.sorted(List.of("hosts", "name", "gather_facts", "vars", "vars_files", "roles",
             "pre_tasks", "tasks", "post_tasks", "handlers", "serial", "max_fail_percentage", "any_errors_fatal",
-            "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors", "no_log"));
+            "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors", "no_log",
+            "remote_user", "connection", "port", "become_method", "vars_prompt", "order", "module_defaults", "gather_subset",
+            "gather_timeout"));
     private static final Map<String, String> UNSUPPORTED = Map.of(
-            "remote_user", "'remote_user' is not supported on plays; set ansible_user in the inventory",
-            "connection", "'connection' is not supported on plays; set ansible_connection in the inventory",
-            "port", "'port' is not supported on plays; set ansible_port in the inventory",
-            "environment", "'environment' is not supported by Rigger",
-            "vars_prompt", "'vars_prompt' is not supported; pass values with -e",
-            "gather_subset", "'gather_subset' is not supported: Rigger gathers all facts in one exec",
-            "order", "'order' is not supported: hosts run in inventory order",
+            "environment", "'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)",
             "when", "plays have no 'when'; put it on a block or the tasks");
+    /** Ansible's connection plugins that mean what Rigger's ssh and local connections do. */
+    private static final List<String> CONNECTIONS = List.of("ssh", "smart", "paramiko", "local", "ansible.builtin.ssh", "ansible.builtin.local");
     private static final List<String> STRATEGIES = List.of("linear", "free");
 
     private final RoleLoader roles;
@@ -47,6 +45,7 @@ final class PlayLoader {
             if (UNSUPPORTED.containsKey(e.key())) throw new InputException(e.keyLocation(), UNSUPPORTED.get(e.key()));
         }
         m.requireKnownKeys(KEYS, "play");
+        Keywords.becomeMethod(m);
         Scope scope = new Scope(playbook, playbook, null, unit, List.of(), List.of());
         TaskListLoader tasks = roles.tasks();
         Play.Builder play = Play.builder(hosts(m.require("hosts")))
@@ -60,6 +59,11 @@ final class PlayLoader {
         m.optional("serial").ifPresent(n -> play.serial(serial(n)));
         m.optional("max_fail_percentage").ifPresent(n -> play.maxFailPercentage(percentage(m)));
         m.optional("strategy").ifPresent(n -> play.strategy(strategy(n.asScalar())));
+        // gather_subset and gather_timeout only narrow or bound fact gathering: Rigger gathers all facts in one exec.
+        connectionKeywords(m, unit.symbols);
+        m.optional("vars_prompt").ifPresent(n -> prompts(n, unit.symbols));
+        m.optional("order").ifPresent(n -> order(n.asScalar()));
+        unit.moduleDefaults = m.optionalMapping("module_defaults").map(PlayLoader::moduleDefaults).orElse(Map.of());
 
         for (YamlNode entry : m.optionalSequence("roles").map(YamlSequence::items).orElse(List.of())) {
             RoleReference ref = RoleReference.parse(entry, unit.symbols);
@@ -74,6 +78,52 @@ final class PlayLoader {
         unit.roleHandlers.forEach(play::handler);
         handlers.forEach(play::handler);
         return play.build();
+    }
+
+    /** Checked against the inventory by the preflight: see {@link Symbols.ConnectionKeyword}. */
+    private static void connectionKeywords(YamlMapping m, Symbols symbols) {
+        String hosts = hosts(m.require("hosts"));
+        for (String keyword : List.of("connection", "remote_user", "port")) {
+            m.optional(keyword).ifPresent(n -> {
+                YamlScalar value = n.asScalar();
+                if (keyword.equals("connection") && !CONNECTIONS.contains(value.text())) {
+                    throw new InputException(value.location(), "connection '" + value.text() + "' is not supported (Rigger connects with ssh or local)");
+                }
+                if (keyword.equals("port") && !value.text().matches("\\d{1,5}")) {
+                    throw new InputException(value.location(), "port must be a number 1-65535, got '" + value.text() + "'");
+                }
+                symbols.connectionKeywords.add(new Symbols.ConnectionKeyword(keyword, value.text(), hosts, value.location()));
+            });
+        }
+    }
+
+    /** {@code vars_prompt}: each variable must be given with -e (the preflight checks it); Rigger does not prompt. */
+    private static void prompts(YamlNode node, Symbols symbols) {
+        for (YamlNode item : node.asSequence()) {
+            YamlMapping prompt = item.asMapping();
+            prompt.requireKnownKeys(List.of("name", "prompt", "private", "default", "confirm", "encrypt", "salt_size", "salt", "unsafe"), "vars_prompt");
+            String name = Keywords.identifier(prompt, "name", "variable name");
+            symbols.prompts.add(new Symbols.Prompt(name, prompt.require("name").location()));
+            symbols.variables.add(name);
+        }
+    }
+
+    /** Hosts run in inventory order; other orders would run the same tasks in another sequence, so they are refused. */
+    private static void order(YamlScalar value) {
+        if (!value.text().equals("inventory")) {
+            throw new InputException(value.location(), "order '" + value.text() + "' is not supported: Rigger runs hosts in inventory order (order: inventory)");
+        }
+    }
+
+    private static Map<String, YamlMapping> moduleDefaults(YamlMapping m) {
+        Map<String, YamlMapping> out = new LinkedHashMap<>();
+        for (YamlMapping.Entry e : m.entries()) {
+            if (e.key().startsWith("group/")) {
+                throw new InputException(e.keyLocation(), "module_defaults groups ('" + e.key() + "') are not supported; name the modules");
+            }
+            out.put(e.key().substring(e.key().lastIndexOf('.') + 1), e.value().asMapping());
+        }
+        return Map.copyOf(out);
     }
 
     private static String hosts(YamlNode node) {

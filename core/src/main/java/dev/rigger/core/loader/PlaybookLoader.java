@@ -82,9 +82,11 @@ public final class PlaybookLoader {
         }
         for (YamlNode entry : entries) {
             YamlMapping m = entry.asMapping();
-            if (m.has("import_playbook")) {
-                m.requireKnownKeys(List.of("import_playbook", "name"), "import_playbook");
-                YamlScalar file = m.require("import_playbook").asScalar();
+            // Ansible's old 'include:' at the top of a playbook is what import_playbook is now.
+            String keyword = m.has("include") && !m.has("hosts") ? "include" : "import_playbook";
+            if (m.has(keyword)) {
+                m.requireKnownKeys(List.of(keyword, "name"), keyword);
+                YamlScalar file = m.require(keyword).asScalar();
                 int slash = file.text().lastIndexOf('/');
                 Folder target = slash < 0 ? folder : folder.resolve(file.text().substring(0, slash));
                 load(target, file.text().substring(slash + 1), file.location(), inner, out, symbols);

@@ -6,7 +6,9 @@ import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.Expression;
 import dev.rigger.core.inventory.Group;
 import dev.rigger.core.inventory.Host;
+import dev.rigger.core.inventory.HostPattern;
 import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.expr.JinjaTemplate;
 import dev.rigger.core.template.TemplateRenderer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +50,13 @@ public final class Preflight {
             Set<Symbols> units = play.withRoles();
             all.addAll(units);
             checkNotifications(units, problems);
+            checkConnectionKeywords(play, inventory, problems);
+            for (Symbols.Prompt prompt : play.prompts) {
+                if (!extraVars.containsKey(prompt.name())) {
+                    add(problems, new InputException(prompt.at(), "vars_prompt '" + prompt.name() + "': Rigger does not prompt; pass the value with -e "
+                            + prompt.name() + "=..."));
+                }
+            }
         }
         List<Folder.SourceText> templates = compiledTemplates(all, problems);
         if (all.stream().noneMatch(s -> s.opaque)) {
@@ -66,6 +75,37 @@ public final class Preflight {
                 add(problems, new InputException(n.at(), "notify: no handler or listen topic named '" + n.handler() + "'",
                         NearNames.closest(n.handler(), handlers).orElse(null)));
             }
+        }
+    }
+
+    /**
+     * A play's {@code connection}, {@code remote_user} and {@code port} apply in Ansible to the hosts
+     * whose inventory does not set the matching variable. Rigger connects as the inventory says, so
+     * the keyword means the same only when it asks for what Rigger does anyway; otherwise the hosts
+     * that would differ are named, with the inventory variable to set.
+     */
+    private static void checkConnectionKeywords(Symbols play, Inventory inventory, Map<String, InputException> problems) {
+        for (Symbols.ConnectionKeyword k : play.connectionKeywords) {
+            List<String> differing = new ArrayList<>();
+            for (String host : HostPattern.parse(k.hosts(), k.at()).select(inventory).hosts()) {
+                Map<String, Object> vars = inventory.isImplicitLocalhost(host) ? Map.of("ansible_connection", "local") : inventory.varsOf(host);
+                boolean local = "local".equals(String.valueOf(vars.get("ansible_connection")).replace("ansible.builtin.", ""));
+                boolean same = switch (k.keyword()) {
+                    case "connection" -> vars.containsKey("ansible_connection") || !k.value().endsWith("local");
+                    case "remote_user" -> local || vars.containsKey("ansible_user") || vars.containsKey("ansible_ssh_user");
+                    default -> local || vars.containsKey("ansible_port") || vars.containsKey("ansible_ssh_port") || k.value().equals("22");
+                };
+                if (!same) differing.add(host);
+            }
+            if (differing.isEmpty()) continue;
+            String variable = switch (k.keyword()) {
+                case "connection" -> "ansible_connection=local";
+                case "remote_user" -> "ansible_user=" + k.value();
+                default -> "ansible_port=" + k.value();
+            };
+            add(problems, new InputException(k.at(), k.keyword() + ": " + k.value() + " would apply to " + String.join(", ", differing)
+                    + ", whose inventory sets no " + variable.substring(0, variable.indexOf('=')) + "; Rigger connects as the inventory says: set "
+                    + variable + " for them"));
         }
     }
 
@@ -93,6 +133,15 @@ public final class Preflight {
             if (!isDefined(use.name(), defined, guarded)) add(problems, undefined(use.name(), use.location(), defined));
         }
         for (Folder.SourceText template : templates) {
+            if (TemplateRenderer.isJinja(template.origin())) {
+                List<Expression.VariableUse> jinjaUses = new ArrayList<>();
+                for (Expression e : JinjaTemplate.compile(template.origin(), template.text()).expressions()) jinjaUses.addAll(e.variables());
+                jinjaUses.stream().filter(Expression.VariableUse::guarded).forEach(u -> guarded.add(u.name()));
+                for (Expression.VariableUse use : jinjaUses) {
+                    if (!isDefined(use.name(), defined, guarded)) add(problems, undefined(use.name(), use.location(), defined));
+                }
+                continue;
+            }
             for (MustacheNames.Use use : MustacheNames.topLevel(template.text(), template.origin())) {
                 if (!isDefined(use.name(), defined, guarded)) add(problems, undefined(use.name(), use.location(), defined));
             }
@@ -111,7 +160,8 @@ public final class Preflight {
                     continue;
                 }
                 try {
-                    renderer.compile(source.get().origin(), source.get().text());
+                    if (TemplateRenderer.isJinja(source.get().origin())) renderer.jinja(source.get().origin(), source.get().text());
+                    else renderer.compile(source.get().origin(), source.get().text());
                     out.add(source.get());
                 } catch (InputException e) {
                     add(problems, e);

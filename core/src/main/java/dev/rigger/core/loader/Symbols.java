@@ -19,7 +19,19 @@ final class Symbols {
     /** A {@code template:} task with a literal {@code src}, and the folders it is looked up in. */
     record TemplateUse(String src, List<Folder> searched, SourceLocation at) {}
 
+    /**
+     * A play's {@code connection}, {@code remote_user} or {@code port}: Ansible uses it only for
+     * hosts whose inventory sets no {@code ansible_connection}/{@code ansible_user}/{@code ansible_port};
+     * the preflight checks that those hosts would connect the same way under Rigger.
+     */
+    record ConnectionKeyword(String keyword, String value, String hosts, SourceLocation at) {}
+
+    /** A {@code vars_prompt} variable: Rigger does not prompt, so it must come with {@code -e}. */
+    record Prompt(String name, SourceLocation at) {}
+
     final Set<String> variables = new LinkedHashSet<>();
+    final List<ConnectionKeyword> connectionKeywords = new ArrayList<>();
+    final List<Prompt> prompts = new ArrayList<>();
     final List<Expression> expressions = new ArrayList<>();
     /** Handler names and {@code listen} topics. */
     final Set<String> handlers = new LinkedHashSet<>();

@@ -11,6 +11,7 @@ import dev.rigger.core.executor.LoopSource;
 import dev.rigger.core.executor.ModuleFactory;
 import dev.rigger.core.executor.Task;
 import dev.rigger.core.executor.TaskNode;
+import dev.rigger.core.expr.Lookups;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleRegistry;
 import dev.rigger.core.render.ScalarPositions;
@@ -40,10 +41,10 @@ import java.util.function.Supplier;
 final class TaskListLoader {
     private static final Set<String> TASK_KEYWORDS = with(Keywords.INHERITED, "name", "register", "loop", "with_items",
             "loop_control", "notify", "listen", "retries", "delay", "until", "run_once", "delegate_to", "changed_when",
-            "failed_when", "args");
-    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always");
-    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name");
-    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control");
+            "failed_when", "args", "become_method");
+    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always", "become_method");
+    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name", "become_method");
+    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control", "become_method");
     private static final Set<String> ROLE_ARGS = Keywords.sorted(List.of("name", "tasks_from", "vars"));
     /** Ansible task keywords Rigger does not implement: refused, never silently ignored. */
     private static final Map<String, String> UNSUPPORTED = unsupported();
@@ -85,7 +86,8 @@ final class TaskListLoader {
         return out;
     }
 
-    private TaskNode entry(YamlMapping m, Scope scope) {
+    private TaskNode entry(YamlMapping written, Scope scope) {
+        YamlMapping m = LegacyTaskForms.normalize(written);
         if (m.has("block")) return block(m, scope);
         if (m.has("import_tasks")) return importTasks(m, scope);
         if (m.has("include_tasks")) return includeTasks(m, scope);
@@ -108,10 +110,14 @@ final class TaskListLoader {
         String moduleKey = moduleKey(m);
         ModuleFactory module = ModuleFactory.of(ModuleBinding.read(moduleKey, modules.find(moduleKey).orElseThrow(), m, scope));
         Symbols symbols = scope.symbols();
+        Attributes attributes = Keywords.attributes(m, symbols);
+        Optional<String> indexVar = indexVar(m, symbols);
+        // index_var is the loop position the executor already gives as ansible_loop.index0, under the name asked for.
+        if (indexVar.isPresent()) attributes = attributes.withVars(Map.of(indexVar.get(), "{{ ansible_loop.index0 }}"));
         Task.Builder task = Task.named(m.optionalString("name").orElse(moduleKey))
                 .location(m.location())
                 .module(module)
-                .attributes(Keywords.attributes(m, symbols));
+                .attributes(attributes);
         m.optional("register").ifPresent(n -> {
             String name = Keywords.identifier(m, "register", "register name");
             symbols.variables.add(name);
@@ -151,6 +157,12 @@ final class TaskListLoader {
             String key = e.key();
             if (TASK_KEYWORDS.contains(key)) continue;
             if (UNSUPPORTED.containsKey(key)) throw new InputException(e.keyLocation(), UNSUPPORTED.get(key));
+            if (key.startsWith("with_")) {
+                String lookup = key.substring("with_".length());
+                if (Lookups.exists(lookup)) continue;
+                throw new InputException(e.keyLocation(), "unknown loop lookup '" + key + "'",
+                        NearNames.closest(key, Lookups.loopNames().stream().map(n -> "with_" + n).toList()).orElse(null));
+            }
             if (modules.knows(key)) {
                 known.add(key);
                 continue;
@@ -170,28 +182,52 @@ final class TaskListLoader {
         return known.get(0);
     }
 
+    /**
+     * {@code loop:}, or {@code with_<lookup>:} (Ansible's older loops: {@code with_items} flattens one
+     * level, {@code with_dict} gives key/value items, {@code with_nested} every combination...; see
+     * {@link Lookups}).
+     */
     private static LoopSource loop(YamlMapping m, Symbols symbols) {
-        if (m.has("loop") && m.has("with_items")) {
-            throw new InputException(m.keyLocation("with_items").orElseThrow(), "use either loop or with_items, not both");
+        List<String> keywords = m.keys().stream().filter(k -> k.equals("loop") || k.startsWith("with_") && Lookups.exists(k.substring(5))).toList();
+        if (keywords.size() > 1) {
+            throw new InputException(m.keyLocation(keywords.get(1)).orElseThrow(), "use either " + keywords.get(0) + " or " + keywords.get(1) + ", not both");
         }
-        String keyword = m.has("loop") ? "loop" : m.has("with_items") ? "with_items" : null;
-        if (keyword == null) return null;
+        if (keywords.isEmpty()) return null;
+        String keyword = keywords.get(0);
         YamlNode node = m.require(keyword);
         boolean expression = node instanceof YamlScalar s && s.value() instanceof String text && TemplatedString.isTemplated(text);
-        if (!(node instanceof YamlSequence) && !expression) {
+        String lookup = keyword.equals("loop") ? null : keyword.substring("with_".length());
+        // A lookup may take one term as it is: with_sequence: start=1 end=4, with_fileglob: files/*.conf.
+        boolean single = lookup != null && node instanceof YamlScalar;
+        if (!(node instanceof YamlSequence) && !expression && !single) {
             throw new InputException(node.location(), "'" + keyword + "' needs a list or a '{{ }}' expression giving one, got " + node.describe());
         }
         ValueTemplate items = ValueTemplate.compile(node);
         items.collect(symbols.expressions);
-        return LoopSource.of(new TemplatedLoop(items, keyword.equals("with_items"), keyword, node.location()));
+        return LoopSource.of(new TemplatedLoop(items, lookup, keyword, node.location()));
     }
 
-    /** {@code loop_control: {loop_var: x}}; {@code label} only changes Ansible's display and is accepted. */
+    /** {@code loop_control: {index_var: i}}: the name under which a task sees the loop position (from 0). */
+    private static Optional<String> indexVar(YamlMapping m, Symbols symbols) {
+        Optional<YamlMapping> control = m.optionalMapping("loop_control");
+        if (control.isEmpty() || !control.get().has("index_var")) return Optional.empty();
+        String name = Keywords.identifier(control.get(), "index_var", "index_var");
+        symbols.variables.add(name);
+        return Optional.of(name);
+    }
+
+    /**
+     * {@code loop_control: {loop_var: x}}; {@code label} and {@code extended} only change what Ansible
+     * shows and sets (Rigger always sets {@code ansible_loop}), so they are accepted.
+     */
     private static Optional<String> loopVar(YamlMapping m, boolean hasLoop, Symbols symbols) {
         Optional<YamlMapping> control = m.optionalMapping("loop_control");
         if (control.isEmpty()) return Optional.empty();
         if (!hasLoop) throw new InputException(m.keyLocation("loop_control").orElseThrow(), "loop_control without a loop");
-        control.get().requireKnownKeys(List.of("loop_var", "label"), "loop_control");
+        control.get().requireKnownKeys(List.of("loop_var", "label", "index_var", "extended", "extended_allitems", "pause"), "loop_control");
+        control.get().optional("pause").ifPresent(n -> {
+            throw new InputException(n.location(), "loop_control pause is not supported: Rigger runs loop items back to back");
+        });
         if (!control.get().has("loop_var")) return Optional.empty();
         String name = Keywords.identifier(control.get(), "loop_var", "loop_var");
         symbols.variables.add(name);
@@ -227,6 +263,9 @@ final class TaskListLoader {
 
     private DynamicInclude includeTasks(YamlMapping m, Scope scope) {
         m.requireKnownKeys(with(INCLUDE_KEYS, "include_tasks"), "include_tasks");
+        m.optionalMapping("loop_control").filter(c -> c.has("index_var")).ifPresent(c -> {
+            throw new InputException(c.keyLocation("index_var").orElseThrow(), "index_var is supported on tasks, not on include_tasks; use ansible_loop.index0");
+        });
         YamlNode spec = m.require("include_tasks");
         YamlScalar file;
         if (spec instanceof YamlMapping options) {
@@ -348,18 +387,14 @@ final class TaskListLoader {
 
     private static Map<String, String> unsupported() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : List.of("environment", "async", "poll", "throttle", "connection", "delegate_facts",
-                "diff", "any_errors_fatal", "debugger", "module_defaults", "collections", "timeout", "remote_user",
-                "become_method", "become_flags", "vars_files")) {
+        for (String key : List.of("connection", "delegate_facts", "diff", "any_errors_fatal", "debugger", "module_defaults",
+                "collections", "timeout", "remote_user", "become_flags", "vars_files")) {
             out.put(key, "'" + key + "' is not supported on tasks by Rigger");
         }
-        out.put("include", "'include' is not supported; use include_tasks (dynamic) or import_tasks (static)");
-        out.put("local_action", "'local_action' is not supported; use delegate_to: localhost");
-        out.put("action", "'action' is not supported; write the module's name as the key, e.g. 'command: ...'");
-        for (String key : List.of("with_dict", "with_list", "with_fileglob", "with_together", "with_nested",
-                "with_subelements", "with_sequence", "with_first_found", "with_flattened", "with_indexed_items")) {
-            out.put(key, "'" + key + "' is not supported; use loop: with a list");
-        }
+        out.put("environment", "'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)");
+        out.put("throttle", "'throttle' is not supported: limit the hosts running at once with serial: on the play or --forks");
+        out.put("async", "'async' is not supported: Rigger runs each task to its end (use a systemd unit for a long background job)");
+        out.put("poll", "'poll' is not supported: Rigger runs each task to its end (use a systemd unit for a long background job)");
         return Map.copyOf(out);
     }
 }

@@ -176,6 +176,23 @@ public final class Args {
         return new InputException(at(name), module + ": " + problem);
     }
 
+    /**
+     * A module's own validation, refused while the module was built from these arguments, located
+     * at the parameter it names: a {@link ModuleArgumentException} names it; an older-style message
+     * may start with {@code parameter: }; otherwise {@code fallback}.
+     */
+    public InputException error(IllegalArgumentException refused, String fallback) {
+        if (refused instanceof ModuleArgumentException m) {
+            // The Java name of a parameter may be written as an alias here (apt's pkg for name).
+            String where = locations.containsKey(m.parameter()) ? m.parameter() : fallback;
+            return new InputException(at(where), module + ": " + m.parameter() + ": " + m.problem());
+        }
+        String message = String.valueOf(refused.getMessage());
+        int colon = message.indexOf(':');
+        String named = colon > 0 ? message.substring(0, colon) : "";
+        return error(named.matches("[a-z_]+") ? named : fallback, message);
+    }
+
     /** Location of an argument, or of the task when the argument has none. */
     public SourceLocation at(String name) {
         return locations.getOrDefault(name, taskLocation);

@@ -8,11 +8,13 @@ package dev.rigger.core.module;
 public class ModuleArgumentException extends IllegalArgumentException {
     private final String module;
     private final String parameter;
+    private final String problem;
 
     public ModuleArgumentException(String module, String parameter, String problem) {
         super(module + ": " + parameter + ": " + problem);
         this.module = module;
         this.parameter = parameter;
+        this.problem = problem;
     }
 
     /** The module's YAML name, such as {@code command}. */
@@ -23,5 +25,10 @@ public class ModuleArgumentException extends IllegalArgumentException {
     /** The parameter's YAML name, such as {@code creates}. */
     public String parameter() {
         return parameter;
+    }
+
+    /** What is wrong with the parameter's value, without the module and parameter names. */
+    public String problem() {
+        return problem;
     }
 }

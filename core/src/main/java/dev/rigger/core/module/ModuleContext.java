@@ -1,5 +1,6 @@
 package dev.rigger.core.module;
 
+import dev.rigger.core.transport.Stdin;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,15 @@ public interface ModuleContext {
      * {@code templates/}) folder first, then the playbook's folder, then the classpath.
      */
     byte[] readLocalFile(String path, String kind);
+
+    /**
+     * Finds a controller-side file as {@link #readLocalFile} does, without reading it into memory:
+     * for content that streams to the host (a large {@code copy}). The executor's file is read at
+     * each exec and its sha256 computed once for all the task's hosts.
+     */
+    default Stdin localFile(String path, String kind) {
+        return Stdin.of(readLocalFile(path, kind));
+    }
 
     /**
      * Renders a Mustache template with this host's variables: content and redacted form.

@@ -1,6 +1,7 @@
 package dev.rigger.core.module;
 
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.Stdin;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +15,13 @@ import java.util.function.Function;
  *
  * @param changes     what would change, in order; empty for no change
  * @param applyScript the script that makes the changes, or null for no change
- * @param applyStdin  bytes the apply script reads on stdin, or null
+ * @param applyInput  bytes the apply script reads on stdin, streamed from their source; or null
  * @param interpreter turns the apply exec's result into an {@link Outcome}
  * @param data        values for {@code register} when nothing is applied (e.g. a command skipped by {@code creates})
+ * @param afterApply  what the controller waits for once the apply script succeeded (a reboot), or null
  */
-public record Plan(List<Change> changes, String applyScript, byte[] applyStdin,
-                   Function<ExecResult, Outcome> interpreter, Map<String, Object> data) {
+public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
+                   Function<ExecResult, Outcome> interpreter, Map<String, Object> data, AfterApply afterApply) {
 
     public Plan {
         changes = List.copyOf(changes);
@@ -30,17 +32,17 @@ public record Plan(List<Change> changes, String applyScript, byte[] applyStdin,
     }
 
     public static Plan noChange() {
-        return new Plan(List.of(), null, null, Outcome::fromExit, Map.of());
+        return new Plan(List.of(), null, null, Outcome::fromExit, Map.of(), null);
     }
 
     /** No change, with values a {@code register} should see (e.g. {@code msg}). */
     public static Plan noChange(Map<String, Object> data) {
-        return new Plan(List.of(), null, null, Outcome::fromExit, data);
+        return new Plan(List.of(), null, null, Outcome::fromExit, data, null);
     }
 
     public static Plan apply(List<Change> changes, String script) {
         if (changes.isEmpty()) throw new IllegalArgumentException("use Plan.noChange() for a plan without changes");
-        return new Plan(changes, Objects.requireNonNull(script, "script"), null, Outcome::fromExit, Map.of());
+        return new Plan(changes, Objects.requireNonNull(script, "script"), null, Outcome::fromExit, Map.of(), null);
     }
 
     public static Plan apply(Change change, String script) {
@@ -48,11 +50,26 @@ public record Plan(List<Change> changes, String applyScript, byte[] applyStdin,
     }
 
     public Plan withStdin(byte[] stdin) {
-        return new Plan(changes, applyScript, stdin, interpreter, data);
+        return withStdin(stdin == null ? null : Stdin.of(stdin));
+    }
+
+    /** Stdin from a source read anew for the exec, such as a large controller file. */
+    public Plan withStdin(Stdin stdin) {
+        return new Plan(changes, applyScript, stdin, interpreter, data, afterApply);
+    }
+
+    /** The apply script's stdin in memory, or null: for small inputs and tests. */
+    public byte[] applyStdin() {
+        return applyInput == null ? null : applyInput.readAll();
     }
 
     public Plan interpretedBy(Function<ExecResult, Outcome> outcome) {
-        return new Plan(changes, applyScript, applyStdin, outcome, data);
+        return new Plan(changes, applyScript, applyInput, outcome, data, afterApply);
+    }
+
+    /** After the apply script succeeded, the controller waits with {@code wait} (see {@link AfterApply}). */
+    public Plan thenWait(AfterApply wait) {
+        return new Plan(changes, applyScript, applyInput, interpreter, data, Objects.requireNonNull(wait, "wait"));
     }
 
     public boolean hasChanges() {

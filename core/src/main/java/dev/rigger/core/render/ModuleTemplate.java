@@ -4,6 +4,7 @@ import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.secret.SecretMask;
@@ -82,7 +83,9 @@ public final class ModuleTemplate {
         } catch (InputException e) {
             throw masked(e, values);
         } catch (IllegalArgumentException e) {
-            throw masked(new InputException(taskLocation, name + ": " + e.getMessage()), values);
+            // A ModuleArgumentException already names its module.
+            String problem = e instanceof ModuleArgumentException ? e.getMessage() : name + ": " + e.getMessage();
+            throw masked(new InputException(taskLocation, problem), values);
         }
     }
 

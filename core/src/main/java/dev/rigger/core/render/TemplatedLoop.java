@@ -2,28 +2,27 @@ package dev.rigger.core.render;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.expr.Lookups;
+import dev.rigger.core.expr.VariableScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code loop:} (or {@code with_items:}, which also flattens nested lists one level, as Ansible's)
- * rendered per host: a list whose items may be templated, or one expression giving a list.
+ * {@code loop:} rendered per host: a list whose items may be templated, or one expression giving a
+ * list. With a {@code lookup} ({@code with_items}, {@code with_dict}, ...), the rendered value is the
+ * lookup's terms and the items are what the lookup gives (see {@link Lookups}).
  */
-public record TemplatedLoop(ValueTemplate items, boolean flatten, String keyword, SourceLocation at) {
+public record TemplatedLoop(ValueTemplate items, String lookup, String keyword, SourceLocation at) {
 
     public List<Object> items(Map<String, Object> vars) {
-        Object value = items.render(TemplatedVariables.of(vars, at));
+        VariableScope scope = TemplatedVariables.of(vars, at);
+        Object value = items.render(scope);
+        if (lookup != null) return Lookups.loop(lookup, value, scope, at);
         if (!(value instanceof List<?> list)) {
             throw new InputException(at, "'" + keyword + "' must give a list, got " + (value == null ? "none" : describe(value)));
         }
-        if (!flatten) return new ArrayList<>(list);
-        List<Object> out = new ArrayList<>();
-        for (Object item : list) {
-            if (item instanceof List<?> inner) out.addAll(inner);
-            else out.add(item);
-        }
-        return out;
+        return new ArrayList<>(list);
     }
 
     private static String describe(Object value) {

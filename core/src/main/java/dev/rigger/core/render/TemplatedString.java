@@ -3,6 +3,7 @@ package dev.rigger.core.render;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.Expression;
+import dev.rigger.core.expr.JinjaTemplate;
 import dev.rigger.core.expr.VariableScope;
 import dev.rigger.core.secret.Secret;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
  * A string holding {@code {{ expr }}} parts, parsed once (so a bad expression is a load-time error)
  * and rendered per host. A string that is exactly one {@code {{ expr }}} renders to the
  * expression's value with its type (a list stays a list, a port an integer), as Ansible's native
- * types do; anything else renders to text. Jinja statements ({@code {% %}}) are not supported.
+ * types do; anything else renders to text. A string with Jinja statements or comments
+ * ({@code {% if %}}, {@code {# #}}) is rendered as a whole by {@link JinjaTemplate}, to text.
  */
 public final class TemplatedString {
     private final String text;
@@ -35,16 +37,16 @@ public final class TemplatedString {
     /** @param at where a character of {@code text} is in its file */
     public static TemplatedString parse(String text, IntFunction<SourceLocation> at) {
         List<Object> parts = new ArrayList<>();
+        if (text.contains("{%") || text.contains("{#")) {
+            parts.add(JinjaTemplate.compile(text, at, at.apply(0).file()));
+            return new TemplatedString(text, parts);
+        }
         int i = 0;
         while (i < text.length()) {
             int open = nextTag(text, i);
             if (open < 0) {
                 parts.add(text.substring(i));
                 break;
-            }
-            if (!text.startsWith("{{", open)) {
-                throw new InputException(at.apply(open), "Jinja statements and comments ('" + text.substring(open, open + 2)
-                        + " ... " + (text.charAt(open + 1) == '%' ? "%}" : "#}") + "') are not supported; use when:, loop: or a Mustache template");
             }
             if (open > i) parts.add(text.substring(i, open));
             int close = closing(text, open + 2);
@@ -56,10 +58,16 @@ public final class TemplatedString {
     }
 
     public List<Expression> expressions() {
+        if (parts.size() == 1 && parts.get(0) instanceof JinjaTemplate t) return t.expressions();
         return parts.stream().filter(Expression.class::isInstance).map(Expression.class::cast).toList();
     }
 
     public Object render(VariableScope variables) {
+        if (parts.size() == 1 && parts.get(0) instanceof JinjaTemplate t) {
+            JinjaTemplate.Result r = t.render(variables);
+            // Rendered differently when masked: a secret is inside, so the whole text is one (masked whole).
+            return r.content().equals(r.redacted()) ? r.content() : Secret.of(r.content());
+        }
         if (parts.size() == 1 && parts.get(0) instanceof Expression only) return only.evaluate(variables);
         StringBuilder out = new StringBuilder();
         List<Secret> secrets = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.rigger.core.template;
 
+import dev.rigger.core.expr.JinjaTemplate;
+import dev.rigger.core.render.TemplatedVariables;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.DefaultMustacheVisitor;
 import com.github.mustachejava.Mustache;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TemplateRenderer {
     private final DefaultMustacheFactory factory = new ConfigMustacheFactory();
     private final Map<Source, Template> cache = new ConcurrentHashMap<>();
+    private final Map<Source, JinjaTemplate> jinjaCache = new ConcurrentHashMap<>();
 
     /** Keyed by text as well as name, so a template edited between two runs is recompiled. */
     private record Source(String name, String text) {}
@@ -40,9 +43,31 @@ public final class TemplateRenderer {
         return cache.computeIfAbsent(new Source(name, text), source -> new Template(name, text, compileNow(name, text)));
     }
 
-    /** Shorthand for {@code compile(name, text).render(variables)}. */
+    /**
+     * Renders a template with a host's variables. A template whose name ends in {@code .j2},
+     * {@code .jinja} or {@code .jinja2} is a Jinja2 template, rendered as Ansible renders it
+     * ({@link JinjaTemplate}); any other is Mustache, Rigger's strict default.
+     */
     public Rendered render(String name, String text, Map<String, ?> variables) {
+        if (isJinja(name)) {
+            JinjaTemplate.Result r = jinja(name, text).render(TemplatedVariables.of(variables, new SourceLocation(name, 0, 0)));
+            return new Rendered(r.content(), r.redacted());
+        }
         return compile(name, text).render(variables);
+    }
+
+    /** Whether a template file is Jinja2 by its extension, as Ansible users name them. */
+    public static boolean isJinja(String name) {
+        return name.endsWith(".j2") || name.endsWith(".jinja") || name.endsWith(".jinja2");
+    }
+
+    /**
+     * Compiles (or returns the cached) Jinja2 template.
+     *
+     * @throws dev.rigger.core.expr.ExpressionException for a syntax error, located in the file
+     */
+    public JinjaTemplate jinja(String name, String text) {
+        return jinjaCache.computeIfAbsent(new Source(name, text), source -> JinjaTemplate.compile(name, text));
     }
 
     private Mustache compileNow(String name, String text) {

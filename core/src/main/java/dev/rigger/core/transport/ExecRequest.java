@@ -8,15 +8,15 @@ import java.util.Optional;
  * One script to run on a host.
  *
  * @param script     POSIX shell text; it is parsed completely before it runs and its own stdin is
- *                   {@code /dev/null} unless {@code stdin} is given, so commands inside it cannot
+ *                   {@code /dev/null} unless {@code input} is given, so commands inside it cannot
  *                   swallow the rest of the script
- * @param stdin      bytes the script reads on its stdin, or {@code null}
+ * @param input      bytes the script reads on its stdin, streamed from their source; or {@code null}
  * @param becomeUser run as this user through sudo ({@code "root"} for plain become), or
  *                   {@code null} to run as the connecting user
  * @param timeout    how long the script may run before the transport gives up, or {@code null}
  *                   for the connection's default
  */
-public record ExecRequest(String script, byte[] stdin, String becomeUser, Duration timeout) {
+public record ExecRequest(String script, Stdin input, String becomeUser, Duration timeout) {
 
     public ExecRequest {
         Objects.requireNonNull(script, "script");
@@ -27,7 +27,16 @@ public record ExecRequest(String script, byte[] stdin, String becomeUser, Durati
     }
 
     public ExecRequest withStdin(byte[] bytes) {
-        return new ExecRequest(script, bytes, becomeUser, timeout);
+        return withStdin(bytes == null ? null : Stdin.of(bytes));
+    }
+
+    public ExecRequest withStdin(Stdin source) {
+        return new ExecRequest(script, source, becomeUser, timeout);
+    }
+
+    /** The stdin bytes in memory, or null: for small inputs and tests. */
+    public byte[] stdin() {
+        return input == null ? null : input.readAll();
     }
 
     /** Runs the script as root through sudo. */
@@ -36,11 +45,11 @@ public record ExecRequest(String script, byte[] stdin, String becomeUser, Durati
     }
 
     public ExecRequest as(String user) {
-        return new ExecRequest(script, stdin, user, timeout);
+        return new ExecRequest(script, input, user, timeout);
     }
 
     public ExecRequest withTimeout(Duration limit) {
-        return new ExecRequest(script, stdin, becomeUser, limit);
+        return new ExecRequest(script, input, becomeUser, limit);
     }
 
     public Optional<String> become() {

@@ -1,8 +1,8 @@
 package dev.rigger.core.transport;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.exec.CommandLine;
@@ -35,11 +35,17 @@ public final class LocalConnection implements Connection {
         // No limit inside the command: the watchdog below kills the whole local process tree itself.
         RemoteShell.Invocation invocation = RemoteShell.prepare(request, loginUser, settings.becomePassword(), null);
         CommandLine command = new CommandLine("/bin/sh").addArgument("-c").addArgument(invocation.commandLine(), false);
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        BoundedOutput stdout = new BoundedOutput();
+        BoundedOutput stderr = new BoundedOutput();
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         TreeKillingExecutor executor = new TreeKillingExecutor();
-        executor.setStreamHandler(new PumpStreamHandler(stdout, stderr, new ByteArrayInputStream(invocation.stdin())));
+        InputStream stdin;
+        try {
+            stdin = invocation.openStdin();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the input for " + hostName() + ": " + e.getMessage(), e);
+        }
+        executor.setStreamHandler(new PumpStreamHandler(stdout, stderr, stdin));
         executor.setWatchdog(watchdog);
         executor.setExitValues(null); // a non-zero exit is a result, not an exception
         long start = System.nanoTime();
@@ -50,6 +56,8 @@ public final class LocalConnection implements Connection {
         } catch (IOException e) {
             throw new TransportException(TransportException.Kind.UNREACHABLE, hostName(),
                     "cannot run /bin/sh: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(stdin);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (watchdog.killedProcess()) {
@@ -57,6 +65,14 @@ public final class LocalConnection implements Connection {
                     "script did not finish within " + timeout.toMillis() + " ms and was killed");
         }
         return RemoteShell.finish(invocation, hostName(), exitCode, stdout.toByteArray(), stderr.toByteArray(), took);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // Only read from; nothing was lost.
+        }
     }
 
     @Override

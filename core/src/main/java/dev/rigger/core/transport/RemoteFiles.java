@@ -5,11 +5,14 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Builds the script that writes a file on a target atomically. The content travels on the
- * script's stdin (base64 in the payload, see {@link RemoteShell}), lands in a temp file created in
- * the target's own directory (so the final {@code mv} is a rename on one filesystem), gets its mode
- * and owner, and only then replaces the target. On any failure the trap removes the temp file and
- * the old target stays untouched.
+ * Builds the script that writes a file on a target atomically. The content streams in on the
+ * script's stdin (raw, see {@link RemoteShell}), lands in a temp file created in the target's own
+ * directory (so the final {@code mv} is a rename on one filesystem), must have the sha256 the
+ * controller computed (a connection lost mid-transfer ends the input early, and that part must
+ * never become the file), gets its mode and owner, and only then replaces the target. On any
+ * failure the trap removes the temp file and the old target stays untouched. A temp file that a
+ * killed write could not remove (SIGKILL, power cut) is named after its target, and the next
+ * write of that target removes it.
  *
  * <p>{@link #validate} runs a checker (such as {@code visudo -cf %s}) on the temp file before the
  * swap; when it refuses, the script exits {@link #VALIDATION_FAILED} with the checker's output on
@@ -28,30 +31,39 @@ public final class RemoteFiles {
 
     /** Exit status of the write script when the validate command refused the new content. */
     public static final int VALIDATION_FAILED = 86;
+    /** Exit status of the write script when the bytes that arrived are not the ones sent. */
+    public static final int INCOMPLETE = 87;
+    /** Room left in a 255-byte file name for the temp file's own prefix and suffix. */
+    private static final int MAX_TEMP_BASE = 200;
 
     private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
 
     private final String path;
-    private final byte[] content;
+    private final Stdin content;
     private String mode;
     private String owner;
     private String group;
     private List<String> validate;
     private boolean backup;
 
-    private RemoteFiles(String path, byte[] content) {
+    private RemoteFiles(String path, Stdin content) {
         this.path = path;
         this.content = content;
     }
 
     /** Starts a write of {@code content} to the absolute {@code path}. */
     public static RemoteFiles write(String path, byte[] content) {
+        return write(path, Stdin.of(Objects.requireNonNull(content, "content")));
+    }
+
+    /** Starts a write of {@code content}, streamed from its source, to the absolute {@code path}. */
+    public static RemoteFiles write(String path, Stdin content) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(content, "content");
         if (!path.startsWith("/") || path.endsWith("/")) {
             throw new IllegalArgumentException("need an absolute file path, not a directory: " + path);
         }
-        return new RemoteFiles(path, content.clone());
+        return new RemoteFiles(path, content);
     }
 
     /** Octal mode such as {@code 0644}. */
@@ -100,10 +112,19 @@ public final class RemoteFiles {
         StringBuilder s = new StringBuilder();
         s.append("set -eu\n");
         s.append("target=").append(ShellQuote.quote(path)).append('\n');
-        s.append("tmp=$(mktemp \"$(dirname -- \"$target\")/.rigger-upload.XXXXXXXX\")\n");
+        String prefix = tempPrefix();
+        s.append("rm -f -- ").append(ShellQuote.quote(prefix)).append("????????\n"); // a killed write's leftover
+        s.append("tmp=$(mktemp ").append(ShellQuote.quote(prefix)).append("XXXXXXXX)\n");
         s.append("trap 'rm -f -- \"$tmp\"' EXIT\n");
-        s.append("trap 'exit 129' HUP INT TERM\n");
+        // PIPE too: a lost connection must not kill the script before its EXIT trap has run.
+        s.append("trap 'exit 129' HUP INT TERM PIPE\n");
         s.append("cat > \"$tmp\"\n");
+        s.append("sum=$(sha256sum < \"$tmp\")\n");
+        s.append("if [ \"${sum%% *}\" != ").append(content.sha256()).append(" ]; then\n");
+        s.append("  echo \"received $(wc -c < \"$tmp\") of ").append(content.size())
+                .append(" bytes or other bytes than sent (sha256 mismatch); the file was not changed\" >&2\n");
+        s.append("  exit ").append(INCOMPLETE).append('\n');
+        s.append("fi\n");
         if (mode == null || owner == null || group == null) {
             s.append("if [ -e \"$target\" ]; then\n");
             if (mode == null) {
@@ -148,6 +169,17 @@ public final class RemoteFiles {
         s.append("mv -f -- \"$tmp\" \"$target\"\n");
         s.append("trap - EXIT\n");
         return ExecRequest.of(s.toString()).withStdin(content);
+    }
+
+    /**
+     * {@code DIR/.NAME.rigger-}: hidden, in the target's directory, and named after the target, so
+     * that a leftover is recognisably this target's and no other write's temp file is touched.
+     */
+    private String tempPrefix() {
+        int slash = path.lastIndexOf('/');
+        String name = path.substring(slash + 1);
+        if (name.length() > MAX_TEMP_BASE) name = name.substring(0, MAX_TEMP_BASE);
+        return path.substring(0, slash + 1) + "." + name + ".rigger-";
     }
 
     /**

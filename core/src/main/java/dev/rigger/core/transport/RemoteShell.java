@@ -3,9 +3,13 @@ package dev.rigger.core.transport;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.rigger.core.secret.Secret;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -14,21 +18,24 @@ import java.util.Locale;
  * line plus the bytes sent on that command's stdin, and how the raw outcome becomes an
  * {@link ExecResult}.
  *
- * <p>The script always travels on stdin to {@code sh -s}. It is wrapped in a brace group, so the
- * shell parses all of it before running any of it, and the group's stdin is {@code /dev/null}: a
- * {@code cat} or {@code read} inside the script cannot swallow the rest of the script. When the
- * request carries stdin bytes, they are embedded base64-encoded in a here-doc with a random
- * delimiter and piped into the group, which keeps them binary-safe.
+ * <p>The script always travels on stdin. Without stdin bytes it goes to {@code sh -s}, wrapped in a
+ * brace group, so the shell parses all of it before running any of it, and the group's stdin is
+ * {@code /dev/null}: a {@code cat} or {@code read} inside the script cannot swallow the rest of the
+ * script. With stdin bytes, the command is {@code sh -c 'eval "$(head -c N)"'}: the shell reads
+ * exactly the script's N bytes, and the script then reads the request's bytes, raw, from the same
+ * stream. Nothing is encoded and nothing is held whole on either side, so a file of any size
+ * streams through (GNU {@code head} reads no byte past N; a shell reading the script itself would
+ * read ahead into the data).
  *
- * <p>With a time limit, {@code sh -s} runs under {@code timeout}, which leads its own process group
+ * <p>With a time limit, the shell runs under {@code timeout}, which leads its own process group
  * and signals all of it when the limit passes (TERM, then KILL 5 s later). Closing the SSH channel
  * alone would leave the script's children (a {@code sleep}, a stuck {@code apt-get}) running.
  *
- * <p>{@code sh -s} gets a per-exec tag as its only argument (the payload's first command drops
- * it again), so the script's processes can be found on the host and stopped from another exec
+ * <p>The shell gets a per-exec tag as its last argument ({@code sh -s}: the payload's first command
+ * drops it again; {@code sh -c}: it becomes {@code $0}), so the script's processes can be found on the host and stopped from another exec
  * ({@link #stopCommand}) when the controller is interrupted.
  *
- * <p>become runs the same {@code sh -s} through sudo. A become password is the first line of
+ * <p>become runs the same shell through sudo. A become password is the first line of
  * stdin, read by the {@code read} builtin, so it never appears in argv. The payload's first command
  * writes a per-exec marker to stderr as the target user; if it is missing, the script never ran
  * and sudo's complaint becomes a {@link TransportException.Kind#BECOME_FAILED}.
@@ -53,18 +60,20 @@ public final class RemoteShell {
      */
     public static final class Invocation {
         private final String commandLine;
-        private final byte[] stdin;
+        private final byte[] prefix;
+        private final Stdin content;
         private final String becomeUser;
         private final String becomeMarker;
         private final Secret becomePassword;
         private final Duration limit;
         private final String tag;
 
-        private Invocation(String commandLine, byte[] stdin, String becomeUser, String becomeMarker,
+        private Invocation(String commandLine, byte[] prefix, Stdin content, String becomeUser, String becomeMarker,
                 Secret becomePassword, Duration limit, String tag) {
             this.tag = tag;
             this.commandLine = commandLine;
-            this.stdin = stdin;
+            this.prefix = prefix;
+            this.content = content;
             this.becomeUser = becomeUser;
             this.becomeMarker = becomeMarker;
             this.becomePassword = becomePassword;
@@ -80,14 +89,28 @@ public final class RemoteShell {
             return tag;
         }
 
-        /** The bytes for stdin, not copied: transports only stream them out. */
+        /**
+         * A new stream of everything the command reads on stdin: the become password line if any,
+         * the script, then the request's bytes from their source.
+         */
+        InputStream openStdin() throws IOException {
+            InputStream head = new ByteArrayInputStream(prefix);
+            return content == null ? head : new SequenceInputStream(head, content.open());
+        }
+
+        /** All of stdin in memory: for tests. */
         byte[] stdin() {
-            return stdin;
+            try (InputStream in = openStdin()) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override
         public String toString() {
-            return "Invocation[" + commandLine + ", " + stdin.length + " bytes on stdin]";
+            long size = prefix.length + (content == null ? 0 : content.size());
+            return "Invocation[" + commandLine + ", " + size + " bytes on stdin]";
         }
     }
 
@@ -102,15 +125,18 @@ public final class RemoteShell {
         String user = request.becomeUser();
         boolean become = user != null && !user.equals(loginUser);
         String marker = become ? "RIGGER_BECOME_OK_" + nonce : null;
-        byte[] payload = payload(request.script(), request.stdin(), marker, nonce);
+        Stdin content = request.input();
+        byte[] payload = payload(request.script(), content != null, marker);
         String tag = "rigger-" + nonce;
-        String shell = (limit == null ? "sh -s"
-                : "timeout -s TERM -k " + KILL_AFTER.toSeconds() + " " + wholeSeconds(limit) + " sh -s") + " " + tag;
+        String sh = content == null ? "sh -s"
+                : "sh -c " + ShellQuote.quote("eval \"$(head -c " + payload.length + ")\"");
+        String shell = (limit == null ? sh
+                : "timeout -s TERM -k " + KILL_AFTER.toSeconds() + " " + wholeSeconds(limit) + " " + sh) + " " + tag;
         if (!become) {
-            return new Invocation(shell, payload, null, null, null, limit, tag);
+            return new Invocation(shell, payload, content, null, null, null, limit, tag);
         }
         if (becomePassword == null) {
-            return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- " + shell, payload, user,
+            return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- " + shell, payload, content, user,
                     marker, null, limit, tag);
         }
         String password = becomePassword.reveal();
@@ -122,8 +148,8 @@ public final class RemoteShell {
         byte[] stdin = new byte[line.length + payload.length];
         System.arraycopy(line, 0, stdin, 0, line.length);
         System.arraycopy(payload, 0, stdin, line.length, payload.length);
-        return new Invocation(passwordBootstrap(ShellQuote.quote(user), shell), stdin, user, marker, becomePassword,
-                limit, tag);
+        return new Invocation(passwordBootstrap(ShellQuote.quote(user), shell), stdin, content, user, marker,
+                becomePassword, limit, tag);
     }
 
     /**
@@ -186,22 +212,19 @@ public final class RemoteShell {
         return Math.max(1, (limit.toMillis() + 999) / 1000);
     }
 
-    private static byte[] payload(String script, byte[] stdin, String marker, String nonce) {
-        StringBuilder text = new StringBuilder(script.length() + 256
-                + (stdin == null ? 0 : stdin.length * 4 / 3 + stdin.length / 38));
-        text.append("set --\n"); // the tag argument is no business of the script
+    /**
+     * The script as the shell reads it. Without stdin bytes, {@code sh -s} gets a tag argument to
+     * drop and the script's stdin is closed; with them, the script reads them on its stdin.
+     */
+    private static byte[] payload(String script, boolean withStdin, String marker) {
+        StringBuilder text = new StringBuilder(script.length() + 128);
+        if (!withStdin) {
+            text.append("set --\n"); // the tag argument is no business of the script
+        }
         if (marker != null) {
             text.append("printf '%s\\n' ").append(marker).append(" >&2\n");
         }
-        if (stdin == null) {
-            text.append("{\n").append(script).append("\n} </dev/null\n");
-        } else {
-            String delimiter = "RIGGER_EOF_" + nonce;
-            text.append("rigger_stdin() { base64 -d <<'").append(delimiter).append("'\n")
-                    .append(Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(stdin))
-                    .append('\n').append(delimiter).append("\n}\n")
-                    .append("rigger_stdin | {\n").append(script).append("\n}\n");
-        }
+        text.append("{\n").append(script).append(withStdin ? "\n}\n" : "\n} </dev/null\n");
         return text.toString().getBytes(UTF_8);
     }
 

@@ -2,9 +2,10 @@ package dev.rigger.core.transport;
 
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,8 @@ public final class SshConnection implements Connection {
     private static final Duration LOST_SESSION_GRACE = Duration.ofSeconds(1);
     /** Exit code for a script killed by a signal: sshd then reports no exit status (OpenSSH's ssh says 255 too). */
     private static final int KILLED_BY_SIGNAL = 255;
+    /** One SSH packet's worth (JSch's default maximum): a big copy needs no more in flight from here. */
+    private static final int STDIN_BUFFER = 32 * 1024;
 
     private final ConnectionSettings settings;
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
@@ -246,17 +249,46 @@ public final class SshConnection implements Connection {
             return channel != null && channel.isClosed() && channel.getExitStatus() > 0 && via.session().isConnected();
         }
 
+        /**
+         * Streams stdin to the channel: JSch blocks each write until sshd's window has room, so at
+         * most one buffer of it is in memory here. A local file that cannot be read is no fault of
+         * the host: the channel is dropped and the exec fails; a file write on the host, which
+         * checks the sha256 of what it received, then keeps the old file.
+         */
+        private void sendStdin(RemoteShell.Invocation invocation) {
+            InputStream from;
+            try {
+                from = invocation.openStdin();
+            } catch (IOException e) {
+                channel.disconnect();
+                throw new UncheckedIOException("cannot read the input for " + hostName() + ": " + e.getMessage(), e);
+            }
+            byte[] buffer = new byte[STDIN_BUFFER];
+            try (InputStream in = from; OutputStream out = stdin) {
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (IOException e) {
+                        channel.disconnect();
+                        throw new UncheckedIOException("cannot read the input for " + hostName() + ": " + e.getMessage(), e);
+                    }
+                    if (n < 0) break;
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                // The command stopped reading early (e.g. sudo refused) or the session broke; the
+                // exit status, or its absence, tells which.
+                LOG.debug("{}: stdin not fully sent: {}", hostName(), e.getMessage());
+            }
+        }
+
         ExecResult finish(RemoteShell.Invocation invocation, Duration timeout) {
             // The target stops the script itself at the limit (see RemoteShell); this deadline only
             // covers a target that cannot even do that.
             Duration deadline = timeout.plus(RemoteShell.KILL_AFTER).plus(DEADLINE_GRACE);
             try {
-                try (OutputStream in = stdin) {
-                    in.write(invocation.stdin());
-                } catch (IOException e) {
-                    // The command stopped reading early (e.g. sudo refused); its exit status tells why.
-                    LOG.debug("{}: stdin not fully sent: {}", hostName(), e.getMessage());
-                }
+                sendStdin(invocation);
                 long left = deadline.toNanos() - (System.nanoTime() - started);
                 if (!done.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                     channel.disconnect();
@@ -287,7 +319,7 @@ public final class SshConnection implements Connection {
      * channel closes (stderr, after the exit status has arrived), which is what releases the
      * waiting exec: no polling.
      */
-    private static final class Capture extends ByteArrayOutputStream {
+    private static final class Capture extends BoundedOutput {
         private final CountDownLatch onClose;
 
         Capture(CountDownLatch onClose) {

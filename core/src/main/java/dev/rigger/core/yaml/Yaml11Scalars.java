@@ -3,6 +3,7 @@ package dev.rigger.core.yaml;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.secret.Secret;
+import dev.rigger.core.vault.Vault;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,9 @@ final class Yaml11Scalars {
         if (tag == null) return style == YamlScalar.Style.PLAIN ? resolvePlain(text) : text;
         // A value the writer marked as secret: it renders into files but never into logs, events or diffs.
         if (tag.equals("!secret")) return Secret.of(text);
-        if (!tag.startsWith(TAG)) return text; // !unsafe, !vault and other local tags: keep the text
+        // An inline Ansible Vault value: decrypted with the vault passwords given, always a secret string.
+        if (tag.equals("!vault")) return Secret.of(Vault.decrypt(text, at));
+        if (!tag.startsWith(TAG)) return text; // !unsafe and other local tags: keep the text
         String type = tag.substring(TAG.length());
         Object plain = resolvePlain(text);
         boolean fits = switch (type) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.vault.Vault;
+import dev.rigger.core.vault.VaultFormat;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +44,13 @@ public final class YamlReader {
     private final String origin;
     private final EventYamlFactory.EventParser parser;
     private final Map<String, YamlNode> anchors = new HashMap<>();
+    /** The text was an Ansible Vault file: its string values are secrets. */
+    private final boolean decrypted;
 
-    private YamlReader(String origin, EventYamlFactory.EventParser parser) {
+    private YamlReader(String origin, EventYamlFactory.EventParser parser, boolean decrypted) {
         this.origin = origin;
         this.parser = parser;
+        this.decrypted = decrypted;
     }
 
     /** Every document in the file ({@code ---} separated); none for an empty file. */
@@ -58,10 +63,17 @@ public final class YamlReader {
         return parse(readText(file), file.toString());
     }
 
-    /** @param origin names the text in error locations, usually its file path */
+    /**
+     * A text that is an Ansible Vault file is decrypted first (see {@link Vault}); its string
+     * values are then {@link dev.rigger.core.secret.Secret}s.
+     *
+     * @param origin names the text in error locations, usually its file path
+     */
     public static List<YamlNode> parseAll(String text, String origin) {
-        try (EventYamlFactory.EventParser p = (EventYamlFactory.EventParser) FACTORY.createParser(new StringReader(text))) {
-            YamlReader reader = new YamlReader(origin, p);
+        boolean decrypted = VaultFormat.isVault(text);
+        String yaml = decrypted ? Vault.decrypt(text, new SourceLocation(origin, 1, 1)) : text;
+        try (EventYamlFactory.EventParser p = (EventYamlFactory.EventParser) FACTORY.createParser(new StringReader(yaml))) {
+            YamlReader reader = new YamlReader(origin, p, decrypted);
             List<YamlNode> documents = new ArrayList<>();
             JsonToken token;
             while ((token = p.nextToken()) != null) {
@@ -164,7 +176,7 @@ public final class YamlReader {
         return new YamlSequence(items, at);
     }
 
-    private static YamlScalar scalar(ScalarEvent event, SourceLocation at) {
+    private YamlScalar scalar(ScalarEvent event, SourceLocation at) {
         YamlScalar.Style style = switch (event.getScalarStyle()) {
             case SINGLE_QUOTED -> YamlScalar.Style.SINGLE_QUOTED;
             case DOUBLE_QUOTED -> YamlScalar.Style.DOUBLE_QUOTED;
@@ -172,7 +184,7 @@ public final class YamlReader {
             case FOLDED -> YamlScalar.Style.FOLDED;
             default -> YamlScalar.Style.PLAIN;
         };
-        return new YamlScalar(event.getValue(), style, event.getTag(), at);
+        return new YamlScalar(event.getValue(), style, event.getTag(), at, decrypted);
     }
 
     private SourceLocation location(JsonLocation l) {

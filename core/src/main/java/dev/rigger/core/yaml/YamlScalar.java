@@ -1,6 +1,7 @@
 package dev.rigger.core.yaml;
 
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.secret.Secret;
 import java.util.Optional;
 
 /**
@@ -22,11 +23,18 @@ public final class YamlScalar implements YamlNode {
 
     /** @param tag the explicit tag ({@code !!str}, {@code !unsafe}, ...) in full form, or null */
     public YamlScalar(String text, Style style, String tag, SourceLocation location) {
+        this(text, style, tag, location, false);
+    }
+
+    /** @param decrypted read from an Ansible Vault file: a string value is a {@link Secret} */
+    YamlScalar(String text, Style style, String tag, SourceLocation location, boolean decrypted) {
         this.text = text;
         this.style = style;
         this.tag = tag;
         this.location = location;
-        this.value = Yaml11Scalars.resolve(text, style, tag, location);
+        Object resolved = Yaml11Scalars.resolve(text, style, tag, location);
+        // Numbers and booleans keep their type, as under Ansible, so comparisons and arithmetic still work.
+        this.value = decrypted && resolved instanceof String s ? Secret.of(s) : resolved;
     }
 
     /** The text as written, after YAML unquoting and escapes. */
@@ -38,7 +46,7 @@ public final class YamlScalar implements YamlNode {
     /** The explicit tag in full form, e.g. {@code tag:yaml.org,2002:str} or {@code !vault}. */
     public Optional<String> tag() { return Optional.ofNullable(tag); }
 
-    /** null, Boolean, Integer, Long, BigInteger, Double or String. */
+    /** null, Boolean, Integer, Long, BigInteger, Double, String or {@link Secret} ({@code !secret}, {@code !vault}, vault files). */
     public Object value() { return value; }
     public boolean isNull() { return value == null; }
 
@@ -48,6 +56,7 @@ public final class YamlScalar implements YamlNode {
     @Override
     public String describe() {
         if (value == null) return "null";
+        if (value instanceof Secret) return "a secret"; // its text is the secret: never in a message
         if (value instanceof Boolean) return "a boolean '" + shown() + "'";
         if (value instanceof Double) return "a float '" + shown() + "'";
         if (value instanceof Number) return "an integer '" + shown() + "'";

@@ -43,9 +43,9 @@ class InventoryLoaderErrorsTest {
             yaml-no-extension    | yaml-no-extension:3:1: YAML syntax error: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation) (while scanning for the next token)
             script               | script:1:1: executable inventory scripts are not supported; list the hosts in YAML or INI
             hosts.toml           | hosts.toml:1:1: TOML inventories are not supported; use YAML or INI
-            vault-value.yml      | vault-value.yml:4:17: Ansible Vault values are not supported (Rigger cannot decrypt them)
+            vault-value.yml      | vault-value.yml:4:17: Ansible Vault encrypted, but no vault password was given (--vault-password-file, --vault-id, --ask-vault-pass or ANSIBLE_VAULT_PASSWORD_FILE)
             groupvars-list       | groupvars-list/group_vars/web.yml:1:1: expected a mapping of variables, got a list
-            vault-file           | vault-file/host_vars/web1.yml:1:1: Ansible Vault encrypted files are not supported (Rigger cannot decrypt them)
+            vault-file           | vault-file/host_vars/web1.yml:1:1: Ansible Vault encrypted, but no vault password was given (--vault-password-file, --vault-id, --ask-vault-pass or ANSIBLE_VAULT_PASSWORD_FILE)
             group-priority.ini   | group-priority.ini:5:1: ansible_group_priority of group 'web' must be an integer, got 'high'
             port-word.yml        | port-word.yml:4:7: ansible_port must be a port number 1-65535, got 'twentytwo'
             port-word.ini        | port-word.ini:2:6: ansible_port must be a port number 1-65535, got 'twentytwo'

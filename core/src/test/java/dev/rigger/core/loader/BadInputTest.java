@@ -29,7 +29,7 @@ class BadInputTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 arguments("bad_bool.yml", "bad_bool.yml:2:11: expected a boolean for 'become', got a string 'maybe'"),
-                arguments("block_notify.yml", "block_notify.yml:5:7: unknown key 'notify' in block (expected one of: always, become, become_user, block, check_mode, ignore_errors, name, no_log, rescue, tags, vars, when)"),
+                arguments("block_notify.yml", "block_notify.yml:5:7: unknown key 'notify' in block (expected one of: always, become, become_method, become_user, block, check_mode, ignore_errors, name, no_log, rescue, tags, vars, when)"),
                 arguments("include_role_unknown_key.yml", "include_role_unknown_key.yml:5:9: unknown key 'default_from' in include_role (expected one of: name, tasks_from, vars)"),
                 arguments("bad_choice.yml", "bad_choice.yml:6:9: apt: 'state' must be one of present, absent, latest, got 'presnt' (did you mean 'present'?)"),
                 arguments("bad_expression_argument.yml", "bad_expression_argument.yml:5:33: bad expression 'http_port )': unexpected ')'"),
@@ -51,8 +51,8 @@ class BadInputTest {
                 arguments("free_form_not_accepted.yml", "free_form_not_accepted.yml:3:12: apt: expected key=value arguments, got 'nginx' (apt takes no free-form text)"),
                 arguments("handler_block.yml", "handler_block.yml:4:7: a handler must be a single task, not a block, import or include"),
                 arguments("import_loop.yml", "tasks/loop_b.yml:2:17: import_tasks loop: tasks/loop_a.yml -> tasks/loop_b.yml -> tasks/loop_a.yml"),
-                arguments("jinja_statement.yml", "jinja_statement.yml:5:15: Jinja statements and comments ('{% ... %}') are not supported; use when:, loop: or a Mustache template"),
-                arguments("legacy_include.yml", "legacy_include.yml:3:7: 'include' is not supported; use include_tasks (dynamic) or import_tasks (static)"),
+                arguments("jinja_statement.yml", "jinja_statement.yml:5:36: unknown statement '{% endfi %}' (Rigger knows if, for, set and raw)"),
+                arguments("legacy_include.yml", "legacy_include.yml:3:16: include_tasks: file 'tasks/other.yml' not found; looked for tasks/other.yml"),
                 arguments("loop_and_with_items.yml", "loop_and_with_items.yml:5:7: use either loop or with_items, not both"),
                 arguments("loop_control_without_loop.yml", "loop_control_without_loop.yml:4:7: loop_control without a loop"),
                 arguments("loop_not_a_list.yml", "loop_not_a_list.yml:4:13: 'loop' needs a list or a '{{ }}' expression giving one, got a string 'nginx'"),
@@ -88,8 +88,8 @@ class BadInputTest {
                 arguments("unknown_play_keyword.yml", "unknown_play_keyword.yml:1:3: unknown key 'hsts' in play (did you mean 'hosts'?)"),
                 arguments("unknown_task_keyword.yml", "unknown_task_keyword.yml:5:7: unknown key 'regsiter' in task (did you mean 'register'?)"),
                 arguments("unsupported_meta.yml", "unsupported_meta.yml:3:13: meta: 'end_play' is not supported (only flush_handlers)"),
-                arguments("unsupported_play_keyword.yml", "unsupported_play_keyword.yml:2:3: 'remote_user' is not supported on plays; set ansible_user in the inventory"),
-                arguments("unsupported_task_keyword.yml", "unsupported_task_keyword.yml:5:7: 'environment' is not supported on tasks by Rigger"),
+                arguments("unsupported_play_keyword.yml", "unsupported_play_keyword.yml:2:16: remote_user: admin would apply to web1, web2, whose inventory sets no ansible_user; Rigger connects as the inventory says: set ansible_user=admin for them"),
+                arguments("unsupported_task_keyword.yml", "unsupported_task_keyword.yml:5:7: 'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)"),
                 arguments("wrong_type.yml", "wrong_type.yml:6:9: apt: 'update_cache' must be true or false, got 'maybe'"),
                 arguments("yaml_syntax.yml", "yaml_syntax.yml:6:8: YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block mapping that starts at line 3)")        );
     }

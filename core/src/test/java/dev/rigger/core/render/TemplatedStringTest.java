@@ -76,7 +76,9 @@ class TemplatedStringTest {
         assertThatThrownBy(() -> render("x {{ prot }}", Map.of("port", 1))).isInstanceOf(UndefinedVariableException.class)
                 .hasMessage("t.yml:3:15: 'prot' is undefined (did you mean 'port'?)");
         assertThatThrownBy(() -> render("x {{ a }", Map.of())).hasMessage("t.yml:3:12: '{{' is never closed with '}}'");
-        assertThatThrownBy(() -> render("{# note #}", Map.of()))
-                .hasMessage("t.yml:3:10: Jinja statements and comments ('{# ... #}') are not supported; use when:, loop: or a Mustache template");
+        assertThat(render("{# note #}x{% if port > 0 %}={{ port }}{% endif %}", Map.of("port", 1))).isEqualTo("x=1");
+        assertThatThrownBy(() -> render("{% if prot %}x{% endif %}", Map.of("port", 1))).isInstanceOf(UndefinedVariableException.class)
+                .hasMessage("t.yml:3:16: 'prot' is undefined (did you mean 'port'?)");
+        assertThatThrownBy(() -> render("{% for x in y %}", Map.of())).hasMessage("t.yml:3:10: missing {% endfor %}");
     }
 }

@@ -29,6 +29,17 @@ class LocalConnectionTest {
     }
 
     @Test
+    void hugeOutputIsCutToItsStartAndEndWithANote() {
+        ExecResult result = local.exec("echo START; head -c 100000000 /dev/zero | tr '\\000' x; echo; echo END");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout().length()).isLessThan(BoundedOutput.HEAD + BoundedOutput.TAIL + 200);
+        assertThat(result.stdout()).startsWith("START\nxxx").endsWith("xxx\nEND\n")
+                .contains("[rigger: output truncated: " + (100_000_011L - BoundedOutput.HEAD - BoundedOutput.TAIL)
+                        + " of 100000011 bytes left out]");
+    }
+
+    @Test
     void stdoutStderrAndExitCodeComeBackSeparately() {
         ExecResult result = local.exec("echo out; echo err >&2; exit 3");
 

@@ -166,7 +166,7 @@ class RemoteFilesTest {
                 .validate(List.of("sh", "-c", "echo \"bad line in $1\" >&2; exit 7", "checker", "%s")).backup().request());
 
         assertThat(result.exitCode()).isEqualTo(RemoteFiles.VALIDATION_FAILED);
-        assertThat(result.stderr()).contains("bad line in " + dir + "/.rigger-upload.").contains("validation command exited 7");
+        assertThat(result.stderr()).contains("bad line in " + dir + "/.app.conf.rigger-").contains("validation command exited 7");
         assertThat(Files.readString(target)).isEqualTo("old");
         assertThat(entries()).containsExactly("app.conf");
     }
@@ -181,7 +181,7 @@ class RemoteFilesTest {
                 .request());
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(Files.readString(seen)).startsWith("file=" + dir + "/.rigger-upload.").endsWith("|%");
+        assertThat(Files.readString(seen)).startsWith("file=" + dir + "/.x.conf.rigger-").endsWith("|%");
         assertThat(entries()).containsExactlyInAnyOrder("seen", "x.conf");
     }
 
@@ -213,6 +213,79 @@ class RemoteFilesTest {
     void aValidateCommandWithoutPercentSIsRejected() {
         assertThatThrownBy(() -> RemoteFiles.write("/etc/app.conf", new byte[0]).validate(List.of("visudo", "-c")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%s");
+    }
+
+    @Test
+    void streamedContentArrivesExactlyWithoutBeingHeldInMemory() throws IOException {
+        long size = 48L * 1024 * 1024 + 7; // far past any buffer, generated as it is read
+        Stdin generated = Stdin.of("generated", size, () -> new Generated(size));
+        Path target = dir.resolve("big.bin");
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), generated).request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.size(target)).isEqualTo(size);
+        assertThat(Stdin.of(target).sha256()).isEqualTo(generated.sha256());
+        assertThat(entries()).containsExactly("big.bin");
+    }
+
+    @Test
+    void contentThatArrivesShortNeverBecomesTheFileAndLeavesNoTempFile() throws IOException {
+        Path target = dir.resolve("app.conf");
+        Files.writeString(target, "old\n");
+        byte[] whole = "new content that is cut short by a lost connection\n".getBytes(UTF_8);
+        // What the host sees when the connection drops mid-transfer: the input ends early.
+        Stdin cut = new Stdin() {
+            @Override public java.io.InputStream open() { return new java.io.ByteArrayInputStream(whole, 0, 10); }
+            @Override public long size() { return whole.length; }
+            @Override public String sha256() { return Stdin.of(whole).sha256(); }
+        };
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), cut).request());
+
+        assertThat(result.exitCode()).isEqualTo(RemoteFiles.INCOMPLETE);
+        assertThat(result.stderr()).contains("received 10 of " + whole.length + " bytes");
+        assertThat(Files.readString(target)).isEqualTo("old\n");
+        assertThat(entries()).containsExactly("app.conf");
+    }
+
+    @Test
+    void aTempFileLeftByAKilledWriteGoesWithTheNextWriteOfItsTarget() throws IOException {
+        Files.writeString(dir.resolve(".app.conf.rigger-Ab3dEf9h"), "half");
+        Files.writeString(dir.resolve(".other.conf.rigger-Ab3dEf9h"), "another target's, maybe in flight");
+        Path target = dir.resolve("app.conf");
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "whole\n".getBytes(UTF_8)).request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(entries()).containsExactly(".other.conf.rigger-Ab3dEf9h", "app.conf");
+    }
+
+    /** Deterministic pseudo-random bytes, made as they are read. */
+    private static final class Generated extends java.io.InputStream {
+        private final Random random = new Random(11);
+        private long left;
+
+        Generated(long size) {
+            this.left = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) return -1;
+            int n = (int) Math.min(len, left);
+            byte[] chunk = new byte[n];
+            random.nextBytes(chunk);
+            System.arraycopy(chunk, 0, b, off, n);
+            left -= n;
+            return n;
+        }
     }
 
     private List<String> entries() throws IOException {

@@ -53,13 +53,15 @@ class RemoteShellTest {
     }
 
     @Test
-    void stdinIsBase64InAHereDocWithARandomDelimiter() {
-        byte[] data = {0, 1, 2, (byte) 255};
-        String first = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null, null).stdin(), UTF_8);
-        String second = new String(RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null, null).stdin(), UTF_8);
+    void stdinFollowsTheScriptRawAndTheShellReadsExactlyTheScriptsBytes() {
+        byte[] data = {0, 1, 2, (byte) 255, '\n'};
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("cat").withStdin(data), "u", null, null);
+        String script = "{\ncat\n}\n";
 
-        assertThat(first).contains("AAEC/w==").contains("rigger_stdin | {\ncat\n}");
-        assertThat(delimiter(first)).isNotEqualTo(delimiter(second));
+        assertThat(invocation.commandLine()).matches("sh -c 'eval \"\\$\\(head -c " + script.length() + "\\)\"' rigger-[0-9a-f]{24}");
+        byte[] stdin = invocation.stdin();
+        assertThat(new String(stdin, 0, script.length(), UTF_8)).isEqualTo(script);
+        assertThat(java.util.Arrays.copyOfRange(stdin, script.length(), stdin.length)).isEqualTo(data);
     }
 
     @Test
@@ -88,11 +90,6 @@ class RemoteShellTest {
         assertThat(result.stderr()).isEqualTo("warn\n");
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stdout()).isEqualTo("out");
-    }
-
-    private static String delimiter(String payload) {
-        int at = payload.indexOf("RIGGER_EOF_");
-        return payload.substring(at, payload.indexOf('\'', at));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.rigger.core.transport.ShellQuote.quote;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -97,10 +98,10 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
         public PackageRequest {
             Objects.requireNonNull(name, "name");
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("'" + name + "' is not a Debian package name (lowercase letters, digits, + - . and an optional :arch)");
+                throw new ModuleArgumentException("apt", "name", "'" + name + "' is not a Debian package name (lowercase letters, digits, + - . and an optional :arch)");
             }
             if (version != null && !VERSION.matcher(version).matches()) {
-                throw new IllegalArgumentException("'" + version + "' is not a Debian version (it starts with a digit, e.g. 5:7.0.15-1~deb12u7)");
+                throw new ModuleArgumentException("apt", "version", "'" + version + "' is not a Debian version (it starts with a digit, e.g. 5:7.0.15-1~deb12u7)");
             }
         }
 
@@ -127,23 +128,23 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
         dpkgOptions = List.copyOf(dpkgOptions);
         Set<String> seen = new LinkedHashSet<>();
         for (PackageRequest p : packages) {
-            if (!seen.add(p.name())) throw new IllegalArgumentException("package '" + p.name() + "' is named twice");
+            if (!seen.add(p.name())) throw new ModuleArgumentException("apt", "name", "package '" + p.name() + "' is named twice");
             if (state == State.LATEST && p.version() != null) {
-                throw new IllegalArgumentException("a version pin (" + p + ") and state latest contradict each other");
+                throw new ModuleArgumentException("apt", "state", "a version pin (" + p + ") and state latest contradict each other");
             }
         }
-        if (cacheValidTime != null && cacheValidTime < 0) throw new IllegalArgumentException("cache_valid_time must not be negative");
+        if (cacheValidTime != null && cacheValidTime < 0) throw new ModuleArgumentException("apt", "cache_valid_time", "must not be negative");
         if (cacheValidTime != null) updateCache = true;
         if (packages.isEmpty() && !updateCache && !autoremove) {
-            throw new IllegalArgumentException("nothing to do: give name, update_cache or autoremove");
+            throw new ModuleArgumentException("apt", "name", "nothing to do: give name, update_cache or autoremove");
         }
         if (defaultRelease != null && !RELEASE.matcher(defaultRelease).matches()) {
-            throw new IllegalArgumentException("'" + defaultRelease + "' is not a release name");
+            throw new ModuleArgumentException("apt", "default_release", "'" + defaultRelease + "' is not a release name");
         }
         for (String o : dpkgOptions) {
-            if (!DPKG_OPTION.matcher(o).matches()) throw new IllegalArgumentException("'" + o + "' is not a dpkg option like force-confold");
+            if (!DPKG_OPTION.matcher(o).matches()) throw new ModuleArgumentException("apt", "dpkg_options", "'" + o + "' is not a dpkg option like force-confold");
         }
-        if (lockTimeout < 0) throw new IllegalArgumentException("lock_timeout must not be negative");
+        if (lockTimeout < 0) throw new ModuleArgumentException("apt", "lock_timeout", "must not be negative");
     }
 
     public static Builder builder(String... packages) {
@@ -700,11 +701,11 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
             List<PackageRequest> requests = new ArrayList<>(packages);
             if (version != null) {
                 if (requests.size() != 1) {
-                    throw new IllegalArgumentException("version pins one package; name exactly one (or write name=version for each)");
+                    throw new ModuleArgumentException("apt", "version", "version pins one package; name exactly one (or write name=version for each)");
                 }
                 PackageRequest only = requests.get(0);
                 if (only.version() != null && !only.version().equals(version)) {
-                    throw new IllegalArgumentException("version " + version + " contradicts the pin in '" + only + "'");
+                    throw new ModuleArgumentException("apt", "version", "version " + version + " contradicts the pin in '" + only + "'");
                 }
                 requests.set(0, new PackageRequest(only.name(), version));
             }
@@ -740,7 +741,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
             try {
                 b = new Builder(names);
             } catch (IllegalArgumentException e) {
-                throw args.error(nameKey, e.getMessage());
+                throw args.error(e, nameKey);
             }
             String state = args.choice("state", List.of("present", "absent", "latest"), "present");
             b.state(State.valueOf(state.toUpperCase(Locale.ROOT)));
@@ -769,7 +770,7 @@ public record AptPackage(List<PackageRequest> packages, State state, boolean upd
             try {
                 return b.build();
             } catch (IllegalArgumentException e) {
-                throw args.error(nameKey != null ? nameKey : "name", e.getMessage());
+                throw args.error(e, nameKey != null ? nameKey : "name");
             }
         }
 

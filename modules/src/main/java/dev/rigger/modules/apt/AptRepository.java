@@ -7,6 +7,7 @@ import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.FileMode;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -99,24 +100,24 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
         types = List.copyOf(types);
         architectures = List.copyOf(architectures);
         keyContent = keyContent == null ? null : keyContent.clone();
-        if ((repo == null) == (url == null)) throw new IllegalArgumentException("give either repo (a sources line) or url");
+        if ((repo == null) == (url == null)) throw new ModuleArgumentException("apt_repository", "repo", "give either repo (a sources line) or url");
         if (repo != null && !(suites.isEmpty() && components.isEmpty() && types.isEmpty() && architectures.isEmpty())) {
-            throw new IllegalArgumentException("suites, components, types and architectures belong to the url form; repo already says them");
+            throw new ModuleArgumentException("apt_repository", "repo", "suites, components, types and architectures belong to the url form; repo already says them");
         }
-        if (keyContent != null && keyUrl != null) throw new IllegalArgumentException("give key_url or key_content, not both");
-        if (keyUrl != null && !KEY_URL.matcher(keyUrl).matches()) throw new IllegalArgumentException("'" + keyUrl + "' is not an http(s), ftp or file URL");
+        if (keyContent != null && keyUrl != null) throw new ModuleArgumentException("apt_repository", "key_url", "give key_url or key_content, not both");
+        if (keyUrl != null && !KEY_URL.matcher(keyUrl).matches()) throw new ModuleArgumentException("apt_repository", "key_url", "'" + keyUrl + "' is not an http(s), ftp or file URL");
         if (keyContent != null) OpenPgpKey.parse(keyContent); // a broken key fails here, before any host is touched
         if (filename == null) filename = SourcesEntry.filenameFor(repo != null ? repo.uri() : url);
         if (filename.endsWith(".list")) filename = filename.substring(0, filename.length() - 5);
-        if (!FILENAME.matcher(filename).matches()) throw new IllegalArgumentException("filename '" + filename + "' may hold only letters, digits, _ . -");
+        if (!FILENAME.matcher(filename).matches()) throw new ModuleArgumentException("apt_repository", "filename", "filename '" + filename + "' may hold only letters, digits, _ . -");
         Optional<String> inLine = repo == null ? Optional.empty() : repo.signedBy();
         for (String p : new String[] {keyring, signedBy, inLine.orElse(null)}) {
-            if (p != null && !PATH.matcher(p).matches()) throw new IllegalArgumentException("'" + p + "' is not an absolute path of letters, digits, _ . / + -");
+            if (p != null && !PATH.matcher(p).matches()) throw new ModuleArgumentException("apt_repository", "keyring", "'" + p + "' is not an absolute path of letters, digits, _ . / + -");
         }
         List<String> named = Arrays.asList(keyring, signedBy, inLine.orElse(null)).stream().filter(Objects::nonNull).distinct().toList();
-        if (named.size() > 1) throw new IllegalArgumentException("keyring, signed_by and the line's signed-by name different files: " + named);
+        if (named.size() > 1) throw new ModuleArgumentException("apt_repository", "signed_by", "keyring, signed_by and the line's signed-by name different files: " + named);
         if (mode == null) mode = "0644";
-        if (FileMode.parse(mode).octal().isEmpty()) throw new IllegalArgumentException("mode must be octal like 0644");
+        if (FileMode.parse(mode).octal().isEmpty()) throw new ModuleArgumentException("apt_repository", "mode", "must be octal like 0644");
         if (repo == null) {
             // Validate what can be validated without the host's codename ("x" stands in for it).
             for (String t : types.isEmpty() ? List.of("deb") : types) {
@@ -653,7 +654,7 @@ public record AptRepository(SourcesEntry repo, String url, List<String> suites, 
             try {
                 return b.build();
             } catch (IllegalArgumentException e) {
-                throw args.error(at, e.getMessage());
+                throw args.error(e, at);
             }
         }
     }

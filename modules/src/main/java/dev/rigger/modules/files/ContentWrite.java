@@ -8,10 +8,8 @@ import dev.rigger.core.module.UnifiedDiff;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
 import dev.rigger.core.transport.ShellQuote;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.rigger.core.transport.Stdin;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,8 @@ import java.util.Map;
  * fix only owner/group/mode, or write the content atomically ({@link RemoteFiles}: temp file in the
  * target directory, attributes, optional validate and backup, rename).
  *
- * @param content       the bytes the file should hold
+ * @param content       the bytes the file should hold, streamed from their source (a large
+ *                      controller file is never read into memory whole)
  * @param redaction     how the content may be shown in diffs and messages
  * @param attributes    wanted owner, group, mode
  * @param backup        keep the replaced file as {@code PATH.PID.DATE@TIME~}
@@ -33,11 +32,16 @@ import java.util.Map;
  *                      the file as probed (else someone changed it meanwhile and the edit is stale)
  * @param action        what a content change is called in the report ("line added"), or null
  */
-record ContentWrite(byte[] content, Redaction redaction, FileAttributes attributes, boolean backup,
+record ContentWrite(Stdin content, Redaction redaction, FileAttributes attributes, boolean backup,
                     List<String> validate, boolean force, boolean createParents, boolean edit, String action) {
 
     ContentWrite {
         validate = List.copyOf(validate);
+    }
+
+    ContentWrite(byte[] content, Redaction redaction, FileAttributes attributes, boolean backup,
+                 List<String> validate, boolean force, boolean createParents, boolean edit, String action) {
+        this(Stdin.of(content), redaction, attributes, backup, validate, force, createParents, edit, action);
     }
 
     Plan plan(FileProbe.State state, boolean diffMode) {
@@ -51,7 +55,7 @@ record ContentWrite(byte[] content, Redaction redaction, FileAttributes attribut
             throw new ModuleException("directory " + parentOf(path) + " does not exist");
         }
         if (state.exists() && !force) return Plan.noChange();
-        String wanted = sha256(content);
+        String wanted = content.sha256();
         boolean sameContent = state.kind() == FileProbe.Kind.FILE && wanted.equals(state.sha256());
         if (sameContent) {
             List<Change> changes = attributes.changes(state);
@@ -85,7 +89,7 @@ record ContentWrite(byte[] content, Redaction redaction, FileAttributes attribut
     private Change contentChange(FileProbe.State state, String wanted, boolean diffMode) {
         String path = state.path();
         String summary = switch (state.kind()) {
-            case MISSING -> "create " + path + " (" + content.length + " bytes)";
+            case MISSING -> "create " + path + " (" + content.size() + " bytes)";
             case LINK -> "replace symlink " + path + " -> " + state.linkTarget() + " with a file";
             default -> "update " + path + " (sha256 " + abbreviate(state.sha256()) + " → " + abbreviate(wanted) + ")";
         };
@@ -93,9 +97,10 @@ record ContentWrite(byte[] content, Redaction redaction, FileAttributes attribut
         if (!diffMode) return Change.of(summary);
         if (redaction.hidesEverything()) return Change.of(summary + " (content is secret, no diff)");
         String before = state.kind() == FileProbe.Kind.FILE ? state.text().orElse(null) : "";
-        String after = FileProbe.text(content).orElse(null);
+        boolean tooLarge = state.contentTooLarge() || content.size() > FileProbe.DIFF_LIMIT;
+        String after = tooLarge ? null : FileProbe.text(content.readAll()).orElse(null);
         if (before == null || after == null) {
-            String why = state.contentTooLarge() ? "too large to diff" : "binary content, no diff";
+            String why = tooLarge ? "too large to diff" : "binary content, no diff";
             return Change.of(summary + " (" + why + ")");
         }
         String diff = UnifiedDiff.of(path, redaction.mask(before), redaction.shown(after));
@@ -120,6 +125,9 @@ record ContentWrite(byte[] content, Redaction redaction, FileAttributes attribut
         String stderr = redaction.mask(r.stderr().strip());
         data.put("stderr", stderr);
         data.put("stderr_lines", stderr.isEmpty() ? List.of() : List.of(stderr.split("\n", -1)));
+        if (r.exitCode() == RemoteFiles.INCOMPLETE) {
+            return new Outcome(true, false, "the content did not arrive whole (" + stderr + "); run again", data);
+        }
         if (r.exitCode() == RemoteFiles.VALIDATION_FAILED) {
             String message = "validate (" + String.join(" ", validate) + ") refused the new content; the file was not changed: " + stderr;
             return new Outcome(true, false, message, data);
@@ -131,14 +139,6 @@ record ContentWrite(byte[] content, Redaction redaction, FileAttributes attribut
             if (line.startsWith("backup_file=")) data.put("backup_file", line.substring("backup_file=".length()));
         }
         return new Outcome(false, true, "", data);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     static String parentOf(String path) {

@@ -11,13 +11,17 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.secret.Secret;
+import dev.rigger.core.transport.Stdin;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Puts a file on the host: a controller file ({@code src}) or literal {@code content}, written
- * atomically, compared by sha256 so an identical file costs one exec and no transfer.
+ * atomically, compared by sha256 so an identical file costs one exec and no transfer. A changed
+ * file streams to the host raw, in one exec, without being held in the controller's memory (a
+ * 1 GiB file to 10 hosts needs no more heap than a small one); the host checks its sha256 before
+ * the rename, so a transfer cut short never becomes the file.
  *
  * <ul>
  *   <li>{@code dest} (required) — absolute path. When it ends in {@code /} or is an existing
@@ -96,16 +100,17 @@ public record CopyFile(String src, String content, Secret secretContent, String 
 
     @Override
     public Plan plan(FileProbe.State state, ModuleContext context) {
-        byte[] bytes;
+        Stdin bytes;
         Redaction redaction;
         if (src != null) {
-            bytes = context.readLocalFile(src, "files");
+            // Streamed from the file at the write, never held in memory: it may be gigabytes.
+            bytes = context.localFile(src, "files");
             redaction = Redaction.none();
         } else if (secretContent != null) {
-            bytes = secretContent.reveal().getBytes(UTF_8);
+            bytes = Stdin.of(secretContent.reveal().getBytes(UTF_8));
             redaction = Redaction.hidden();
         } else {
-            bytes = content.getBytes(UTF_8);
+            bytes = Stdin.of(content.getBytes(UTF_8));
             redaction = Redaction.none();
         }
         boolean createParents = destination(src, dest).createParents();

@@ -1,7 +1,5 @@
 package dev.rigger.modules.files;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.FileMode;
@@ -18,7 +16,8 @@ import java.util.Set;
 /**
  * Renders a Mustache template on the controller with the host's variables (facts, vars,
  * {@code hostvars}, {@code groups}, {@code group_hosts}) and writes the result atomically when its
- * sha256 differs from the file on the host. Secrets render for real into the file but only as
+ * sha256 differs from the file on the host. The template's bytes outside its tags reach the file
+ * exactly: CRLF, a missing last newline, bytes that are not UTF-8. Secrets render for real into the file but only as
  * {@code ********} in diffs, events and error messages — also where the host's old file still
  * holds an older secret value.
  *
@@ -81,9 +80,10 @@ public record Template(String src, String dest, FileAttributes attributes, boole
 
     @Override
     public Plan plan(FileProbe.State state, ModuleContext context) {
-        String source = new String(context.readLocalFile(src, "templates"), UTF_8);
+        // Bytes that are not UTF-8 (a Latin-1 comment, a stray byte) pass through as they are.
+        String source = RawText.decode(context.readLocalFile(src, "templates"));
         RenderedTemplate rendered = context.renderTemplate(src, source);
-        return new ContentWrite(rendered.content().getBytes(UTF_8), Redaction.ofRendering(rendered.content(), rendered.redacted()),
+        return new ContentWrite(RawText.encode(rendered.content()), Redaction.ofRendering(rendered.content(), rendered.redacted()),
                 attributes, backup, validate, force, destination().createParents(), false, null)
                 .plan(state, context.diffMode());
     }

@@ -12,6 +12,7 @@ import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
@@ -100,16 +101,16 @@ public record PostgresqlConf(Map<String, String> settings, String file, int port
         Map<String, String> copy = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             String name = k.toLowerCase(Locale.ROOT);
-            if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("settings: '" + k + "' is not a setting name");
-            if (v == null || v.indexOf('\n') >= 0 || v.indexOf('\0') >= 0) throw new IllegalArgumentException("settings: " + k + " needs a one-line value");
+            if (!NAME.matcher(name).matches()) throw new ModuleArgumentException("postgresql_conf", "settings", "'" + k + "' is not a setting name");
+            if (v == null || v.indexOf('\n') >= 0 || v.indexOf('\0') >= 0) throw new ModuleArgumentException("postgresql_conf", "settings", "" + k + " needs a one-line value");
             copy.put(name, v);
         });
         settings = java.util.Collections.unmodifiableMap(copy);
         if (file == null) file = DEFAULT_FILE;
         if (file.isEmpty() || file.endsWith("/") || !file.endsWith(".conf")) {
-            throw new IllegalArgumentException("file: must name a .conf file (include_dir reads only those), got '" + file + "'");
+            throw new ModuleArgumentException("postgresql_conf", "file", "must name a .conf file (include_dir reads only those), got '" + file + "'");
         }
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port: must be 1 to 65535, got " + port);
+        if (port < 1 || port > 65535) throw new ModuleArgumentException("postgresql_conf", "port", "must be 1 to 65535, got " + port);
     }
 
     @Override
@@ -379,8 +380,7 @@ public record PostgresqlConf(Map<String, String> settings, String file, int port
             try {
                 return new PostgresqlConf(settings, args.optionalString("file").orElse(null), args.integer("port", PostgresqlUser.DEFAULT_PORT));
             } catch (IllegalArgumentException e) {
-                String m = e.getMessage();
-                throw args.error(m.substring(0, Math.max(0, m.indexOf(':'))), m);
+                throw args.error(e, "settings");
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +59,8 @@ public record PostgresqlDb(String name, String owner, String encoding, String lc
 
     public PostgresqlDb {
         Objects.requireNonNull(name, "name");
-        if (name.isEmpty()) throw new IllegalArgumentException("name: must be a non-empty database name");
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port: must be 1 to 65535, got " + port);
+        if (name.isEmpty()) throw new ModuleArgumentException("postgresql_db", "name", "must be a non-empty database name");
+        if (port < 1 || port > 65535) throw new ModuleArgumentException("postgresql_db", "port", "must be 1 to 65535, got " + port);
     }
 
     public static Builder named(String name) {
@@ -221,8 +222,7 @@ public record PostgresqlDb(String name, String owner, String encoding, String lc
                         args.optionalString("template").orElse(null), args.choice("state", List.of("present", "absent"), "present").equals("present"),
                         args.integer("port", PostgresqlUser.DEFAULT_PORT), args.choice("on_standby", List.of("fail", "skip"), "fail").equals("skip"));
             } catch (IllegalArgumentException e) {
-                String m = e.getMessage();
-                throw args.error(m != null && m.startsWith("port:") ? "port" : "name", m);
+                throw args.error(e, "name");
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
 import dev.rigger.core.transport.ShellQuote;
@@ -79,9 +80,9 @@ public record PostgresqlHba(List<Entry> entries, boolean first, String marker, b
         entries = List.copyOf(entries);
         if (marker == null) marker = DEFAULT_MARKER;
         if (!marker.contains("{mark}") || marker.contains("\n") || !marker.startsWith("#")) {
-            throw new IllegalArgumentException("marker: must be one comment line (starting with #) containing {mark}, got '" + marker + "'");
+            throw new ModuleArgumentException("postgresql_hba", "marker", "must be one comment line (starting with #) containing {mark}, got '" + marker + "'");
         }
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port: must be 1 to 65535, got " + port);
+        if (port < 1 || port > 65535) throw new ModuleArgumentException("postgresql_hba", "port", "must be 1 to 65535, got " + port);
     }
 
     /** One pg_hba.conf line. {@code address} is null for {@code local}, {@code options} may be null. */
@@ -92,23 +93,23 @@ public record PostgresqlHba(List<Entry> entries, boolean first, String marker, b
 
         public Entry {
             type = Objects.requireNonNull(type, "type").toLowerCase(Locale.ROOT);
-            if (!TYPES.contains(type)) throw new IllegalArgumentException("type: must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES)) + ", got '" + type + "'");
+            if (!TYPES.contains(type)) throw new ModuleArgumentException("postgresql_hba", "entries", "type: must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES)) + ", got '" + type + "'");
             word("database", database);
             word("user", user);
             word("method", method);
             if (type.equals("local")) {
-                if (address != null) throw new IllegalArgumentException("address: a local entry has no address");
+                if (address != null) throw new ModuleArgumentException("postgresql_hba", "entries", "address: a local entry has no address");
             } else {
                 word("address", address);
             }
             if (options != null && (options.contains("\n") || options.contains("#"))) {
-                throw new IllegalArgumentException("options: must be name=value words on one line without #");
+                throw new ModuleArgumentException("postgresql_hba", "entries", "options: must be name=value words on one line without #");
             }
         }
 
         private static void word(String field, String value) {
-            if (value == null) throw new IllegalArgumentException(field + ": required");
-            if (!WORD.matcher(value).matches()) throw new IllegalArgumentException(field + ": '" + value + "' must be one word without blanks or #");
+            if (value == null) throw new ModuleArgumentException("postgresql_hba", "entries", field + ": required");
+            if (!WORD.matcher(value).matches()) throw new ModuleArgumentException("postgresql_hba", "entries", field + ": '" + value + "' must be one word without blanks or #");
         }
 
         public static Entry host(String database, String user, String address, String method) {
@@ -277,7 +278,7 @@ public record PostgresqlHba(List<Entry> entries, boolean first, String marker, b
                     try {
                         entries.add(new Entry(str(m.get("type")), str(m.get("database")), str(m.get("user")), str(address), str(m.get("method")), str(m.get("options"))));
                     } catch (IllegalArgumentException | NullPointerException e) {
-                        throw args.error("entries", "entries: item " + index + ": " + e.getMessage());
+                        throw args.error("entries", "entries: item " + index + ": " + (e instanceof ModuleArgumentException refused ? refused.problem() : e.getMessage()));
                     }
                 }
             }
@@ -285,8 +286,7 @@ public record PostgresqlHba(List<Entry> entries, boolean first, String marker, b
                 return new PostgresqlHba(entries, args.choice("position", List.of("first", "last"), "first").equals("first"),
                         args.optionalString("marker").orElse(null), present, args.integer("port", PostgresqlUser.DEFAULT_PORT));
             } catch (IllegalArgumentException e) {
-                String m = e.getMessage();
-                throw args.error(m != null && m.startsWith("port:") ? "port" : "marker", m);
+                throw args.error(e, "marker");
             }
         }
 

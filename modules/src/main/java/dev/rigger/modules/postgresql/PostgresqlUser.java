@@ -10,6 +10,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import java.nio.charset.StandardCharsets;
@@ -78,8 +79,8 @@ public record PostgresqlUser(String name, Secret password, boolean login, Boolea
 
     public PostgresqlUser {
         Objects.requireNonNull(name, "name");
-        if (name.isEmpty() || name.indexOf('\0') >= 0) throw new IllegalArgumentException("name: must be a non-empty role name");
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port: must be 1 to 65535, got " + port);
+        if (name.isEmpty() || name.indexOf('\0') >= 0) throw new ModuleArgumentException("postgresql_user", "name", "must be a non-empty role name");
+        if (port < 1 || port > 65535) throw new ModuleArgumentException("postgresql_user", "port", "must be 1 to 65535, got " + port);
     }
 
     public static Builder named(String name) {
@@ -286,8 +287,7 @@ public record PostgresqlUser(String name, Secret password, boolean login, Boolea
                         optionalBool(args, "replication"), args.choice("state", List.of("present", "absent"), "present").equals("present"),
                         args.integer("port", DEFAULT_PORT), args.choice("on_standby", List.of("fail", "skip"), "fail").equals("skip"));
             } catch (IllegalArgumentException e) {
-                String m = e.getMessage();
-                throw args.error(m != null && m.startsWith("port:") ? "port" : "name", m);
+                throw args.error(e, "name");
             }
         }
 

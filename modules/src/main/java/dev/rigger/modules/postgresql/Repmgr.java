@@ -10,6 +10,7 @@ import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
@@ -115,19 +116,19 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
     private static final Pattern CONNINFO_WORD = Pattern.compile("(\\w+)\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S+)");
 
     public Repmgr {
-        if (nodeId < 1) throw new IllegalArgumentException("node_id: must be a positive number, got " + nodeId);
+        if (nodeId < 1) throw new ModuleArgumentException("repmgr", "node_id", "must be a positive number, got " + nodeId);
         if (nodeName == null || !NAME.matcher(nodeName).matches()) {
-            throw new IllegalArgumentException("node_name: '" + nodeName + "' must be letters, digits, '.', '_' or '-'");
+            throw new ModuleArgumentException("repmgr", "node_name", "'" + nodeName + "' must be letters, digits, '.', '_' or '-'");
         }
-        if (role == null) throw new IllegalArgumentException("role: required (primary, standby or witness)");
+        if (role == null) throw new ModuleArgumentException("repmgr", "role", "required (primary, standby or witness)");
         requireConninfo("conninfo", conninfo);
         peers = peerConninfos(conninfo, peers == null ? List.of() : peers);
         if (role != Role.PRIMARY && peers.isEmpty()) {
-            throw new IllegalArgumentException("peers: a " + role.name().toLowerCase(Locale.ROOT) + " needs the other nodes to find the primary");
+            throw new ModuleArgumentException("repmgr", "peers", "a " + role.name().toLowerCase(Locale.ROOT) + " needs the other nodes to find the primary");
         }
         if (cluster == null) cluster = "main";
-        if (!NAME.matcher(cluster).matches()) throw new IllegalArgumentException("cluster: '" + cluster + "' is not a cluster name");
-        if (pgVersion < 9) throw new IllegalArgumentException("pg_version: '" + pgVersion + "' is not a PostgreSQL major version");
+        if (!NAME.matcher(cluster).matches()) throw new ModuleArgumentException("repmgr", "cluster", "'" + cluster + "' is not a cluster name");
+        if (pgVersion < 9) throw new ModuleArgumentException("repmgr", "pg_version", "'" + pgVersion + "' is not a PostgreSQL major version");
         if (dataDirectory == null) dataDirectory = "/var/lib/postgresql/" + pgVersion + "/" + cluster;
         if (configFile == null) configFile = "/etc/repmgr.conf";
         requirePath("data_directory", dataDirectory);
@@ -135,13 +136,13 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         if (location == null) location = "default";
         requireLine("location", location);
         if (eventNotificationCommand != null) requireLine("event_notification_command", eventNotificationCommand);
-        if (priority < 0) throw new IllegalArgumentException("priority: must not be negative");
+        if (priority < 0) throw new ModuleArgumentException("repmgr", "priority", "must not be negative");
         if (reconnectAttempts < 0 || reconnectInterval < 0 || monitorIntervalSecs < 1) {
-            throw new IllegalArgumentException("reconnect_attempts, reconnect_interval must be >= 0 and monitor_interval_secs >= 1");
+            throw new ModuleArgumentException("repmgr", "reconnect_attempts", "reconnect_attempts, reconnect_interval must be >= 0 and monitor_interval_secs >= 1");
         }
         rewindConfigFiles = List.copyOf(rewindConfigFiles == null ? List.of("postgresql.auto.conf") : rewindConfigFiles);
         for (String f : rewindConfigFiles) {
-            if (!NAME.matcher(f).matches()) throw new IllegalArgumentException("rewind_config_files: '" + f + "' is not a file name in the data directory");
+            if (!NAME.matcher(f).matches()) throw new ModuleArgumentException("repmgr", "rewind_config_files", "'" + f + "' is not a file name in the data directory");
         }
     }
 
@@ -161,7 +162,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
     }
 
     private static String withHost(String conninfo, String host) {
-        if (!host.matches("[A-Za-z0-9.:_-]+")) throw new IllegalArgumentException("peers: '" + host + "' is neither a conninfo string nor a host");
+        if (!host.matches("[A-Za-z0-9.:_-]+")) throw new ModuleArgumentException("repmgr", "peers", "'" + host + "' is neither a conninfo string nor a host");
         Matcher m = CONNINFO_WORD.matcher(conninfo);
         while (m.find()) {
             if (m.group(1).equals("host")) return conninfo.substring(0, m.start()) + "host=" + host + conninfo.substring(m.end());
@@ -171,21 +172,21 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
 
     private static void requireConninfo(String param, String value) {
         requireLine(param, value);
-        if (value.isBlank()) throw new IllegalArgumentException(param + ": a conninfo string is required");
+        if (value.isBlank()) throw new ModuleArgumentException("repmgr", param, "a conninfo string is required");
         if (value.toLowerCase(Locale.ROOT).matches(".*\\bpassword\\s*=.*")) {
-            throw new IllegalArgumentException(param + ": must not hold a password (it would land in repmgr.conf and argv); use 'password', which goes to ~/.pgpass");
+            throw new ModuleArgumentException("repmgr", param, "must not hold a password (it would land in repmgr.conf and argv); use 'password', which goes to ~/.pgpass");
         }
     }
 
     private static void requirePath(String param, String value) {
         if (!PATH.matcher(value).matches() || value.endsWith("/") || value.contains("/../")) {
-            throw new IllegalArgumentException(param + ": '" + value + "' must be an absolute path of letters, digits and ._@+-");
+            throw new ModuleArgumentException("repmgr", param, "'" + value + "' must be an absolute path of letters, digits and ._@+-");
         }
     }
 
     private static void requireLine(String param, String value) {
         if (value == null || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(param + ": must be one line");
+            throw new ModuleArgumentException("repmgr", param, "must be one line");
         }
     }
 
@@ -851,10 +852,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
             try {
                 return b.build();
             } catch (IllegalArgumentException e) {
-                String message = e.getMessage();
-                int colon = message.indexOf(':');
-                String param = colon > 0 && PARAMETERS.contains(message.substring(0, colon)) ? message.substring(0, colon) : "node_name";
-                throw args.error(param, message);
+                throw args.error(e, "node_name");
             }
         }
     }

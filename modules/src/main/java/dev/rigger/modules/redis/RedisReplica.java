@@ -13,6 +13,7 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
@@ -106,23 +107,23 @@ public record RedisReplica(Endpoint bootstrapMain, int port, String masterName, 
     private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*(b|k|kb|m|mb|g|gb)?", Pattern.CASE_INSENSITIVE);
 
     public RedisReplica {
-        if (bootstrapMain == null) throw new IllegalArgumentException("main_host: required");
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port: " + port + " is out of range");
+        if (bootstrapMain == null) throw new ModuleArgumentException("redis_replica", "main_host", "required");
+        if (port < 1 || port > 65535) throw new ModuleArgumentException("redis_replica", "port", "" + port + " is out of range");
         sentinels = List.copyOf(sentinels);
         // master_name alone is fine: a role may name the monitor for a cluster that has no Sentinels (yet).
         if (masterName == null && !sentinels.isEmpty()) {
-            throw new IllegalArgumentException("master_name: required with sentinels (the monitor to ask about)");
+            throw new ModuleArgumentException("redis_replica", "master_name", "required with sentinels (the monitor to ask about)");
         }
         RedisCli.checkPassword(requirepass, "requirepass");
         RedisCli.checkPassword(masterauth, "masterauth");
         config = new LinkedHashMap<>(config);
         for (var e : config.entrySet()) {
             if (!CONFIG_NAME.matcher(e.getKey()).matches() || NOT_IN_CONFIG.contains(e.getKey())) {
-                throw new IllegalArgumentException("config: '" + e.getKey() + "' cannot be set here"
+                throw new ModuleArgumentException("redis_replica", "config", "'" + e.getKey() + "' cannot be set here"
                         + (NOT_IN_CONFIG.contains(e.getKey()) ? " (the module manages it, or it needs a restart)" : ""));
             }
             if (e.getValue() == null || e.getValue().indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("config: the value of '" + e.getKey() + "' must be one line");
+                throw new ModuleArgumentException("redis_replica", "config", "the value of '" + e.getKey() + "' must be one line");
             }
         }
         config = Collections.unmodifiableMap(config);
@@ -430,7 +431,7 @@ public record RedisReplica(Endpoint bootstrapMain, int port, String masterName, 
                         args.optionalString("master_name").orElse(null), RedisCli.endpoints(args.raw("sentinels"), "sentinels"),
                         RedisCli.secret(args, "requirepass"), RedisCli.secret(args, "masterauth"), config);
             } catch (IllegalArgumentException e) {
-                throw args.error(parameterOf(e), e.getMessage());
+                throw args.error(e, "main_host");
             }
         }
     }
@@ -439,14 +440,7 @@ public record RedisReplica(Endpoint bootstrapMain, int port, String masterName, 
         try {
             return new Endpoint(host, port);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("main_host: " + e.getMessage());
+            throw new ModuleArgumentException("redis_replica", "main_host", e.getMessage());
         }
-    }
-
-    /** The parameter an {@code IllegalArgumentException}'s message starts with, for its location. */
-    static String parameterOf(IllegalArgumentException e) {
-        String m = e.getMessage();
-        int colon = m == null ? -1 : m.indexOf(':');
-        return colon > 0 && m.substring(0, colon).matches("[a-z_]+") ? m.substring(0, colon) : "main_host";
     }
 }

@@ -12,6 +12,7 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
@@ -85,15 +86,15 @@ public record RedisSentinel(String name, Endpoint bootstrapMain, int quorum, int
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     public RedisSentinel {
-        if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException("name: '" + name + "' is not a monitor name (letters, digits, . _ -)");
-        if (bootstrapMain == null) throw new IllegalArgumentException("main_host: required");
-        if (quorum < 1) throw new IllegalArgumentException("quorum: must be at least 1");
-        if (downAfterMilliseconds < 1) throw new IllegalArgumentException("down_after_milliseconds: must be positive");
-        if (failoverTimeout < 1) throw new IllegalArgumentException("failover_timeout: must be positive");
-        if (parallelSyncs < 1) throw new IllegalArgumentException("parallel_syncs: must be at least 1");
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port: " + port + " is out of range");
+        if (name == null || !NAME.matcher(name).matches()) throw new ModuleArgumentException("redis_sentinel", "name", "'" + name + "' is not a monitor name (letters, digits, . _ -)");
+        if (bootstrapMain == null) throw new ModuleArgumentException("redis_sentinel", "main_host", "required");
+        if (quorum < 1) throw new ModuleArgumentException("redis_sentinel", "quorum", "must be at least 1");
+        if (downAfterMilliseconds < 1) throw new ModuleArgumentException("redis_sentinel", "down_after_milliseconds", "must be positive");
+        if (failoverTimeout < 1) throw new ModuleArgumentException("redis_sentinel", "failover_timeout", "must be positive");
+        if (parallelSyncs < 1) throw new ModuleArgumentException("redis_sentinel", "parallel_syncs", "must be at least 1");
+        if (port < 1 || port > 65535) throw new ModuleArgumentException("redis_sentinel", "port", "" + port + " is out of range");
         if (configFile == null) configFile = DEFAULT_CONFIG_FILE;
-        if (!configFile.startsWith("/")) throw new IllegalArgumentException("config_file: must be an absolute path");
+        if (!configFile.startsWith("/")) throw new ModuleArgumentException("redis_sentinel", "config_file", "must be an absolute path");
         RedisCli.checkPassword(authPass, "auth_pass");
         sentinels = List.copyOf(sentinels);
     }
@@ -345,7 +346,7 @@ public record RedisSentinel(String name, Endpoint bootstrapMain, int quorum, int
                         RedisCli.endpoints(args.raw("sentinels"), "sentinels"), args.integer("port", RedisCli.SENTINEL_PORT),
                         args.optionalString("config_file").orElse(null), present);
             } catch (IllegalArgumentException e) {
-                throw args.error(RedisReplica.parameterOf(e), e.getMessage());
+                throw args.error(e, "main_host");
             }
         }
     }

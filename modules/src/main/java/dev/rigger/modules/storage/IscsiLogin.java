@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
@@ -78,17 +79,17 @@ public record IscsiLogin(String target, List<String> portals, String user, Secre
     static final String NO_RECORDS = "21";
 
     public IscsiLogin {
-        if (target == null || !IQN.matcher(target).matches()) throw new IllegalArgumentException("target: '" + target + "' is not an iSCSI name (iqn.YYYY-MM.domain[:id])");
+        if (target == null || !IQN.matcher(target).matches()) throw new ModuleArgumentException("iscsi_login", "target", "'" + target + "' is not an iSCSI name (iqn.YYYY-MM.domain[:id])");
         portals = List.copyOf(portals);
-        if (portals.isEmpty()) throw new IllegalArgumentException("portal: give at least one portal address");
+        if (portals.isEmpty()) throw new ModuleArgumentException("iscsi_login", "portal", "give at least one portal address");
         for (String p : portals) {
-            if (!PORTAL.matcher(p).matches()) throw new IllegalArgumentException("portal: '" + p + "' is not an IPv4 address with port");
+            if (!PORTAL.matcher(p).matches()) throw new ModuleArgumentException("iscsi_login", "portal", "'" + p + "' is not an IPv4 address with port");
         }
-        if ((user == null) != (password == null)) throw new IllegalArgumentException("node_user: CHAP needs both node_user and node_pass");
+        if ((user == null) != (password == null)) throw new ModuleArgumentException("iscsi_login", "node_user", "CHAP needs both node_user and node_pass");
         if (user != null && (!CHAP_WORD.matcher(user).matches() || !CHAP_WORD.matcher(password.reveal()).matches())) {
-            throw new IllegalArgumentException("node_user: CHAP user and password must be one word each");
+            throw new ModuleArgumentException("iscsi_login", "node_user", "CHAP user and password must be one word each");
         }
-        if (session && !record) throw new IllegalArgumentException("state: a session needs its record");
+        if (session && !record) throw new ModuleArgumentException("iscsi_login", "state", "a session needs its record");
     }
 
     public static Builder builder(String target) {
@@ -387,7 +388,7 @@ public record IscsiLogin(String target, List<String> portals, String user, Secre
                 String user = StorageText.optional(args, "node_user");
                 return new IscsiLogin(target, portals, user, user == null ? null : args.secret("node_pass").orElse(null), automatic, record, session);
             } catch (IllegalArgumentException e) {
-                throw args.error(StorageText.parameterOf(e, "target"), e.getMessage());
+                throw args.error(e, "target");
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
 import dev.rigger.core.transport.ShellQuote;
@@ -63,19 +64,19 @@ public record Mount(String path, String src, String fstype, String opts, int dum
     public static final String DEFAULT_FSTAB = "/etc/fstab";
 
     public Mount {
-        if (path == null || !path.startsWith("/") || path.contains("\n")) throw new IllegalArgumentException("path: must be an absolute path, got '" + path + "'");
+        if (path == null || !path.startsWith("/") || path.contains("\n")) throw new ModuleArgumentException("mount", "path", "must be an absolute path, got '" + path + "'");
         if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
         if (state == State.MOUNTED || state == State.PRESENT) {
-            if (src == null || src.isBlank()) throw new IllegalArgumentException("src: required with state " + state.name().toLowerCase(Locale.ROOT));
-            if (fstype == null || fstype.isBlank()) throw new IllegalArgumentException("fstype: required with state " + state.name().toLowerCase(Locale.ROOT));
+            if (src == null || src.isBlank()) throw new ModuleArgumentException("mount", "src", "required with state " + state.name().toLowerCase(Locale.ROOT));
+            if (fstype == null || fstype.isBlank()) throw new ModuleArgumentException("mount", "fstype", "required with state " + state.name().toLowerCase(Locale.ROOT));
         }
         if (opts == null || opts.isBlank()) opts = "defaults";
         for (String field : new String[] {src, fstype, opts}) {
-            if (field != null && (field.contains("\n") || field.contains("\t"))) throw new IllegalArgumentException("src: fields must be one line without tabs");
+            if (field != null && (field.contains("\n") || field.contains("\t"))) throw new ModuleArgumentException("mount", "src", "fields must be one line without tabs");
         }
-        if (opts.contains(" ")) throw new IllegalArgumentException("opts: a comma-separated list without blanks, got '" + opts + "'");
+        if (opts.contains(" ")) throw new ModuleArgumentException("mount", "opts", "a comma-separated list without blanks, got '" + opts + "'");
         if (fstab == null) fstab = DEFAULT_FSTAB;
-        if (!fstab.startsWith("/")) throw new IllegalArgumentException("fstab: must be an absolute path");
+        if (!fstab.startsWith("/")) throw new ModuleArgumentException("mount", "fstab", "must be an absolute path");
     }
 
     /** Mounted now and at boot. */
@@ -293,7 +294,7 @@ public record Mount(String path, String src, String fstype, String opts, int dum
                 return new Mount(path, args.optionalString("src").orElse(null), args.optionalString("fstype").orElse(null), opts,
                         args.integer("dump", 0), args.integer("passno", 0), state, args.optionalString("fstab").orElse(null));
             } catch (IllegalArgumentException e) {
-                throw args.error(StorageText.parameterOf(e, "path"), e.getMessage());
+                throw args.error(e, "path");
             }
         }
     }

@@ -225,7 +225,7 @@ public record Ocfs2Format(String device, String label, String clusterName, int s
                 return new Ocfs2Format(args.string("device"), args.string("label"), args.string("cluster_name"), slots,
                         args.optionalString("block_size").orElse(null), args.optionalString("cluster_size").orElse(null), args.bool("force", false));
             } catch (IllegalArgumentException e) {
-                throw args.error(StorageText.parameterOf(e, "device"), e.getMessage());
+                throw args.error(e, "device");
             }
         }
     }

@@ -17,11 +17,6 @@ final class StorageText {
      * The parameter an {@link IllegalArgumentException} from a record's constructor names
      * ({@code "iqn: ..."} → {@code iqn}), so the YAML error points at that argument.
      */
-    static String parameterOf(IllegalArgumentException e, String fallback) {
-        String m = e.getMessage();
-        int colon = m == null ? -1 : m.indexOf(':');
-        return colon > 0 && m.substring(0, colon).matches("[a-z_]+") ? m.substring(0, colon) : fallback;
-    }
 
     /**
      * Addresses from a parameter that holds strings or inventory hosts: a host (a mapping as

@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
@@ -95,33 +96,33 @@ public record TgtTarget(String name, String iqn, List<Lun> luns, List<String> in
     public record Lun(String path, String size) {
         public Lun {
             if (path == null || !path.startsWith("/") || !CONF_WORD.matcher(path).matches()) {
-                throw new IllegalArgumentException("luns: '" + path + "' must be an absolute path without blanks, quotes, '#', '<' or '>'");
+                throw new ModuleArgumentException("tgt_target", "luns", "'" + path + "' must be an absolute path without blanks, quotes, '#', '<' or '>'");
             }
             if (size != null && !SIZE.matcher(size).matches()) {
-                throw new IllegalArgumentException("luns: size '" + size + "' of " + path + " must be a number with an optional K, M, G or T");
+                throw new ModuleArgumentException("tgt_target", "luns", "size '" + size + "' of " + path + " must be a number with an optional K, M, G or T");
             }
         }
     }
 
     public TgtTarget {
-        if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException("name: '" + name + "' must be letters, digits, '.', '_' or '-'");
+        if (name == null || !NAME.matcher(name).matches()) throw new ModuleArgumentException("tgt_target", "name", "'" + name + "' must be letters, digits, '.', '_' or '-'");
         if (iqn == null || !IQN.matcher(iqn).matches()) {
-            throw new IllegalArgumentException("iqn: '" + iqn + "' is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id], lower case)");
+            throw new ModuleArgumentException("tgt_target", "iqn", "'" + iqn + "' is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id], lower case)");
         }
         luns = List.copyOf(luns);
         initiators = List.copyOf(initiators);
         if (present) {
-            if (luns.isEmpty()) throw new IllegalArgumentException("luns: a target needs at least one LUN");
-            if (initiators.isEmpty()) throw new IllegalArgumentException("initiators: give the addresses or networks allowed to log in, or ALL");
+            if (luns.isEmpty()) throw new ModuleArgumentException("tgt_target", "luns", "a target needs at least one LUN");
+            if (initiators.isEmpty()) throw new ModuleArgumentException("tgt_target", "initiators", "give the addresses or networks allowed to log in, or ALL");
         }
         for (String i : initiators) {
-            if (!INITIATOR.matcher(i).matches()) throw new IllegalArgumentException("initiators: '" + i + "' is not an address, a network or ALL");
+            if (!INITIATOR.matcher(i).matches()) throw new ModuleArgumentException("tgt_target", "initiators", "'" + i + "' is not an address, a network or ALL");
         }
-        if ((chapUser == null) != (chapPassword == null)) throw new IllegalArgumentException("chap_user: CHAP needs both chap_user and chap_password");
+        if ((chapUser == null) != (chapPassword == null)) throw new ModuleArgumentException("tgt_target", "chap_user", "CHAP needs both chap_user and chap_password");
         if (chapUser != null) {
-            if (!CONF_WORD.matcher(chapUser).matches()) throw new IllegalArgumentException("chap_user: must be one word without quotes, '#', '<' or '>'");
+            if (!CONF_WORD.matcher(chapUser).matches()) throw new ModuleArgumentException("tgt_target", "chap_user", "must be one word without quotes, '#', '<' or '>'");
             if (!CONF_WORD.matcher(chapPassword.reveal()).matches()) {
-                throw new IllegalArgumentException("chap_password: must be one word without blanks, quotes, '#', '<' or '>' (tgt's config format)");
+                throw new ModuleArgumentException("tgt_target", "chap_password", "must be one word without blanks, quotes, '#', '<' or '>' (tgt's config format)");
             }
         }
     }
@@ -570,7 +571,7 @@ public record TgtTarget(String name, String iqn, List<Lun> luns, List<String> in
                 return new TgtTarget(args.string("name"), args.string("iqn"), luns, StorageText.addresses(args, "initiators"),
                         user, user == null ? null : args.secret("chap_password").orElse(null), present);
             } catch (IllegalArgumentException e) {
-                throw args.error(StorageText.parameterOf(e, "name"), e.getMessage());
+                throw args.error(e, "name");
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.rigger.modules.system;
 
+import dev.rigger.core.module.ModuleArgumentException;
+
 import java.util.regex.Pattern;
 
 /** Rules shared by the user, group and authorized_key modules. */
@@ -13,27 +15,21 @@ final class Accounts {
     private Accounts() {}
 
     /**
-     * @param parameter the spec parameter holding the name; validation messages start with it
-     *                  ({@code "groups: ..."}) so YAML errors can point at that parameter
+     * @param module    the module being built, for the {@link ModuleArgumentException}
+     * @param parameter the spec parameter holding the name, so YAML errors can point at it
      */
-    static void requireName(String parameter, String kind, String name) {
-        if (name == null || name.isEmpty()) throw new IllegalArgumentException(parameter + ": a " + kind + " name is required");
+    static void requireName(String module, String parameter, String kind, String name) {
+        if (name == null || name.isEmpty()) throw new ModuleArgumentException(module, parameter, "a " + kind + " name is required");
         if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException(parameter + ": '" + name + "' is not a valid " + kind + " name");
+            throw new ModuleArgumentException(module, parameter, "'" + name + "' is not a valid " + kind + " name");
         }
     }
 
     /** Fields of /etc/passwd cannot hold a colon or a line break. */
     static void requirePasswdField(String parameter, String value) {
         if (value != null && (value.indexOf(':') >= 0 || value.indexOf('\n') >= 0)) {
-            throw new IllegalArgumentException(parameter + ": cannot contain ':' or a line break");
+            throw new ModuleArgumentException("user", parameter, "cannot contain ':' or a line break");
         }
     }
 
-    /** The parameter a validation message of a spec's constructor starts with. */
-    static String parameterOf(IllegalArgumentException e, String fallback) {
-        String m = e.getMessage();
-        int colon = m == null ? -1 : m.indexOf(':');
-        return colon > 0 && m.substring(0, colon).matches("[a-z_]+") ? m.substring(0, colon) : fallback;
-    }
 }

@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecRequest;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
@@ -58,13 +59,13 @@ public record AuthorizedKey(String user, List<String> keys, boolean present, boo
     private static final String DIR_MODE = "700";
 
     public AuthorizedKey {
-        Accounts.requireName("user", "user", user);
+        Accounts.requireName("authorized_key", "user", "user", user);
         keys = parseKeys(keys);
-        if (keys.isEmpty()) throw new IllegalArgumentException("key: no public key given");
+        if (keys.isEmpty()) throw new ModuleArgumentException("authorized_key", "key", "no public key given");
         if (path != null && !path.startsWith("/") && !path.startsWith("~/")) {
-            throw new IllegalArgumentException("path: must be absolute or start with ~/, got '" + path + "'");
+            throw new ModuleArgumentException("authorized_key", "path", "must be absolute or start with ~/, got '" + path + "'");
         }
-        if (path != null && path.indexOf('\0') >= 0) throw new IllegalArgumentException("path: contains NUL");
+        if (path != null && path.indexOf('\0') >= 0) throw new ModuleArgumentException("authorized_key", "path", "contains NUL");
     }
 
     /** The keys (one or several lines) in {@code user}'s {@code ~/.ssh/authorized_keys}, besides any others. */
@@ -89,7 +90,7 @@ public record AuthorizedKey(String user, List<String> keys, boolean present, boo
                 String line = raw.strip();
                 if (line.isEmpty() || line.startsWith("#")) continue;
                 if (identity(line).isEmpty()) {
-                    throw new IllegalArgumentException("key: not an SSH public key line: '" + abbreviate(line) + "'");
+                    throw new ModuleArgumentException("authorized_key", "key", "not an SSH public key line: '" + abbreviate(line) + "'");
                 }
                 lines.add(line);
             }
@@ -306,7 +307,7 @@ public record AuthorizedKey(String user, List<String> keys, boolean present, boo
                         args.choice("state", List.of("present", "absent"), "present").equals("present"),
                         args.bool("exclusive", false), args.optionalString("path").orElse(null), args.bool("manage_dir", true));
             } catch (IllegalArgumentException e) {
-                throw args.error(Accounts.parameterOf(e, "key"), e.getMessage());
+                throw args.error(e, "key");
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
 import java.util.List;
@@ -40,8 +41,8 @@ import java.util.Set;
 public record Group(String name, Integer gid, boolean present, boolean system) implements Module<Group.GroupState> {
 
     public Group {
-        Accounts.requireName("name", "group", name);
-        if (gid != null && gid < 0) throw new IllegalArgumentException("gid: must not be negative, got " + gid);
+        Accounts.requireName("group", "name", "group", name);
+        if (gid != null && gid < 0) throw new ModuleArgumentException("group", "gid", "must not be negative, got " + gid);
     }
 
     /** A group that must exist, with whatever id the system gives it. */
@@ -127,7 +128,7 @@ public record Group(String name, Integer gid, boolean present, boolean system) i
             try {
                 return new Group(name, args.optionalInt("gid").orElse(null), present, args.bool("system", false));
             } catch (IllegalArgumentException e) {
-                throw args.error(Accounts.parameterOf(e, "name"), e.getMessage());
+                throw args.error(e, "name");
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.module.UnifiedDiff;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.RemoteFiles;
 import dev.rigger.core.transport.ShellQuote;
@@ -58,16 +59,16 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
 
     public Sysctl {
         if (name == null || !KEY.matcher(name).matches() || name.contains("..") || name.contains("//")) {
-            throw new IllegalArgumentException("name: '" + name + "' is not a sysctl key");
+            throw new ModuleArgumentException("sysctl", "name", "'" + name + "' is not a sysctl key");
         }
         if (present) {
-            if (value == null) throw new IllegalArgumentException("value: required with state: present");
+            if (value == null) throw new ModuleArgumentException("sysctl", "value", "required with state: present");
             value = normalize(value);
-            if (value.indexOf('\n') >= 0 || value.isEmpty()) throw new IllegalArgumentException("value: must be one non-empty line");
+            if (value.indexOf('\n') >= 0 || value.isEmpty()) throw new ModuleArgumentException("sysctl", "value", "must be one non-empty line");
         }
         if (sysctlFile == null) sysctlFile = DEFAULT_FILE;
         if (!sysctlFile.startsWith("/") || sysctlFile.endsWith("/")) {
-            throw new IllegalArgumentException("sysctl_file: must be an absolute file path, got '" + sysctlFile + "'");
+            throw new ModuleArgumentException("sysctl", "sysctl_file", "must be an absolute file path, got '" + sysctlFile + "'");
         }
     }
 
@@ -262,7 +263,7 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
             try {
                 return new Sysctl(args.string("name"), value, present, args.optionalString("sysctl_file").orElse(null), live);
             } catch (IllegalArgumentException e) {
-                throw args.error(Accounts.parameterOf(e, "name"), e.getMessage());
+                throw args.error(e, "name");
             }
         }
     }

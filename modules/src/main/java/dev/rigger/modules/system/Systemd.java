@@ -9,6 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
 import java.util.ArrayList;
@@ -71,13 +72,13 @@ public record Systemd(String name, State state, Boolean enabled, Boolean masked,
     public Systemd {
         if (name != null) {
             if (!UNIT_NAME.matcher(name).matches() || name.startsWith("-")) {
-                throw new IllegalArgumentException("name: '" + name + "' is not a systemd unit name");
+                throw new ModuleArgumentException("systemd", "name", "'" + name + "' is not a systemd unit name");
             }
             name = withType(name);
         } else if (state != null || enabled != null || masked != null) {
-            throw new IllegalArgumentException("name: a unit name is required with state, enabled or masked");
+            throw new ModuleArgumentException("systemd", "name", "a unit name is required with state, enabled or masked");
         } else if (!daemonReload && !daemonReexec) {
-            throw new IllegalArgumentException("name: give a unit name, or daemon_reload or daemon_reexec");
+            throw new ModuleArgumentException("systemd", "name", "give a unit name, or daemon_reload or daemon_reexec");
         }
     }
 
@@ -353,7 +354,7 @@ public record Systemd(String name, State state, Boolean enabled, Boolean masked,
                 return new Systemd(name, state.isEmpty() ? null : State.valueOf(state.toUpperCase(Locale.ROOT)), enabled, masked,
                         args.bool("daemon_reload", false), args.bool("daemon_reexec", false));
             } catch (IllegalArgumentException e) {
-                throw args.error(Accounts.parameterOf(e, "name"), e.getMessage());
+                throw args.error(e, "name");
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
@@ -71,13 +72,13 @@ public record User(String name, boolean present, Integer uid, String group, List
     private static final Pattern HASHED = Pattern.compile("(\\$[^:\\s]+|[!*][^:\\s]*|[./0-9A-Za-z]{13})");
 
     public User {
-        Accounts.requireName("name", "user", name);
-        if (uid != null && uid < 0) throw new IllegalArgumentException("uid: must not be negative, got " + uid);
-        if (group != null && !group.matches("\\d+")) Accounts.requireName("group", "group", group);
+        Accounts.requireName("user", "name", "user", name);
+        if (uid != null && uid < 0) throw new ModuleArgumentException("user", "uid", "must not be negative, got " + uid);
+        if (group != null && !group.matches("\\d+")) Accounts.requireName("user", "group", "group", group);
         if (groups != null) {
             groups = List.copyOf(groups);
             for (String g : groups) {
-                if (!g.matches("\\d+")) Accounts.requireName("groups", "group", g);
+                if (!g.matches("\\d+")) Accounts.requireName("user", "groups", "group", g);
             }
         }
         Accounts.requirePasswdField("home", home);
@@ -85,7 +86,7 @@ public record User(String name, boolean present, Integer uid, String group, List
         Accounts.requirePasswdField("comment", comment);
         if (password != null && !HASHED.matcher(password.reveal()).matches()) {
             // The value itself is never quoted back: it may be a clear-text password given by mistake.
-            throw new IllegalArgumentException("password: must be a crypt hash such as $6$... or $y$... (make one with "
+            throw new ModuleArgumentException("user", "password", "must be a crypt hash such as $6$... or $y$... (make one with "
                     + "`mkpasswd -m sha-512`), not a clear-text password");
         }
     }
@@ -399,7 +400,7 @@ public record User(String name, boolean present, Integer uid, String group, List
             try {
                 return b.build();
             } catch (IllegalArgumentException e) {
-                throw args.error(Accounts.parameterOf(e, "name"), e.getMessage());
+                throw args.error(e, "name");
             }
         }
     }

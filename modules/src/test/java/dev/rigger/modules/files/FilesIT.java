@@ -87,9 +87,9 @@ class FilesIT {
         assertThat(r.status()).isEqualTo(Status.FAILED);
         assertThat(r.execs()).isEqualTo(2);
         assertThat(r.message()).startsWith("validate (haproxy -c -f %s) refused the new content")
-                .contains("balance only supports").contains(".rigger-upload").doesNotContain(STATS_PASSWORD);
+                .contains("balance only supports").contains(".rigger-").doesNotContain(STATS_PASSWORD);
         assertThat(sha256(lab, HAPROXY_CFG)).isEqualTo(before);
-        assertThat(lab.shell("h1", "ls -A /etc/haproxy")).doesNotContain(".rigger-upload");
+        assertThat(lab.shell("h1", "ls -A /etc/haproxy")).doesNotContain(".rigger-");
     }
 
     @Test
@@ -124,7 +124,7 @@ class FilesIT {
         assertThat(refused.status()).isEqualTo(Status.FAILED);
         assertThat(refused.message()).contains("syntax error");
         assertThat(lab.shell("h1", "cat /etc/sudoers.d/deploy")).contains("NOPASSWD: /usr/bin/systemctl reload haproxy");
-        assertThat(lab.shell("h1", "ls -A /etc/sudoers.d")).doesNotContain(".rigger-upload");
+        assertThat(lab.shell("h1", "ls -A /etc/sudoers.d")).doesNotContain(".rigger-");
     }
 
     @Test
@@ -192,7 +192,7 @@ class FilesIT {
         assertThat(refused.status()).isEqualTo(Status.FAILED);
         assertThat(refused.message()).contains("refused the new content").containsIgnoringCase("maxauthtries");
         assertThat(sha256(lab, "/etc/ssh/sshd_config")).isEqualTo(good);
-        assertThat(lab.shell("h1", "ls -A /etc/ssh")).doesNotContain(".rigger-upload");
+        assertThat(lab.shell("h1", "ls -A /etc/ssh")).doesNotContain(".rigger-");
         assertThat(on(lab).runOne(tries).status()).as("sshd still lets Rigger in").isEqualTo(Status.OK);
     }
 

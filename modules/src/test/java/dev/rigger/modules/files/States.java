@@ -2,6 +2,7 @@ package dev.rigger.modules.files;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.rigger.core.transport.Stdin;
 import java.util.List;
 
 /** Probe states for plan tests, as the probe would report them. */
@@ -27,14 +28,14 @@ final class States {
 
     static FileProbe.State file(String path, byte[] content, int mode, String owner, int uid, String group, int gid) {
         return new FileProbe.State(FileProbe.Kind.FILE, path, true, UMASK, mode, owner, group, uid, gid, content.length,
-                "2049:100", null, ContentWrite.sha256(content), content, false, List.of(), null, 0);
+                "2049:100", null, Stdin.of(content).sha256(), content, false, List.of(), null, 0);
     }
 
     /** The same file as the probe reports it outside diff mode: hash, no content. */
     static FileProbe.State fileWithoutContent(String path, String content) {
         byte[] b = content.getBytes(UTF_8);
         return new FileProbe.State(FileProbe.Kind.FILE, path, true, UMASK, 0644, "root", "root", 0, 0, b.length,
-                "2049:100", null, ContentWrite.sha256(b), null, false, List.of(), null, 0);
+                "2049:100", null, Stdin.of(b).sha256(), null, false, List.of(), null, 0);
     }
 
     static FileProbe.State directory(String path) {

@@ -44,6 +44,13 @@ final class TestContext implements ModuleContext {
         return new TestContext(check, diff, vars, f);
     }
 
+    /** A controller file with any bytes. */
+    TestContext withFile(String kind, String path, byte[] content) {
+        Map<String, byte[]> f = new HashMap<>(files);
+        f.put(kind + "/" + path, content.clone());
+        return new TestContext(check, diff, vars, f);
+    }
+
     @Override public String hostName() { return "h1"; }
     @Override public Map<String, Object> vars() { return vars; }
     @Override public boolean checkMode() { return check; }

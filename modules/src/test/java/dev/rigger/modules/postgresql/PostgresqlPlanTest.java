@@ -221,10 +221,10 @@ class PostgresqlPlanTest {
     @Test
     void hbaEntriesAreChecked() {
         assertThatThrownBy(() -> new PostgresqlHba.Entry("local", "all", "all", "10.0.0.0/8", "peer", null))
-                .hasMessage("address: a local entry has no address");
-        assertThatThrownBy(() -> new PostgresqlHba.Entry("hots", "all", "all", "10.0.0.0/8", "md5", null)).hasMessageStartingWith("type: must be one of");
+                .hasMessage("postgresql_hba: entries: address: a local entry has no address");
+        assertThatThrownBy(() -> new PostgresqlHba.Entry("hots", "all", "all", "10.0.0.0/8", "md5", null)).hasMessageStartingWith("postgresql_hba: entries: type: must be one of");
         assertThatThrownBy(() -> PostgresqlHba.Entry.host("all", "my user", "10.0.0.0/8", "md5")).hasMessageContaining("without blanks");
-        assertThatThrownBy(() -> PostgresqlHba.Entry.host("all", "all", null, "md5")).hasMessage("address: required");
+        assertThatThrownBy(() -> PostgresqlHba.Entry.host("all", "all", null, "md5")).hasMessage("postgresql_hba: entries: address: required");
         assertThat(PostgresqlHba.Entry.local("all", "postgres", "peer").line()).isEqualTo("local   all             postgres                                peer");
     }
 

@@ -1,0 +1,308 @@
+package dev.rigger.core.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rigger.core.error.InputException;
+import dev.rigger.core.executor.PlaybookRun;
+import dev.rigger.core.executor.RunEvent.HostResult;
+import dev.rigger.core.executor.RunResult;
+import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.core.secret.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ansible's play keywords and older task forms, loaded and run on recording hosts. */
+class AnsibleFormsTest {
+    @TempDir
+    Path dir;
+
+    private final Inventory inventory = Inventory.builder()
+            .group("web", Map.of(), "web1", "web2")
+            .host("db1", Map.of("ansible_user", "postgres", "ansible_connection", "ssh"))
+            .build();
+
+    private void write(String path, String text) {
+        try {
+            Path file = dir.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private LoadedPlaybook load(String text) {
+        write("site.yml", text);
+        return new PlaybookLoader(ModuleRegistry.load(getClass().getClassLoader()), LoaderOptions.builder().displayRoot(dir).build())
+                .load(dir.resolve("site.yml"));
+    }
+
+    private List<String> preflight(LoadedPlaybook playbook, Map<String, Object> extraVars) {
+        return Preflight.check(playbook, inventory, extraVars).stream().map(InputException::oneLine).toList();
+    }
+
+    private RunResult run(String text) {
+        LoadedPlaybook playbook = load(text);
+        assertThat(preflight(playbook, Map.of())).isEmpty();
+        return PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(new RecordingHosts())
+                .facts(connection -> Map.of("ansible_os_family", "Debian")).execute();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object arg(HostResult r, String name) {
+        return ((Map<String, Object>) r.registered().get("args")).get(name);
+    }
+
+    /** The msg of a task, or of each of its loop items in order. */
+    private static List<Object> msgs(RunResult result, String task) {
+        return values(result, task, "msg");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> values(RunResult result, String task, String name) {
+        List<Object> out = new java.util.ArrayList<>();
+        for (HostResult r : result.resultsOf(task)) {
+            if (r.registered().get("results") instanceof List<?> items) {
+                for (Object item : items) out.add(((Map<String, Map<String, Object>>) item).get("args").get(name));
+            } else {
+                out.add(arg(r, name));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void withLookupsGiveAnsiblesItems() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  vars:
+                    users: {alice: {shell: /bin/bash}, bob: {shell: /bin/sh}}
+                    groups_of: [{name: a, members: [x, y]}, {name: b, members: [z]}]
+                  tasks:
+                    - name: dict
+                      echo: msg="{{ item.key }}={{ item.value.shell }}"
+                      with_dict: "{{ users }}"
+                    - name: nested
+                      echo: msg="{{ item[0] }}{{ item[1] }}"
+                      with_nested: [[a, b], [1, 2]]
+                    - name: together
+                      echo: msg="{{ item.0 }}{{ item.1 }}"
+                      with_together: [[a, b, c], [1, 2]]
+                    - name: sequence
+                      echo: msg={{ item }}
+                      with_sequence: start=1 end=7 stride=3 format=q%02d
+                    - name: count
+                      echo: msg={{ item }}
+                      with_sequence: count=2
+                    - name: subelements
+                      echo: msg="{{ item.0.name }}:{{ item.1 }}"
+                      with_subelements:
+                        - "{{ groups_of }}"
+                        - members
+                    - name: indexed
+                      echo: msg="{{ item.0 }}:{{ item.1 }}"
+                      with_indexed_items: [a, b]
+                    - name: list
+                      echo: value={{ item }}
+                      with_list: [[1, 2], [3]]
+                    - name: items
+                      echo: value={{ item }}
+                      with_items: [[1, 2], [3]]
+                """);
+        assertThat(msgs(r, "dict")).containsExactly("alice=/bin/bash", "bob=/bin/sh");
+        assertThat(msgs(r, "nested")).containsExactly("a1", "a2", "b1", "b2");
+        assertThat(msgs(r, "together")).containsExactly("a1", "b2", "c");
+        assertThat(msgs(r, "sequence")).containsExactly("q01", "q04", "q07");
+        assertThat(msgs(r, "count")).containsExactly("1", "2");
+        assertThat(msgs(r, "subelements")).containsExactly("a:x", "a:y", "b:z");
+        assertThat(msgs(r, "indexed")).containsExactly("0:a", "1:b");
+        assertThat(values(r, "list", "value")).extracting(String::valueOf).containsExactly("[1, 2]", "[3]");
+        assertThat(values(r, "items", "value")).extracting(String::valueOf).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void withFileglobAndFirstFoundLookInThePlaybooksFiles() {
+        write("files/conf.d/b.conf", "b");
+        write("files/conf.d/a.conf", "a");
+        write("files/default.yml", "x: 1");
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  tasks:
+                    - name: glob
+                      echo: msg={{ item | basename }}
+                      with_fileglob: conf.d/*.conf
+                    - name: first
+                      echo: msg={{ item | basename }}
+                      with_first_found: [missing.yml, default.yml]
+                """);
+        assertThat(msgs(r, "glob")).containsExactly("a.conf", "b.conf");
+        assertThat(msgs(r, "first")).containsExactly("default.yml");
+    }
+
+    @Test
+    void loopControlIndexVarAndLabel() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  tasks:
+                    - name: indexed
+                      echo: msg="{{ i }} {{ svc }}"
+                      loop: [web, api]
+                      loop_control: {loop_var: svc, index_var: i, label: "{{ svc }}"}
+                """);
+        assertThat(msgs(r, "indexed")).containsExactly("0 web", "1 api");
+        assertThatThrownBy(() -> load("""
+                - hosts: web1
+                  tasks:
+                    - echo: msg=x
+                      loop: [1]
+                      loop_control: {pause: 3}
+                """)).hasMessage("site.yml:5:29: loop_control pause is not supported: Rigger runs loop items back to back");
+    }
+
+    @Test
+    void actionLocalActionAndIncludeAreTheirModernForms() {
+        write("common.yml", "- name: included\n  echo: msg={{ greeting }}\n");
+        write("other.yml", "- hosts: db1\n  gather_facts: false\n  tasks:\n    - name: imported\n      echo: msg=db\n");
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  tasks:
+                    - name: old action
+                      action: echo msg="hello {{ inventory_hostname }}"
+                    - name: mapping action
+                      action: {module: echo, msg: mapped}
+                    - name: local
+                      local_action: echo msg=here
+                    - include: common.yml greeting=hi
+                - include: other.yml
+                """);
+        assertThat(msgs(r, "old action")).containsExactly("hello web1");
+        assertThat(msgs(r, "mapping action")).containsExactly("mapped");
+        assertThat(r.resultsOf("local")).extracting(HostResult::host).containsExactly("web1");
+        assertThat(msgs(r, "included")).containsExactly("hi");
+        assertThat(msgs(r, "imported")).containsExactly("db");
+    }
+
+    @Test
+    void unquotedOctalModeIsTheModeAnsibleApplies() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  tasks:
+                    - name: octal
+                      copy: {dest: /x, content: x, mode: 0755}
+                """);
+        assertThat(r.resultsOf("octal")).extracting(h -> arg(h, "mode")).containsExactly("0755");
+        assertThatThrownBy(() -> load("""
+                - hosts: web1
+                  tasks:
+                    - copy: {dest: /x, content: x, mode: 644}
+                """)).isInstanceOf(InputException.class)
+                .hasMessageContaining("'mode' is the unquoted number 644, which YAML does not read as octal");
+    }
+
+    @Test
+    void moduleDefaultsFillArgumentsTheTaskLeavesOut() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  module_defaults:
+                    ansible.builtin.copy: {mode: "0600", owner: app}
+                  tasks:
+                    - name: defaulted
+                      copy: {dest: /x, content: x, owner: root}
+                """);
+        assertThat(r.resultsOf("defaulted")).extracting(h -> arg(h, "mode"), h -> arg(h, "owner"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("0600", "root"));
+    }
+
+    @Test
+    void playConnectionKeywordsMustMeanWhatTheInventorySays() {
+        assertThat(preflight(load("- hosts: localhost\n  connection: local\n  tasks: []\n"), Map.of())).isEmpty();
+        assertThat(preflight(load("- hosts: db1\n  connection: local\n  remote_user: root\n  port: 2222\n  tasks: []\n"), Map.of()))
+                .containsExactly("site.yml:4:9: port: 2222 would apply to db1, whose inventory sets no ansible_port; Rigger connects as the inventory says: set ansible_port=2222 for them");
+        assertThat(preflight(load("- hosts: all\n  connection: ssh\n  become_method: sudo\n  remote_user: root\n  tasks: []\n"), Map.of()))
+                .containsExactly("site.yml:4:16: remote_user: root would apply to web1, web2, whose inventory sets no ansible_user; Rigger connects as the inventory says: set ansible_user=root for them");
+        assertThat(preflight(load("- hosts: web\n  connection: local\n  tasks: []\n"), Map.of()))
+                .containsExactly("site.yml:2:15: connection: local would apply to web1, web2, whose inventory sets no ansible_connection; Rigger connects as the inventory says: set ansible_connection=local for them");
+        assertThatThrownBy(() -> load("- hosts: all\n  become_method: su\n  tasks: []\n"))
+                .hasMessage("site.yml:2:18: become_method 'su' is not supported: Rigger becomes another user with sudo (become_method: sudo, the default)");
+    }
+
+    @Test
+    void varsPromptNamesDashE() {
+        LoadedPlaybook p = load("""
+                - hosts: web1
+                  vars_prompt:
+                    - name: release
+                      prompt: which release?
+                      private: no
+                  tasks:
+                    - echo: msg={{ release }}
+                """);
+        assertThat(preflight(p, Map.of())).containsExactly("site.yml:3:13: vars_prompt 'release': Rigger does not prompt; pass the value with -e release=...");
+        assertThat(preflight(p, Map.of("release", "1.0"))).isEmpty();
+    }
+
+    @Test
+    void jinjaStatementsInAValueRenderToText() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  vars:
+                    env: prod
+                    password: !secret s3cret
+                  tasks:
+                    - name: text
+                      echo:
+                        msg: |
+                          {% if env == 'prod' %}
+                          LEVEL=warn
+                          {% else %}
+                          LEVEL=debug
+                          {% endif %}
+                          HOST={{ inventory_hostname }}
+                    - name: secret
+                      echo:
+                        msg: "{% if true %}pw={{ password }}{% endif %}"
+                """);
+        assertThat(msgs(r, "text")).containsExactly("LEVEL=warn\nHOST=web1\n");
+        assertThat(msgs(r, "secret").get(0)).isInstanceOf(Secret.class).hasToString(Secret.REDACTED);
+        assertThat(((Secret) msgs(r, "secret").get(0)).reveal()).isEqualTo("pw=s3cret");
+    }
+
+    @Test
+    void jinjaTemplateFilesRenderAsAnsibleRendersThem() {
+        write("templates/hosts.j2", """
+                {# peers #}
+                {% for h in groups['web'] %}
+                server {{ h }}{{ ',' if not loop.last }}
+                {% endfor %}
+                {%- set n = groups['web'] | length %}
+                count={{ n * 2 }}
+                """);
+        write("templates/bad.j2", "x={{ nope }}\n");
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  tasks:
+                    - name: rendered
+                      template: src=hosts.j2 dest=/etc/hosts
+                """);
+        assertThat(r.resultsOf("rendered")).extracting(h -> h.registered().get("content"))
+                .containsExactly("server web1,\nserver web2\ncount=4\n");
+        assertThat(preflight(load("- hosts: web1\n  tasks:\n    - template: src=bad.j2 dest=/x\n"), Map.of()))
+                .containsExactly("templates/bad.j2:1:6: undefined variable 'nope'");
+    }
+}
