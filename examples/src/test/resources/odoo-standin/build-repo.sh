@@ -4,7 +4,8 @@ set -eu
 src=$1
 export DEBIAN_FRONTEND=noninteractive SOURCE_DATE_EPOCH=1764460800
 apt-get update -qq
-apt-get install -y -qq gnupg apt-utils python3 >/dev/null
+# gpg and its agent only (not the gnupg bundle: dirmngr, gpgsm, wks tools and their libraries).
+apt-get install -y -qq --no-install-recommends gpg gpg-agent apt-utils python3 >/dev/null
 pkg=$(mktemp -d)
 install -D -m 0755 "$src/odoo" "$pkg/usr/bin/odoo"
 install -D -m 0644 "$src/odoo.service" "$pkg/lib/systemd/system/odoo.service"

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,6 +46,26 @@ class ConsumerIT {
             Path jar = ROOT.resolve(module + "/target/rigger-" + module + "-" + VERSION + ".jar");
             assertThat(jar).as("built by the reactor before this test").exists();
             install("rigger-" + module, ROOT.resolve(module + "/pom.xml"), jar);
+            // Published with its sources and javadoc, as Maven Central wants.
+            for (String classifier : List.of("sources", "javadoc")) {
+                Path attached = ROOT.resolve(module + "/target/rigger-" + module + "-" + VERSION + "-" + classifier + ".jar");
+                assertThat(attached).as("attached by the reactor's package phase").exists();
+                Files.copy(attached, repo.resolve("dev/rigger/rigger-" + module + "/" + VERSION + "/" + attached.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** The entry points of docs/embedding.md are in the published sources and javadoc. */
+    @Test
+    void theSourcesAndJavadocJarsHoldTheEntryPoints() throws IOException {
+        Path dir = repo.resolve("dev/rigger/rigger-core/" + VERSION);
+        try (JarFile sources = new JarFile(dir.resolve("rigger-core-" + VERSION + "-sources.jar").toFile());
+             JarFile javadoc = new JarFile(dir.resolve("rigger-core-" + VERSION + "-javadoc.jar").toFile())) {
+            for (String type : List.of("PlaybookRun", "RunOptions", "RunResult", "Playbook", "Play", "Role", "Task")) {
+                assertThat(sources.getEntry("dev/rigger/core/executor/" + type + ".java")).as(type + ".java").isNotNull();
+                assertThat(javadoc.getEntry("dev/rigger/core/executor/" + type + ".html")).as(type + ".html").isNotNull();
+            }
         }
     }
 

@@ -3,12 +3,14 @@ package dev.rigger.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.rigger.core.executor.RunEvent;
 import dev.rigger.core.executor.RunOptions;
 import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.executor.Status;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.inventory.InventoryLoader;
 import dev.rigger.core.loader.LoadedPlaybook;
+import dev.rigger.core.report.JsonLinesWriter;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
 import java.io.IOException;
@@ -45,9 +47,12 @@ class OdooHaIT {
     private static final List<String> CLUSTER = List.of("lb1", "lb2", "postgresql1", "postgresql2", "odoo1", "odoo2");
     private static final String IQN = "iqn.2026-11.dev.rigger:odoo";
     private static final String STANDIN = "odoo-standin/";
-    /** What changes a host's state: files under /etc and /usr/local, and the installed packages. */
-    private static final String SNAPSHOT = "{ find /etc /usr/local -xdev -printf '%p %s %m %T@ %l\\n' | sort; dpkg-query -W; }"
-            + " | sha256sum";
+    /** What changes a host's state: files under /etc and /usr/local, the installed packages, the running services. */
+    private static final String SNAPSHOT = "{ find /etc /usr/local -xdev -printf '%p %s %m %T@ %l\\n' | sort; dpkg-query -W;"
+            + " systemctl list-units --type=service --state=running --no-legend --plain | cut -d' ' -f1; } | sha256sum";
+    /** Every role of the site. */
+    private static final Set<String> ROLES = Set.of("iscsi-target", "repmgr", "pg-health", "keepalived", "haproxy", "iscsi-initiator",
+            "ocfs2", "odoo");
     /** One HTTP GET with python3's standard library ($1 URL): prints the status and the body; never fails. */
     private static final String HTTP_GET = """
             import sys, urllib.request, urllib.error
@@ -66,6 +71,7 @@ class OdooHaIT {
     private static Map<String, Object> vars;
     private static String vip;
     private static CompletableFuture<Void> clientTools;
+    private static RunResult dry;
 
     @Test
     @Order(1)
@@ -85,7 +91,7 @@ class OdooHaIT {
 
         Map<String, String> before = snapshots(lab);
         t0 = System.nanoTime();
-        RunResult dry = run(true);
+        dry = run("check", true);
         System.out.printf(Locale.ROOT, "[odoo] check mode on fresh hosts: %.1f s, %d predicted changes%n", CallCenter.seconds(t0),
                 dry.recap().totalChanged());
         assertThat(dry.exitCode()).as(failures(dry)).isZero();
@@ -99,10 +105,11 @@ class OdooHaIT {
     @Order(2)
     void convergeAndEverythingAnswersThroughTheVip(Lab lab) {
         long t0 = System.nanoTime();
-        RunResult first = run(false);
+        RunResult first = run("first", false);
         System.out.printf(Locale.ROOT, "[odoo] first converge: %.1f s, %d changed%n", CallCenter.seconds(t0), first.recap().totalChanged());
         assertThat(first.exitCode()).as(failures(first)).isZero();
         assertThat(first.hostResults()).allSatisfy(r -> assertThat(r.execs()).as(r.host() + " " + r.task()).isLessThanOrEqualTo(2));
+        checkModePredictedTheRun(first);
         // The stand-in is rebuilt by every run: keep it out of the lab's shared .deb cache (harvested when the lab closes).
         for (String node : List.of("odoo1", "odoo2")) lab.shell(node, "rm -f /var/cache/apt/archives/odoo_*.deb");
         String dbPassword = secret("odoo_db_password");
@@ -135,11 +142,58 @@ class OdooHaIT {
     @Order(3)
     void aSecondConvergeChangesNothing() {
         long t0 = System.nanoTime();
-        RunResult second = run(false);
+        RunResult second = run("second", false);
         System.out.printf(Locale.ROOT, "[odoo] second converge: %.1f s, %d changed%n", CallCenter.seconds(t0), second.recap().totalChanged());
         assertThat(second.exitCode()).as(failures(second)).isZero();
         assertThat(changed(second)).isEmpty();
         assertThat(second.hostResults()).allSatisfy(r -> assertThat(r.execs()).as(r.host() + " " + r.task()).isLessThanOrEqualTo(1));
+        // Every role ran again (none left out by a condition or a limit), each with changed=0.
+        Map<String, List<RunEvent.HostResult>> byRole = second.hostResults().stream().filter(r -> role(r) != null)
+                .collect(Collectors.groupingBy(OdooHaIT::role));
+        assertThat(byRole.keySet()).as("roles in the second converge").containsAll(ROLES);
+        byRole.forEach((role, results) -> {
+            long ok = results.stream().filter(r -> r.status() == Status.OK).count();
+            System.out.printf(Locale.ROOT, "[odoo] second converge, role %s: %d results, %d ok, changed=0%n", role, results.size(), ok);
+            assertThat(results).as("role " + role).noneMatch(r -> r.status() == Status.CHANGED || r.status() == Status.FAILED);
+        });
+    }
+
+    /**
+     * Check mode told the truth on fresh hosts: the real run changed what it predicted, but for two
+     * kinds of task, and only those. A prediction "would change (after pending change)" (a service
+     * whose package was still to be installed, which the package then started) may turn out
+     * unchanged. A task check mode could not judge may change: it said so by skipping (a command
+     * that does not run in check mode, or one waiting for a value only the real run produces).
+     * A task predicted unchanged (ok) that then changed is a lie and fails here.
+     */
+    private static void checkModePredictedTheRun(RunResult real) {
+        List<String> predicted = changed(dry);
+        List<String> changed = changed(real);
+        List<String> predictedOnly = new ArrayList<>(predicted);
+        changed.forEach(predictedOnly::remove);
+        List<String> changedOnly = new ArrayList<>(changed);
+        predicted.forEach(changedOnly::remove);
+        System.out.printf(Locale.ROOT, "[odoo] check mode predicted %d changes, the run made %d; predicted only %s; changed only %s%n",
+                predicted.size(), changed.size(), predictedOnly, changedOnly);
+        for (String task : predictedOnly) {
+            assertThat(dryResult(task).message()).as("predicted change that did not happen: " + task).endsWith("(after pending change)");
+        }
+        for (String task : changedOnly) {
+            RunEvent.HostResult d = dryResult(task);
+            assertThat(d.status()).as("change check mode did not predict: " + task + " (" + d.message() + ")").isEqualTo(Status.SKIPPED);
+        }
+        assertThat(predicted.size() - predictedOnly.size()).as("predictions that came true").isGreaterThan(predicted.size() * 3 / 4);
+    }
+
+    private static RunEvent.HostResult dryResult(String hostAndTask) {
+        String[] parts = hostAndTask.split(": ", 2);
+        return dry.result(parts[0], parts[1]).orElseThrow(() -> new AssertionError("check mode has no result for " + hostAndTask));
+    }
+
+    /** The role a result came from ({@code classpath:roles/NAME/...}), or null for the site's own tasks. */
+    private static String role(RunEvent.HostResult r) {
+        int at = r.location().indexOf("roles/");
+        return at < 0 ? null : r.location().substring(at + "roles/".length(), r.location().indexOf('/', at + "roles/".length()));
     }
 
     /** Drill 4: the LUN on lb2 is seen from both app nodes over iSCSI and refused to a host outside the ACL. */
@@ -148,8 +202,10 @@ class OdooHaIT {
     void drill4TheSharedDiskIsExportedToTheAppNodesOnly(Lab lab) {
         String url = "iscsi://" + vars.get("odoo_shared_disk_chap_user") + "%" + secret("odoo_shared_disk_chap_password") + "@"
                 + lab.host("lb2").ip() + "/";
+        // iscsi-ls on both app nodes, installed on both at once.
+        CompletableFuture.allOf(List.of("odoo1", "odoo2").stream().map(node -> CompletableFuture.runAsync(() ->
+                lab.shell(node, "apt-get install -y -q --no-install-recommends libiscsi-bin >/dev/null"))).toArray(CompletableFuture[]::new)).join();
         for (String node : List.of("odoo1", "odoo2")) {
-            lab.shell(node, "apt-get install -y -q --no-install-recommends libiscsi-bin >/dev/null");
             assertThat(lab.exec(node, "iscsi-ls", "-s", url).stdout()).as("iscsi-ls from " + node).contains("Target:" + IQN).contains("Lun:1");
         }
         assertThat(lab.exec("client", "iscsi-ls", "-s", url).stdout()).as("iscsi-ls from outside the ACL").doesNotContain(IQN);
@@ -206,6 +262,13 @@ class OdooHaIT {
         System.out.printf(Locale.ROOT, "[drill 1] writes through VIP:5433 succeed on postgresql2 %.1f s after postgresql1 was told to stop%n", writable[0]);
         assertThat(writable[0]).as("drill 1: seconds until writes succeed through the VIP").isLessThanOrEqualTo(36);
         assertThat(ids(lab, 5433)).as("no committed row lost").containsAll(committed);
+        // No standby is up now: read-only sessions (VIP:5434) fall back to the new primary.
+        String onPostgresql2 = lab.host("postgresql2").ip() + "|f";
+        lab.await("a read-only session through VIP:5434 reaches the new primary", Duration.ofSeconds(10),
+                () -> psql(lab, 5434, "drill", "select host(inet_server_addr()), pg_is_in_recovery()").stdout().strip().equals(onPostgresql2));
+        System.out.printf(Locale.ROOT, "[drill 1] read-only sessions through VIP:5434 answered by the new primary %.1f s after the stop%n",
+                CallCenter.seconds(stop));
+        assertThat(ids(lab, 5434)).as("the read-only listener sees every committed row").containsAll(committed);
 
         long boot = System.nanoTime();
         lab.start("postgresql1");
@@ -225,7 +288,7 @@ class OdooHaIT {
         assertThat(agent).doesNotStartWith("200");
 
         long t0 = System.nanoTime();
-        RunResult rejoin = run(false);
+        RunResult rejoin = run("rejoin", false);
         System.out.printf(Locale.ROOT, "[drill 1] re-run of the site rejoined postgresql1: %.1f s, changed %s%n", CallCenter.seconds(t0), changed(rejoin));
         assertThat(rejoin.exitCode()).as(failures(rejoin)).isZero();
         lab.await("postgresql1 is a standby with every committed row", Duration.ofSeconds(30), () ->
@@ -233,6 +296,10 @@ class OdooHaIT {
                         && local(lab, "postgresql1", "drill", "select count(*) from t").equals(String.valueOf(committed.size())));
         assertThat(http(lab, lab.host("postgresql1").ip(), 8008, "/replica")).startsWith("200");
         assertThat(psql(lab, 5433, "postgres", "select host(inet_server_addr())").stdout().strip()).isEqualTo(lab.host("postgresql2").ip());
+        // A standby is back: read-only sessions go to it again, not to the primary.
+        String onPostgresql1 = lab.host("postgresql1").ip() + "|t";
+        lab.await("a read-only session through VIP:5434 reaches the rejoined standby", Duration.ofSeconds(10),
+                () -> psql(lab, 5434, "drill", "select host(inet_server_addr()), pg_is_in_recovery()").stdout().strip().equals(onPostgresql1));
     }
 
     /** Drill 2: lb1 stops; the VIP moves to lb2 within 8 s and both the database listener and Odoo answer through it. */
@@ -332,9 +399,18 @@ class OdooHaIT {
         throw new IllegalStateException("examples/odoo-ha/site.yml not found from " + Path.of("").toAbsolutePath());
     }
 
-    private static RunResult run(boolean checkMode) {
-        // The client is no member of the site's groups; limiting to the cluster says so.
-        return CallCenter.run(site, inventory, RunOptions.builder().checkMode(checkMode).limit("lb:postgresql:odoo").build());
+    /** Runs the site over the cluster; its events go to target/odoo-ha-events/NAME.jsonl (per-task times for CI). */
+    private static RunResult run(String name, boolean checkMode) {
+        Path events = Path.of("target", "odoo-ha-events", name + ".jsonl");
+        try {
+            Files.createDirectories(events.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (JsonLinesWriter json = new JsonLinesWriter(events)) {
+            // The client is no member of the site's groups; limiting to the cluster says so.
+            return CallCenter.run(site, inventory, RunOptions.builder().checkMode(checkMode).limit("lb:postgresql:odoo").build(), json);
+        }
     }
 
     private static String secret(String name) {

@@ -34,10 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * and is checked there, about as fast as {@code scp}; sshd killed during a big copy and during a
  * long shell leaves that host failed or unreachable, its file old or new and never partial, and a
  * re-run converges; bytes that are not plain text arrive exactly and stay unchanged on a second
- * run; a shell printing 100 MB costs the controller a few MiB.
+ * run; a shell printing 100 MB costs the controller a few MiB; a host that hangs
+ * ({@code docker pause}) mid-task is unreachable within the keepalive bound and the others go on
+ * right then; a {@code reboot} task (the lab's reboot: the container stops and is started again)
+ * waits for the new boot and the play goes on over a new session.
  *
- * <p>The big file is 1 GiB ({@code -Drigger.bigcopy.mib=N} changes it; keep it several times the
- * 256 MiB heap, or the test proves nothing about memory).
+ * <p>The big file is 256 MiB and the copies run with a 64 MiB heap: four times the heap, so neither
+ * a whole-file buffer nor a copy per host can fit. {@code -Drigger.bigcopy.mib=1024
+ * -Drigger.bigcopy.heap=256m} gives the issue's 1 GiB under 256 MiB (CI keeps the smaller sizes
+ * for time).
  */
 @LabHosts({"b1", "b2", "b3"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,7 +50,10 @@ class BigInputsIT {
     private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
     private static final List<String> HOSTS = List.of("b1", "b2", "b3");
     private static final long MIB = 1024 * 1024;
-    private static final long BIG = Long.getLong("rigger.bigcopy.mib", 1024) * MIB;
+    private static final long BIG = Long.getLong("rigger.bigcopy.mib", 256) * MIB;
+    /** The controller's heap during the big copies: a quarter of the file by default. */
+    private static final String BIG_HEAP = "-Xmx" + System.getProperty("rigger.bigcopy.heap", "64m");
+    /** The heap for every other run: the issue's 256 MiB. */
     private static final String HEAP = "-Xmx256m";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,7 +91,7 @@ class BigInputsIT {
                 """);
         Path log = tmp.resolve("big.jsonl");
         long started = System.nanoTime();
-        Run run = play(playbook, log);
+        Run run = play(BIG_HEAP, playbook, log);
         double took = seconds(started);
         assertThat(run.exitCode()).as(run.out()).isZero();
         for (String h : HOSTS) {
@@ -96,7 +104,7 @@ class BigInputsIT {
 
         Path again = tmp.resolve("big-again.jsonl");
         long second = System.nanoTime();
-        Run unchanged = play(playbook, again);
+        Run unchanged = play(BIG_HEAP, playbook, again);
         double tookAgain = seconds(second);
         assertThat(unchanged.exitCode()).isZero();
         for (String h : HOSTS) {
@@ -107,7 +115,7 @@ class BigInputsIT {
 
         double scp = scpToEveryHost(lab);
         System.out.printf("BigInputsIT: copy of %d MiB to %d hosts with %s: %.1f s (peak RSS %d MiB), unchanged re-run %.1f s,"
-                        + " scp in parallel %.1f s%n", BIG / MIB, HOSTS.size(), HEAP, took, run.peakRssKib() / 1024, tookAgain, scp);
+                        + " scp in parallel %.1f s%n", BIG / MIB, HOSTS.size(), BIG_HEAP, took, run.peakRssKib() / 1024, tookAgain, scp);
         // The heap cap makes any whole-file buffer fail; the process stays well below what it would need.
         assertThat(run.peakRssKib() * 1024).isLessThan(BIG);
         assertThat(took).as("rigger vs scp, seconds").isLessThan(3 * scp + 15);
@@ -127,7 +135,7 @@ class BigInputsIT {
                         dest: /srv/cut/big.bin
                 """);
         Path log = tmp.resolve("cut.jsonl");
-        Process play = start(playbook, log);
+        Process play = start(BIG_HEAP, playbook, log);
         lab.await("the copy is under way on b1", Duration.ofSeconds(60),
                 () -> tempSize(lab, "b1", "/srv/cut") > Math.min(BIG / 4, 128 * MIB));
         Instant killed = Instant.now();
@@ -147,7 +155,7 @@ class BigInputsIT {
         System.out.printf("BigInputsIT: left in /srv/cut on b1 before the re-run: %s%n", lab.shell("b1", "ls -A /srv/cut").strip());
 
         Path again = tmp.resolve("cut-again.jsonl");
-        Run rerun = play(playbook, again);
+        Run rerun = play(BIG_HEAP, playbook, again);
         assertThat(rerun.exitCode()).as(rerun.out()).isZero();
         assertThat(hostResult(again, "b1", "big").get("status").asText()).isEqualTo("changed");
         for (String h : HOSTS) {
@@ -213,14 +221,14 @@ class BigInputsIT {
             tasks.append("    - name: template odd").append(i).append("\n      template: {src: odd").append(i)
                     .append(".mustache, dest: /srv/odd/t").append(i).append("}\n");
         }
-        Path playbook = playbook("odd.yml", "- hosts: all\n  gather_facts: false\n  vars:\n    greeting: \"grüße\"\n  tasks:\n" + tasks);
+        Path playbook = playbook("odd.yml", "- hosts: b3\n  gather_facts: false\n  vars:\n    greeting: \"grüße\"\n  tasks:\n" + tasks);
 
         Run first = play(playbook, tmp.resolve("odd.jsonl"));
         assertThat(first.exitCode()).as(first.out()).isZero();
         Path log = tmp.resolve("odd-again.jsonl");
         Run second = play(playbook, log);
         assertThat(second.exitCode()).isZero();
-        for (String h : HOSTS) {
+        for (String h : List.of("b3")) {
             for (int i = 0; i < files.size(); i++) {
                 assertThat(sha256(lab, h, "/srv/odd/c" + i)).as("copy odd%d on %s", i, h).isEqualTo(sha256(files.get(i)));
                 assertThat(sha256(lab, h, "/srv/odd/t" + i)).as("template odd%d on %s", i, h)
@@ -235,7 +243,7 @@ class BigInputsIT {
     @Order(5)
     void aShellPrinting100MegabytesIsCutShortWithANoteAndCostsLittleMemory(Lab lab) throws Exception {
         Path playbook = playbook("loud.yml", """
-                - hosts: all
+                - hosts: b3
                   gather_facts: false
                   tasks:
                     - name: loud
@@ -253,12 +261,116 @@ class BigInputsIT {
                 """);
         Path log = tmp.resolve("loud.jsonl");
         Run run = play(playbook, log);
-        System.out.printf("BigInputsIT: 100 MB of output on %d hosts with %s: peak RSS %d MiB%n", HOSTS.size(), HEAP,
-                run.peakRssKib() / 1024);
+        System.out.printf("BigInputsIT: 100 MB of output with %s: peak RSS %d MiB%n", HEAP, run.peakRssKib() / 1024);
         assertThat(run.exitCode()).as(run.out()).isZero();
-        for (String h : HOSTS) {
+        for (String h : List.of("b3")) {
             assertThat(Long.parseLong(hostResult(log, h, "size").get("message").asText())).isBetween(4L * MIB, 4L * MIB + 200);
             assertThat(hostResult(log, h, "start, note and end").get("status").asText()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aHostThatHangsMidTaskIsUnreachableWithinTheKeepaliveBoundAndHoldsTheOthersNoLonger(Lab lab) throws Exception {
+        Path playbook = playbook("hang.yml", """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: nap
+                      shell: "sleep {{ nap }}"
+                    - name: marker
+                      copy:
+                        content: "after the hang\\n"
+                        dest: /srv/cut/hang
+                """);
+        Path log = tmp.resolve("hang.jsonl");
+        Process play = start(playbook, log, "-e", "nap=13");
+        lab.await("the nap runs on b1", Duration.ofSeconds(30),
+                () -> lab.exec("b1", "pgrep", "-fx", "sleep 13").exitCode() == 0);
+        docker("pause", lab.host("b1").containerId());
+        Instant paused = Instant.now();
+        Run run;
+        try {
+            run = finish(play, Duration.ofSeconds(120));
+        } finally {
+            docker("unpause", lab.host("b1").containerId());
+        }
+
+        JsonNode b1 = hostResult(log, "b1", "nap");
+        Duration detected = Duration.between(paused, Instant.parse(b1.get("time").asText()));
+        Instant othersWentOn = Instant.parse(hostResult(log, "b2", "marker").get("time").asText());
+        System.out.printf("BigInputsIT: a paused host was found unreachable %.1f s after the pause (default keepalive 5 s x 3);"
+                + " the others went on %.1f s after that%n", detected.toMillis() / 1000.0,
+                Duration.between(Instant.parse(b1.get("time").asText()), othersWentOn).toMillis() / 1000.0);
+        assertThat(b1.get("status").asText()).isEqualTo("unreachable");
+        assertThat(detected).isLessThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(run.exitCode()).isEqualTo(4);
+        for (String h : List.of("b2", "b3")) {
+            assertThat(hostResult(log, h, "nap").get("status").asText()).isEqualTo("changed");
+            assertThat(hostResult(log, h, "marker").get("status").asText()).isEqualTo("changed");
+        }
+        // Linear: the others wait for the hung host's verdict, and not a moment longer.
+        assertThat(Duration.between(Instant.parse(b1.get("time").asText()), othersWentOn)).isLessThan(Duration.ofSeconds(10));
+
+        Run rerun = play(playbook, tmp.resolve("hang-again.jsonl"), "-e", "nap=1");
+        assertThat(rerun.exitCode()).as(rerun.out()).isZero();
+        assertThat(lab.shell("b1", "cat /srv/cut/hang")).isEqualTo("after the hang\n");
+    }
+
+    @Test
+    @Order(7)
+    void aRebootTaskWaitsForTheNewBootAndThePlayGoesOnOverANewSession(Lab lab) throws Exception {
+        Path playbook = playbook("reboot.yml", """
+                - hosts: b2
+                  gather_facts: false
+                  tasks:
+                    - name: reboot
+                      reboot:
+                        reboot_timeout: 180
+                    - name: after
+                      copy:
+                        content: "after the reboot\\n"
+                        dest: /run/after-reboot
+                """);
+        String pid1Before = lab.shell("b2", "cut -d ' ' -f 22 /proc/1/stat").strip();
+        Path log = tmp.resolve("reboot.jsonl");
+        Process play = start(playbook, log);
+        // The lab's power switch: a container whose systemd rebooted has stopped; switch it back on.
+        String container = lab.host("b2").containerId();
+        lab.await("b2 went down", Duration.ofSeconds(60), () -> !dockerOut("inspect", "-f", "{{.State.Running}}", container).equals("true"));
+        lab.start("b2");
+        Run run = finish(play, Duration.ofSeconds(240));
+
+        JsonNode reboot = hostResult(log, "b2", "reboot");
+        System.out.printf("BigInputsIT: reboot task took %.1f s (%d execs)%n", reboot.get("duration_ms").asLong() / 1000.0,
+                reboot.get("execs").asInt());
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(reboot.get("status").asText()).isEqualTo("changed");
+        assertThat(hostResult(log, "b2", "after").get("status").asText()).isEqualTo("changed");
+        // /run is a tmpfs: the file proves the task after the reboot ran on the new boot.
+        assertThat(lab.shell("b2", "cat /run/after-reboot")).isEqualTo("after the reboot\n");
+        assertThat(lab.shell("b2", "cut -d ' ' -f 22 /proc/1/stat").strip()).isNotEqualTo(pid1Before);
+    }
+
+    private static void docker(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as(String.join(" ", command)).isZero();
+    }
+
+    private static String dockerOut(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -333,13 +445,21 @@ class BigInputsIT {
     private record Run(int exitCode, String out, long peakRssKib) {}
 
     private static Run play(Path playbook, Path log, String... extra) throws Exception {
-        return finish(start(playbook, log, extra), Duration.ofMinutes(5));
+        return play(HEAP, playbook, log, extra);
     }
 
-    /** {@code java -Xmx256m -jar rigger.jar play}, output to a file, its peak RSS sampled while it runs. */
+    private static Run play(String heap, Path playbook, Path log, String... extra) throws Exception {
+        return finish(start(heap, playbook, log, extra), Duration.ofMinutes(5));
+    }
+
     private static Process start(Path playbook, Path log, String... extra) throws IOException {
+        return start(HEAP, playbook, log, extra);
+    }
+
+    /** {@code java -XmxN -jar rigger.jar play}, output to a file, its peak RSS sampled while it runs. */
+    private static Process start(String heap, Path playbook, Path log, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "-jar", JAR.toString(), "play", playbook.toString(), "-i", inventory.toString(), "--json", log.toString()));
+                heap, "-jar", JAR.toString(), "play", playbook.toString(), "-i", inventory.toString(), "--json", log.toString()));
         command.addAll(List.of(extra));
         Path out = Files.createTempFile(tmp, "out", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());

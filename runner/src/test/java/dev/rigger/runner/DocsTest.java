@@ -70,6 +70,27 @@ class DocsTest {
         assertThat(missing).as("named in the docs but not in the repository").isEmpty();
     }
 
+    /**
+     * A code block right after {@code <!-- include: PATH -->} is that file of the repository word
+     * for word, so an example the docs show is one the build compiles (and a test runs).
+     */
+    @Test
+    void includedCodeBlocksAreTheFilesTheyName() throws IOException {
+        Pattern include = Pattern.compile("(?m)^<!-- include: (\\S+) -->\n```\\w*\n(.*?)^```", Pattern.DOTALL);
+        int included = 0;
+        for (Path doc : documents()) {
+            Matcher m = include.matcher(Files.readString(doc));
+            while (m.find()) {
+                Path file = TOP.resolve(m.group(1));
+                assertThat(file).as(TOP.relativize(doc) + " includes").exists();
+                assertThat(m.group(2)).as(TOP.relativize(doc) + ": the block after the include of " + m.group(1))
+                        .isEqualTo(Files.readString(file));
+                included++;
+            }
+        }
+        assertThat(included).as("docs/embedding.md includes its example").isPositive();
+    }
+
     /** Code comments and poms point readers at docs pages: those pages exist. */
     @Test
     void everyDocsPageTheSourcesNameExists() throws IOException {

@@ -53,9 +53,9 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class Lab implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
-    private static final String LABEL_LAB = "dev.rigger.lab";
-    private static final String LABEL_PID = "dev.rigger.lab.pid";
-    private static final String LABEL_MACHINE = "dev.rigger.lab.machine";
+    static final String LABEL_LAB = "dev.rigger.lab";
+    static final String LABEL_PID = "dev.rigger.lab.pid";
+    static final String LABEL_MACHINE = "dev.rigger.lab.machine";
     // Generous: lab test classes run side by side (docs/lab.md) and a 2-core machine busy with
     // dpkg in other labs has been seen to need more than 90 s to boot systemd and sshd.
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(240);
@@ -410,7 +410,7 @@ public final class Lab implements AutoCloseable {
         LabNetwork.removeUnused(docker);
     }
 
-    private static String machineName() {
+    static String machineName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

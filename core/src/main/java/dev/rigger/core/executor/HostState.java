@@ -1,6 +1,7 @@
 package dev.rigger.core.executor;
 
 import dev.rigger.core.transport.Connection;
+import dev.rigger.core.transport.ExecResult;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,10 @@ final class HostState {
     volatile String lastFailedTask;
     volatile String lastFailure;
     private final Set<String> notified = new LinkedHashSet<>();
+    /** Probe results taken ahead for this host's next tasks (batched probes), and when. */
+    private Map<String, ExecResult> probesAhead = Map.of(); // guarded by this
+    private String probesAheadUser; // guarded by this
+    private long probesAheadAt = -1; // guarded by this
     int ok, changed, unreachableCount, failedCount, skipped, rescued, ignored;
 
     HostState(String name) {
@@ -59,6 +64,27 @@ final class HostState {
 
     synchronized void clearNotified(String handler) {
         notified.remove(handler);
+    }
+
+    /**
+     * Keeps probe results taken ahead, by script, for scripts run as {@code becomeUser}, taken
+     * while the run's change counter stood at {@code changes}.
+     */
+    synchronized void keepProbes(Map<String, ExecResult> byScript, String becomeUser, long changes) {
+        probesAhead = Map.copyOf(byScript);
+        probesAheadUser = becomeUser;
+        probesAheadAt = changes;
+    }
+
+    /**
+     * The result of {@code script} taken ahead, or null. Only if no script that may change a host
+     * has run on any host between their taking and the start of the asking task ({@code changes}
+     * is the counter then): a change on one host can show in another's probe (a replica sees its
+     * primary).
+     */
+    synchronized ExecResult takeProbe(String script, String becomeUser, long changes) {
+        if (changes != probesAheadAt || !java.util.Objects.equals(becomeUser, probesAheadUser)) return null;
+        return probesAhead.get(script);
     }
 
     boolean active() {

@@ -25,10 +25,15 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
         handlers = List.copyOf(handlers);
     }
 
+    /**
+     * A play over the hosts {@code hosts} matches (a pattern: {@code web}, {@code db:&dc1}, {@code all}).
+     * @throws InvalidPlaybookException when the pattern is null or blank
+     */
     public static Builder builder(String hosts) {
         return new Builder(hosts);
     }
 
+    /** Builds a {@link Play}; every setter returns the builder. */
     public static final class Builder {
         private final String hosts;
         private String name;
@@ -52,21 +57,37 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
             this.hosts = InvalidPlaybookException.requireText(hosts, "Play.builder(hosts): the host pattern");
         }
 
+        /** The name shown in PLAY headers and events (default: the host pattern). */
         public Builder name(String value) { this.name = value; return this; }
+        /** Where the play was written, for messages (loaders set it; code may leave it). */
         public Builder location(SourceLocation value) { this.location = value; return this; }
+        /** Whether facts are gathered first (default true; one exec per host). */
         public Builder gatherFacts(boolean value) { this.gatherFacts = value; return this; }
+        /** Play variables ({@code vars:}); adds to those set before. */
         public Builder vars(Map<String, Object> value) { vars.putAll(value); return this; }
+        /** A task (or block) run before the roles ({@code pre_tasks}). */
         public Builder preTask(TaskNode value) { preTasks.add(value); return this; }
+        /** A task (or block) run after the roles ({@code tasks}). */
         public Builder task(TaskNode value) { tasks.add(value); return this; }
+        /** Tasks run after the roles, in order. */
         public Builder tasks(List<? extends TaskNode> value) { tasks.addAll(value); return this; }
+        /** A task (or block) run last ({@code post_tasks}). */
         public Builder postTask(TaskNode value) { postTasks.add(value); return this; }
+        /** A handler: runs once at the end of a section when a task notified it by name (or a {@code listen} topic). */
         public Builder handler(Task value) { handlers.add(value); return this; }
+        /** Batches of hosts run through the whole play one after another ({@code serial}); default all at once. */
         public Builder serial(Serial value) { this.serial = value; return this; }
+        /** Stops the play when more than this percentage of a batch failed ({@code max_fail_percentage}); null for no limit. */
         public Builder maxFailPercentage(Integer value) { this.maxFailPercentage = value; return this; }
+        /** One failed host stops the play for all ({@code any_errors_fatal}). */
         public Builder anyErrorsFatal(boolean value) { this.anyErrorsFatal = value; return this; }
+        /** How hosts advance through the tasks (default {@link Strategy#LINEAR}). */
         public Builder strategy(Strategy value) { this.strategy = value; return this; }
+        /** Runs every task as root through sudo ({@code become}). */
         public Builder become(boolean value) { this.attributes = attributes.withBecome(value, attributes.becomeUser()); return this; }
+        /** Attributes inherited by every task (when, tags, become, vars...), replacing those set before. */
         public Builder attributes(Attributes value) { this.attributes = value; return this; }
+        /** Notified handlers run even on hosts that failed ({@code force_handlers}). */
         public Builder forceHandlers(boolean value) { this.forceHandlers = value; return this; }
 
         /**
@@ -88,6 +109,7 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
             return this;
         }
 
+        /** The play: roles' tasks first, then the tasks. */
         public Play build() {
             List<TaskNode> main = new ArrayList<>(roleTasks);
             main.addAll(tasks);

@@ -129,11 +129,12 @@ final class PlayExecution {
     }
 
     private void walk(List<TaskNode> nodes, Attributes outer, List<HostState> hosts) {
-        for (TaskNode node : nodes) {
+        for (int i = 0; i < nodes.size(); i++) {
+            TaskNode node = nodes.get(i);
             if (aborted || run.interrupted().get()) return;
             List<HostState> active = hosts.stream().filter(HostState::active).toList();
             if (active.isEmpty()) return;
-            if (node instanceof Task task) runTask(task.within(outer), active, false);
+            if (node instanceof Task task) runTask(task.within(outer), active, false, tasksAfter(nodes, i, outer));
             else if (node instanceof Block block) runBlock(block, outer, active);
             else if (node instanceof DynamicInclude include) runInclude(include, outer, active);
             else if (node instanceof FlushHandlers) flushHandlers(hosts);
@@ -193,13 +194,26 @@ final class PlayExecution {
         return vars -> true;
     }
 
-    private void runTask(Task task, List<HostState> walking, boolean handler) {
+    /**
+     * The plain tasks that follow node {@code i} in its list, up to the next block, include or
+     * flush: whose probes a batch may take ahead (none when batching is off).
+     */
+    private List<Task> tasksAfter(List<TaskNode> nodes, int i, Attributes outer) {
+        if (!run.options().batchProbes()) return List.of();
+        List<Task> after = new ArrayList<>();
+        for (int j = i + 1; j < nodes.size() && after.size() < ProbeBatch.MAX_TASKS && nodes.get(j) instanceof Task t; j++) {
+            after.add(t.within(outer));
+        }
+        return after;
+    }
+
+    private void runTask(Task task, List<HostState> walking, boolean handler, List<Task> after) {
         if (!run.options().selectsTags(task.attributes().tags())) return;
         List<HostState> hosts = pastStartAt(task, walking);
         if (hosts.isEmpty()) return;
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
-        TaskExecution execution = new TaskExecution(run, play, batchNames, names(targets));
+        TaskExecution execution = new TaskExecution(run, play, batchNames, names(targets), after);
         parallel(targets, host -> execution.run(task, host));
         if (task.runOnce() && task.register() != null) {
             Object result = targets.get(0).registered.get(task.register());
@@ -235,7 +249,7 @@ final class PlayExecution {
             });
             List<HostState> forced = notified.stream().filter(h -> h.failed).toList();
             forced.forEach(h -> h.failed = false);
-            runTask(handler, notified, true);
+            runTask(handler, notified, true, List.of());
             forced.forEach(h -> h.failed = true);
         }
     }

@@ -9,6 +9,7 @@ public record Playbook(String name, Path dir, List<Play> plays) {
         plays = List.copyOf(plays);
     }
 
+    /** A playbook built in code: these plays, in order, files looked up from the working directory. */
     public static Playbook of(Play... plays) {
         return new Playbook("playbook", null, List.of(plays));
     }

@@ -25,13 +25,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs a playbook against an inventory: the embedding API's front door.
  *
  * <pre>{@code
- * RunResult result = PlaybookRun.of(playbook)
- *     .inventory(inventory)
- *     .connector(host -> Connections.open(new InventoryConnections(inventory).settingsFor(host)))
- *     .facts(connection -> FactsGatherer.gather(connection).toVariables())
- *     .options(RunOptions.builder().checkMode(true).diffMode(true).build())
- *     .execute();
+ * Playbook playbook = Playbook.of(Play.builder("web").become(true)
+ *     .task(Task.named("nginx").module(AptPackage.builder("nginx").build()).build())
+ *     .build());
+ * try (JsonLinesWriter json = new JsonLinesWriter(Path.of("events.jsonl"))) {
+ *     RunResult result = PlaybookRun.of(playbook)
+ *         .inventory(InventoryLoader.load(Path.of("hosts.yml")))
+ *         .options(RunOptions.builder().checkMode(true).diffMode(true).build())
+ *         .listener(ConsoleReporter.toStdout(0))
+ *         .listener(json)
+ *         .execute();
+ *     System.exit(result.exitCode());
+ * }
  * }</pre>
+ *
+ * Connections (SSH as the inventory says) and facts have defaults; {@link #connector} and
+ * {@link #facts} replace them. docs/embedding.md has a complete program.
  *
  * Each call to {@link #execute()} is an independent run: its connections, host states, threads
  * and events belong to it alone, so runs in one JVM can proceed at the same time.
@@ -52,15 +61,31 @@ public final class PlaybookRun {
         this.playbook = playbook;
     }
 
+    /**
+     * A run of {@code playbook}; set at least the inventory, then {@link #execute()}.
+     * @throws InvalidPlaybookException when the playbook is null
+     */
     public static PlaybookRun of(Playbook playbook) {
         return new PlaybookRun(playbook);
     }
 
+    /** The hosts and their variables (required): {@code InventoryLoader.load(...)}, {@code Inventory.builder()} or a lab's. */
     public PlaybookRun inventory(Inventory value) { this.inventory = value; return this; }
+    /** Check mode, diff mode, limit, tags, extra vars, forks...; the defaults of {@link RunOptions#builder()} when not set. */
     public PlaybookRun options(RunOptions value) { this.options = value; return this; }
+    /**
+     * Opens each host's connection; by default SSH (or local) as the inventory's variables say ({@code InventoryConnections}).
+     * Replace it to change connection settings, such as the connect timeout, in code.
+     */
     public PlaybookRun connector(HostConnector value) { this.connector = value; return this; }
+    /** Gathers a host's facts ({@code ansible_*}); by default {@code FactsGatherer}, one exec per host. */
     public PlaybookRun facts(FactSource value) { this.facts = value; return this; }
+    /** Renders templates; by default Mustache with strict variables (docs/templates.md). */
     public PlaybookRun templates(TemplateEngine value) { this.templates = value; return this; }
+    /**
+     * Adds a listener that sees every event as it happens ({@code ConsoleReporter}, {@code JsonLinesWriter}, your own).
+     * A listener that throws is reported on standard error and the run goes on.
+     */
     public PlaybookRun listener(RunListener value) { listeners.add(value); return this; }
 
     /** Connects as the inventory says ({@code ansible_host}, {@code ansible_user}, keys, become password...). */
@@ -123,7 +148,7 @@ public final class PlaybookRun {
         // Every event leaves the run through the mask: no listener sees a secret the run has seen.
         List<RunListener> masked = List.of(new MaskedEvents(variables.secrets(), all));
         RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, masked,
-                new AtomicBoolean(options.startAtTask() != null), interrupted);
+                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong());
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
             for (Play play : playbook.plays()) {

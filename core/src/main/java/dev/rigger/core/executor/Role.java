@@ -31,14 +31,20 @@ public record Role(String name, Path dir, Map<String, Object> defaults, Map<Stri
         dependencies = List.copyOf(dependencies);
     }
 
+    /** The role's variables and folder, as its tasks see them. */
     public RoleScope scope() {
         return new RoleScope(name, defaults, vars, dir);
     }
 
+    /**
+     * A role built in code.
+     * @throws InvalidPlaybookException when the name is null or blank
+     */
     public static Builder named(String name) {
         return new Builder(name);
     }
 
+    /** Builds a {@link Role}; every setter returns the builder. */
     public static final class Builder {
         private final String name;
         private Path dir;
@@ -52,15 +58,24 @@ public record Role(String name, Path dir, Map<String, Object> defaults, Map<Stri
             this.name = InvalidPlaybookException.requireText(name, "Role.named(name): the role name");
         }
 
+        /** The role's folder: where its templates and files are looked up; null for a role built in code. */
         public Builder dir(Path value) { this.dir = value; return this; }
+        /** Default variables ({@code defaults/main.yml}, lowest precedence); adds to those set before. */
         public Builder defaults(Map<String, Object> value) { defaults.putAll(value); return this; }
+        /** Role variables ({@code vars/main.yml}, over the inventory); adds to those set before. */
         public Builder vars(Map<String, Object> value) { vars.putAll(value); return this; }
+        /** A task (or block) of the role, in order. */
         public Builder task(TaskNode value) { tasks.add(value); return this; }
+        /** Tasks of the role, in order. */
         public Builder tasks(List<? extends TaskNode> value) { tasks.addAll(value); return this; }
+        /** A handler of the role; it joins the play's handlers. */
         public Builder handler(Task value) { handlers.add(value); return this; }
+        /** Handlers of the role. */
         public Builder handlers(List<Task> value) { handlers.addAll(value); return this; }
+        /** A role that runs first ({@code meta/main.yml} dependencies); once per play. */
         public Builder dependsOn(Role value) { dependencies.add(value); return this; }
 
+        /** The role. */
         public Role build() {
             return new Role(name, dir, defaults, vars, tasks, handlers, dependencies);
         }

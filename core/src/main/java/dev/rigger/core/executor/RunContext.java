@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything one run shares between its plays and workers. Nothing here outlives the run.
@@ -13,11 +14,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param startAtPending true until the {@code --start-at-task} task is reached; shared by the plays,
  *                       so the plays after the one holding it run in full, as in Ansible
  * @param interrupted    set by {@link PlaybookRun#interrupt()}: no further task starts
+ * @param changes        counts scripts that may change a host, before and after each: probes taken
+ *                       ahead serve a task only if it has not moved between their taking and the
+ *                       task's start (see {@link HostState#takeProbe})
  */
 record RunContext(Inventory inventory, RunOptions options, Map<String, HostState> hosts, Variables variables,
                   HostConnector connector, FactSource facts, TemplateEngine templates, Path playbookDir,
                   ExecutorService workers, List<RunListener> listeners, AtomicBoolean startAtPending,
-                  AtomicBoolean interrupted) {
+                  AtomicBoolean interrupted, AtomicLong changes) {
 
     void emit(RunEvent event) {
         // One event at a time, so listeners see a consistent order and need no locking of their own.

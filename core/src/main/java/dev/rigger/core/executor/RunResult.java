@@ -30,6 +30,7 @@ public record RunResult(PlayRecap recap, int exitCode, Duration duration, List<R
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
+    /** Whether the exit code is 0: no host failed or was unreachable. */
     public boolean succeeded() {
         return exitCode == 0;
     }

@@ -15,7 +15,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * Task t = Task.named("install redis")
- *     .module(new AptPackage(List.of("redis-server"), ...))
+ *     .module(AptPackage.builder("redis-server").build())
  *     .notify("restart redis")
  *     .when(vars -> "debian".equals(vars.get("ansible_distribution_id")))
  *     .build();
@@ -36,10 +36,15 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         listen = List.copyOf(listen);
     }
 
+    /**
+     * A task built in code; give it a module, then {@link Builder#build()}.
+     * @throws InvalidPlaybookException when the name is null or blank
+     */
     public static Builder named(String name) {
         return new Builder(name);
     }
 
+    /** A builder holding this task's settings, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder(name);
         b.location = location; b.module = module; b.attributes = attributes; b.register = register;
@@ -56,6 +61,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         return b.build();
     }
 
+    /** Builds a {@link Task}; every setter returns the builder. */
     public static final class Builder {
         private final String name;
         private SourceLocation location = SourceLocation.unknown("java");
@@ -78,32 +84,61 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
             this.name = InvalidPlaybookException.requireText(name, "Task.named(name): the task name");
         }
 
+        /** Where the task was written, for messages (loaders set it; code may leave it). */
         public Builder location(SourceLocation value) { this.location = value; return this; }
+        /** What the task does: a module built in code ({@code AptPackage.builder("nginx").build()}). */
         public Builder module(Module<?> value) { this.module = ModuleFactory.of(value); return this; }
+        /** What the task does, built per host from its variables (loaders use this for templated arguments). */
         public Builder module(ModuleFactory value) { this.module = value; return this; }
+        /** when, tags, become, vars, check_mode, ignore_errors at once, replacing those set before. */
         public Builder attributes(Attributes value) { this.attributes = value; return this; }
+        /** Runs only on hosts where this holds ({@code when}); otherwise the task is skipped. */
         public Builder when(Condition value) { this.attributes = attributes.withWhen(value); return this; }
+        /** The task's tags, for {@link RunOptions.Builder#tags} and {@link RunOptions.Builder#skipTags}. */
         public Builder tags(String... values) { this.attributes = attributes.withTags(Set.of(values)); return this; }
+        /** Runs as root through sudo ({@code become}). */
         public Builder become(boolean value) { this.attributes = attributes.withBecome(value, attributes.becomeUser()); return this; }
+        /** Runs as this user through sudo ({@code become_user}, become included). */
         public Builder becomeUser(String user) { this.attributes = attributes.withBecome(true, user); return this; }
+        /** Task variables ({@code vars}), over play and inventory variables. */
         public Builder vars(Map<String, Object> value) { this.attributes = attributes.withVars(value); return this; }
+        /** true: always in check mode; false: runs for real even in a check run ({@code check_mode}); null: as the run. */
         public Builder checkMode(Boolean value) { this.attributes = attributes.withCheckMode(value); return this; }
+        /** A failure is reported as ignored and the host goes on ({@code ignore_errors}). */
         public Builder ignoreErrors(boolean value) { this.attributes = attributes.withIgnoreErrors(value); return this; }
+        /** Stores the result in this variable for later tasks ({@code register}). */
         public Builder register(String value) { this.register = value; return this; }
+        /** Runs once per item the source yields per host ({@code loop}). */
         public Builder loop(LoopSource value) { this.loop = value; return this; }
+        /** Runs once per item ({@code loop}); each run sees it as {@code item} (see {@link #loopVar}). */
         public Builder loop(List<?> items) { this.loop = LoopSource.of(items); return this; }
+        /** The loop item's variable name (default {@code item}). */
         public Builder loopVar(String value) { this.loopVar = value; return this; }
+        /** Handlers (names or listen topics) to run when this task changed something ({@code notify}). */
         public Builder notify(String... handlers) { this.notify.addAll(List.of(handlers)); return this; }
+        /** For a handler: topics it answers besides its name ({@code listen}). */
         public Builder listen(String... topics) { this.listen.addAll(List.of(topics)); return this; }
+        /** How often the task is tried until {@link #until} holds (default 3 when only until is given). */
         public Builder retries(int value) { this.retries = value; return this; }
+        /** Wait between tries (default 5 s). */
         public Builder delay(Duration value) { this.delay = value; return this; }
+        /** Tries again (up to {@link #retries}) until this holds on the result ({@code until}). */
         public Builder until(Condition value) { this.until = value; return this; }
+        /** Runs on the first host of the batch only and hands its result to all ({@code run_once}). */
         public Builder runOnce(boolean value) { this.runOnce = value; return this; }
+        /** Runs on this inventory host instead, with the task's host variables ({@code delegate_to}). */
         public Builder delegateTo(String host) { this.delegateTo = vars -> host; return this; }
+        /** Runs on the host computed from the task's variables ({@code delegate_to} with a template). */
         public Builder delegateTo(Function<Map<String, Object>, String> value) { this.delegateTo = value; return this; }
+        /** Whether the result counts as changed, decided from it ({@code changed_when}). */
         public Builder changedWhen(Condition value) { this.changedWhen = value; return this; }
+        /** Whether the result counts as failed, decided from it ({@code failed_when}). */
         public Builder failedWhen(Condition value) { this.failedWhen = value; return this; }
 
+        /**
+         * The task.
+         * @throws IllegalStateException when no module was given
+         */
         public Task build() {
             if (module == null) throw new IllegalStateException("task '" + name + "' has no module");
             if (until != null && retries == 0) retries = 3; // Ansible's default when only until is given

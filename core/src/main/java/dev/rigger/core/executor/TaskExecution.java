@@ -44,12 +44,22 @@ final class TaskExecution {
     private final List<String> taskHosts;
     /** Controller files this task reads, by location: every host streams the same one, hashed once. */
     private final Map<String, Stdin> localFiles = new ConcurrentHashMap<>();
+    /** The plain tasks after this one whose probes a batch may take ahead (empty: no batching). */
+    private final List<Task> after;
+    /**
+     * The run's change counter as this task started. Probes taken ahead serve it only if nothing
+     * changed between their taking and this moment; what other hosts change while this task runs
+     * races with its probe with or without batching (hosts of one task run in no set order).
+     */
+    private final long changesAtStart;
 
-    TaskExecution(RunContext run, Play play, List<String> playHosts, List<String> taskHosts) {
+    TaskExecution(RunContext run, Play play, List<String> playHosts, List<String> taskHosts, List<Task> after) {
         this.run = run;
         this.play = play;
         this.playHosts = playHosts;
         this.taskHosts = List.copyOf(taskHosts);
+        this.after = List.copyOf(after);
+        this.changesAtStart = run.changes().get();
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -131,7 +141,7 @@ final class TaskExecution {
     }
 
     private Attempt attempt(Task task, HostState host, Map<String, Object> vars) {
-        boolean checkMode = task.attributes().checkMode() != null ? task.attributes().checkMode() : run.options().checkMode();
+        boolean checkMode = checkModeOf(task);
         Module<?> module = task.module().create(vars, run.variables().secrets()::add);
         if (checkMode && !module.supportsCheckMode()) {
             return Attempt.skipped(module.moduleName() + " does not run in check mode");
@@ -141,15 +151,17 @@ final class TaskExecution {
         // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
-        String becomeUser = Boolean.TRUE.equals(task.attributes().become())
-                ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
+        String becomeUser = becomeUser(task);
+        // Probes taken ahead serve a plain task on its own host; retries want the state as it is now.
+        boolean ahead = run.options().batchProbes() && target.equals(host.name) && task.loop() == null && task.until() == null;
 
         int attempts = task.until() != null ? task.retries() + 1 : 1;
         int execs = 0;
         Attempt last = null;
         for (int n = 1; n <= attempts; n++) {
             Counter counter = new Counter(connection, becomeUser);
-            last = once(module, context, counter, checkMode, host);
+            Probes probes = ahead ? script -> probeAhead(script, counter, host, checkMode) : script -> counter.exec(script, null);
+            last = once(module, context, counter, probes, checkMode, host);
             execs += counter.count;
             last = last.withExecs(execs);
             last = applyOverrides(task, vars, last);
@@ -173,12 +185,12 @@ final class TaskExecution {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Attempt once(Module module, ModuleContext context, Counter connection, boolean checkMode, HostState host) {
+    private Attempt once(Module module, ModuleContext context, Counter connection, Probes probes, boolean checkMode, HostState host) {
         Object state;
         Plan plan;
         try {
             Probe<?> probe = module.probe(context);
-            state = probe.needsExec() ? probe.parser().apply(connection.exec(probe.script(), null)) : probe.constant();
+            state = probe.needsExec() ? probe.parser().apply(probes.run(probe.script())) : probe.constant();
             plan = module.plan(state, context);
         } catch (ModuleException e) {
             if (checkMode && host.pendingChange) {
@@ -196,11 +208,93 @@ final class TaskExecution {
             host.pendingChange = true;
             return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", plan.data()));
         }
-        ExecResult applied = connection.exec(plan.applyScript(), plan.applyInput());
+        ExecResult applied;
+        // Counted before and after: probes taken ahead on any host are stale from here on.
+        run.changes().incrementAndGet();
+        try {
+            applied = connection.exec(plan.applyScript(), plan.applyInput());
+        } finally {
+            run.changes().incrementAndGet();
+        }
         Outcome outcome = plan.interpreter().apply(applied);
+        if (!outcome.failed() && plan.afterApply() != null) {
+            outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+        }
         Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
         return new Attempt(status, outcome.message(), plan.changes(), 0,
                 registered(outcome.changed(), outcome.failed(), outcome.message(), outcome.data()));
+    }
+
+    private static String becomeUser(Task task) {
+        return Boolean.TRUE.equals(task.attributes().become())
+                ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
+    }
+
+    private boolean checkModeOf(Task task) {
+        return task.attributes().checkMode() != null ? task.attributes().checkMode() : run.options().checkMode();
+    }
+
+    /**
+     * Batched probes (RunOptions#batchProbes): the result of {@code script} as taken ahead by an
+     * earlier task's batch when nothing may have changed since; otherwise this probe and those of
+     * the plain tasks after it in one exec, kept for them. A later task uses a kept result only
+     * for exactly the same script, so whatever its arguments turn out to be (registered results,
+     * facts set meanwhile), it never sees another probe's answer. A batch cut short costs one
+     * more exec: the probe alone, as without batching.
+     */
+    private ExecResult probeAhead(String script, Counter counter, HostState host, boolean checkMode) {
+        ExecResult kept = host.takeProbe(script, counter.becomeUser, changesAtStart);
+        if (kept != null) return kept;
+        long changes = run.changes().get();
+        List<String> scripts = new ArrayList<>(List.of(script));
+        for (Task next : after) {
+            String s = probeScriptOf(next, host, counter.becomeUser, checkMode);
+            if (s != null && !scripts.contains(s)) scripts.add(s);
+        }
+        if (scripts.size() == 1) return counter.exec(script, null);
+        ProbeBatch batch = new ProbeBatch(scripts);
+        ExecResult all;
+        try {
+            all = counter.exec(batch.script(), null);
+        } catch (TransportException e) {
+            if (e.kind() != TransportException.Kind.TIMEOUT) throw e;
+            return counter.exec(script, null);
+        }
+        List<ExecResult> split = batch.split(all);
+        if (split == null) return counter.exec(script, null);
+        Map<String, ExecResult> byScript = new LinkedHashMap<>();
+        for (int i = 1; i < scripts.size(); i++) byScript.put(scripts.get(i), split.get(i));
+        host.keepProbes(byScript, counter.becomeUser, changes);
+        return split.get(0);
+    }
+
+    /**
+     * The probe script {@code next} would run on the host if it ran now, or null when it would
+     * not run one (skipped by tags or {@code when}, another become user or check mode, a loop,
+     * retries, delegation) or cannot tell yet (its arguments need results still to come).
+     */
+    private String probeScriptOf(Task next, HostState host, String becomeUser, boolean checkMode) {
+        try {
+            if (!run.options().selectsTags(next.attributes().tags())) return null;
+            if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
+            if (!java.util.Objects.equals(becomeUser(next), becomeUser) || checkModeOf(next) != checkMode) return null;
+            Map<String, Object> vars = run.variables().forTask(host.name, next.attributes(), play, playHosts);
+            for (Condition c : next.attributes().when()) {
+                if (!c.test(vars)) return null;
+            }
+            Module<?> module = next.module().create(vars, run.variables().secrets()::add);
+            if (checkMode && !module.supportsCheckMode()) return null;
+            Probe<?> probe = module.probe(new Context(host.name, next.module().variables(vars), checkMode, next.attributes().role()));
+            return probe.needsExec() ? probe.script() : null;
+        } catch (RuntimeException cannotTellYet) {
+            return null;
+        }
+    }
+
+    /** Runs a probe script: at once, or through batched probes. */
+    @FunctionalInterface
+    private interface Probes {
+        ExecResult run(String script);
     }
 
     /** {@code changed_when} / {@code failed_when} see the result under the task's register name. */

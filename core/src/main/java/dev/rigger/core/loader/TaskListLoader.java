@@ -172,6 +172,8 @@ final class TaskListLoader {
             if (m.entries().stream().anyMatch(other -> modules.knows(other.key()))) {
                 throw new InputException(e.keyLocation(), "unknown key '" + key + "' in task");
             }
+            String family = unsupportedFamily(key);
+            if (family != null) throw new InputException(e.keyLocation(), "module '" + key + "' " + family);
             throw new InputException(e.keyLocation(), "unknown module '" + key + "'", modules.nearest(key).orElse(null));
         }
         if (known.isEmpty()) throw new InputException(m.location(), "task has no module (a key naming the module to run, such as 'command:')");
@@ -377,6 +379,21 @@ final class TaskListLoader {
             };
             return List.of(Task.named(keyword).location(at).module(failing).build());
         }
+    }
+
+    /** Why a well-known Ansible module of another OS family or collection is not here, or null. */
+    private static String unsupportedFamily(String key) {
+        String name = key.substring(key.lastIndexOf('.') + 1);
+        if (Set.of("yum", "dnf", "yum_repository", "rpm_key", "zypper", "zypper_repository", "pacman", "apk", "pkgng", "portage",
+                "homebrew", "openbsd_pkg", "swupd", "snap", "dnf5").contains(name)) {
+            return "manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)";
+        }
+        if (name.startsWith("win_")) return "is a Windows module; Rigger manages Debian hosts over ssh";
+        boolean known = key.startsWith("ansible.") || key.startsWith("community.general.") || key.startsWith("rigger.");
+        if (key.indexOf('.') > 0 && !known) {
+            return "comes from the collection " + key.substring(0, key.lastIndexOf('.')) + ", which Rigger does not support (cloud, network and database collections stay out)";
+        }
+        return null;
     }
 
     private static Set<String> with(Set<String> base, String... more) {

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * A permission mode as tasks write it: octal ({@code "0644"}, {@code "644"}, {@code "2775"}) or
- * symbolic ({@code "u=rw,g=r,o="}, {@code "a+x"}). {@link #apply(int)} computes the resulting
+ * symbolic ({@code "u=rw,g=r,o="}, {@code "a+x"}). {@link #apply(int, boolean)} computes the resulting
  * bits from the current ones, so a plan can tell whether {@code chmod} would change anything.
  */
 public record FileMode(String text) {

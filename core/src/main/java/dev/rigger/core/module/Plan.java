@@ -18,9 +18,10 @@ import java.util.function.Function;
  * @param applyInput  bytes the apply script reads on stdin, streamed from their source; or null
  * @param interpreter turns the apply exec's result into an {@link Outcome}
  * @param data        values for {@code register} when nothing is applied (e.g. a command skipped by {@code creates})
+ * @param afterApply  what the controller waits for once the apply script succeeded (a reboot), or null
  */
 public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
-                   Function<ExecResult, Outcome> interpreter, Map<String, Object> data) {
+                   Function<ExecResult, Outcome> interpreter, Map<String, Object> data, AfterApply afterApply) {
 
     public Plan {
         changes = List.copyOf(changes);
@@ -31,17 +32,17 @@ public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
     }
 
     public static Plan noChange() {
-        return new Plan(List.of(), null, null, Outcome::fromExit, Map.of());
+        return new Plan(List.of(), null, null, Outcome::fromExit, Map.of(), null);
     }
 
     /** No change, with values a {@code register} should see (e.g. {@code msg}). */
     public static Plan noChange(Map<String, Object> data) {
-        return new Plan(List.of(), null, null, Outcome::fromExit, data);
+        return new Plan(List.of(), null, null, Outcome::fromExit, data, null);
     }
 
     public static Plan apply(List<Change> changes, String script) {
         if (changes.isEmpty()) throw new IllegalArgumentException("use Plan.noChange() for a plan without changes");
-        return new Plan(changes, Objects.requireNonNull(script, "script"), null, Outcome::fromExit, Map.of());
+        return new Plan(changes, Objects.requireNonNull(script, "script"), null, Outcome::fromExit, Map.of(), null);
     }
 
     public static Plan apply(Change change, String script) {
@@ -54,7 +55,7 @@ public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
 
     /** Stdin from a source read anew for the exec, such as a large controller file. */
     public Plan withStdin(Stdin stdin) {
-        return new Plan(changes, applyScript, stdin, interpreter, data);
+        return new Plan(changes, applyScript, stdin, interpreter, data, afterApply);
     }
 
     /** The apply script's stdin in memory, or null: for small inputs and tests. */
@@ -63,7 +64,12 @@ public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
     }
 
     public Plan interpretedBy(Function<ExecResult, Outcome> outcome) {
-        return new Plan(changes, applyScript, applyInput, outcome, data);
+        return new Plan(changes, applyScript, applyInput, outcome, data, afterApply);
+    }
+
+    /** After the apply script succeeded, the controller waits with {@code wait} (see {@link AfterApply}). */
+    public Plan thenWait(AfterApply wait) {
+        return new Plan(changes, applyScript, applyInput, interpreter, data, Objects.requireNonNull(wait, "wait"));
     }
 
     public boolean hasChanges() {

@@ -61,6 +61,7 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
         return new ConsoleReporter(System.out, System.console() != null, verbosity);
     }
 
+    /** Prints the event (a header, a result line, the recap) and updates the live status line. */
     @Override
     public synchronized void on(RunEvent event) {
         clearStatus();
@@ -165,6 +166,7 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
         return color ? "\u001b[" + code + "m" + text + RESET : text;
     }
 
+    /** Stops the live status line; the stream stays open. */
     @Override
     public void close() {
         if (ticker != null) ticker.shutdownNow();

@@ -28,6 +28,10 @@ public final class JsonLinesWriter implements RunListener, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private final BufferedWriter out;
 
+    /**
+     * Writes to {@code file}, replacing it; close the writer when the run is done.
+     * @throws java.io.UncheckedIOException when the file cannot be written
+     */
     public JsonLinesWriter(Path file) {
         try {
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -36,6 +40,7 @@ public final class JsonLinesWriter implements RunListener, AutoCloseable {
         }
     }
 
+    /** Writes the event as one line and flushes, so a reader sees it at once. */
     @Override
     public synchronized void on(RunEvent event) {
         Map<String, Object> line = new LinkedHashMap<>();
@@ -92,6 +97,7 @@ public final class JsonLinesWriter implements RunListener, AutoCloseable {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Closes the file. */
     @Override
     public synchronized void close() {
         try {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * One authenticated SSH session to a host, and the jump host's link it tunnels through, if any.
  * {@link #connect} does the handshake with the settings' keys, password, host key policy, keepalive
  * and connect timeout, retrying with exponential backoff when the connection is refused or closed
- * during the handshake (sshd's {@code MaxStartups} drops bursts of new connections that way).
+ * during the handshake (sshd's {@code MaxStartups} drops bursts of new connections that way), with
+ * handshakes in flight bounded by {@link HandshakeGate} so that bursts rarely get dropped at all.
  * Every failure becomes one {@link TransportException} of kind UNREACHABLE whose message names the
  * host, address, port and cause.
  */
@@ -77,8 +79,13 @@ final class SshLink {
             KnownHostsFile hostKeys = new KnownHostsFile(settings.knownHostsFile(), settings.hostKeyPolicy());
             Session session = newSession(settings, hostKeys, via);
             long start = System.nanoTime();
-            try {
-                session.connect(Math.toIntExact(settings.connectTimeout().toMillis()));
+            try (HandshakeGate.Turn turn = enterGate(settings)) {
+                try {
+                    session.connect(Math.toIntExact(settings.connectTimeout().toMillis()));
+                } catch (JSchException e) {
+                    if (isDroppedConnection(e)) turn.dropped();
+                    throw e;
+                }
                 LOG.debug("{}: connected to {} in {} ms (attempt {})", settings.hostName(), where(settings),
                         (System.nanoTime() - start) / 1_000_000, attempt);
                 return session;
@@ -91,9 +98,23 @@ final class SshLink {
                 }
                 LOG.debug("{}: {} (attempt {} of {}), retrying in {} ms", settings.hostName(), e.getMessage(),
                         attempt, attempts, backoff);
-                sleep(settings, backoff);
+                // Jittered, so connections dropped together do not all come back together.
+                sleep(settings, backoff / 2 + ThreadLocalRandom.current().nextLong(backoff));
                 backoff *= 2;
             }
+        }
+    }
+
+    /** A turn among the handshakes to this sshd (see {@link HandshakeGate}); waiting is not connect time. */
+    private static HandshakeGate.Turn enterGate(ConnectionSettings settings) {
+        try {
+            // One sshd: its MaxStartups counts every user's unauthenticated connections alike.
+            String endpoint = settings.address() + ":" + settings.port()
+                    + (settings.jumpHost() != null ? " via " + settings.jumpHost().hostName() : "");
+            return HandshakeGate.SHARED.enter(endpoint);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(settings, "interrupted while waiting for a turn to connect", e);
         }
     }
 
@@ -191,10 +212,17 @@ final class SshLink {
                 .filter(Files::isReadable).toList();
     }
 
-    /** Refused, or closed/reset before the handshake finished: what an overloaded sshd does. */
+    /**
+     * Refused, or closed/reset before the handshake finished: what an overloaded sshd does. Or
+     * accepted but not through the handshake within the connect timeout: the host is up (its sshd
+     * took the connection) but starved, as hundreds of hosts starting sessions on a small machine
+     * are. Only a TCP connect that times out ("socket is not established") means no host answers,
+     * and that is not retried: a dead or cut-off host is reported within the connect timeout.
+     */
     private static boolean isDroppedConnection(JSchException e) {
         String message = String.valueOf(e.getMessage());
         return hasCause(e, ConnectException.class)
+                || (hasCause(e, SocketTimeoutException.class) && !message.startsWith("timeout: socket is not established"))
                 || message.contains("connection is closed by foreign host")
                 || message.contains("End of IO Stream Read")
                 || (hasCause(e, SocketException.class) && !hasCause(e, NoRouteToHostException.class))

@@ -241,6 +241,14 @@ class AnsibleFormsTest {
     }
 
     @Test
+    void modulesOfOtherFamiliesAreNamedAsSuch() {
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - yum: name=httpd\n"))
+                .hasMessage("site.yml:3:7: module 'yum' manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)");
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - amazon.aws.ec2_instance: {name: x}\n"))
+                .hasMessage("site.yml:3:7: module 'amazon.aws.ec2_instance' comes from the collection amazon.aws, which Rigger does not support (cloud, network and database collections stay out)");
+    }
+
+    @Test
     void varsPromptNamesDashE() {
         LoadedPlaybook p = load("""
                 - hosts: web1

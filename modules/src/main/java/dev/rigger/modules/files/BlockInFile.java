@@ -251,9 +251,13 @@ public record BlockInFile(String path, String block, boolean secretBlock, String
                     "validate", "mode", "owner", "group");
         }
 
+        /**
+         * None: {@code path} may be given as {@code dest}, {@code destfile} or {@code name} (Ansible's
+         * aliases, common in older playbooks); {@link #create} reports it missing under any name.
+         */
         @Override
         public Set<String> required() {
-            return Set.of("path");
+            return Set.of();
         }
 
         @Override

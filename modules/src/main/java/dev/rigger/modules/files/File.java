@@ -338,9 +338,10 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
                     "access_time", "modification_time");
         }
 
+        /** None: {@code path} may be given as {@code dest} or {@code name} (Ansible's aliases); {@link #create} reports it missing. */
         @Override
         public Set<String> required() {
-            return Set.of("path");
+            return Set.of();
         }
 
         @Override

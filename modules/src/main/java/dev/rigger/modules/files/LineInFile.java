@@ -310,9 +310,13 @@ public record LineInFile(String path, String line, boolean secretLine, String re
                     "insertafter", "insertbefore", "firstmatch", "backrefs", "create", "backup", "validate", "mode", "owner", "group");
         }
 
+        /**
+         * None: {@code path} may be given as {@code dest}, {@code destfile} or {@code name} (Ansible's
+         * aliases, common in older playbooks); {@link #create} reports it missing under any name.
+         */
         @Override
         public Set<String> required() {
-            return Set.of("path");
+            return Set.of();
         }
 
         @Override

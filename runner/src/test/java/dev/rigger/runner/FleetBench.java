@@ -1,0 +1,265 @@
+package dev.rigger.runner;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.Session;
+import dev.rigger.testing.Fleet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet benchmark (issue 10): pyinfra's benchmark workload as an Ansible playbook
+ * ({@code user}, {@code file state=touch}, {@code copy}, {@code shell: echo}) on N sshd-only hosts
+ * ({@link Fleet}), against the raw floor: one JSch session per host, the same four steps as four
+ * plain execs, all hosts in parallel. For each N: the floor's first and second run, then
+ * {@code java -jar rigger.jar play} as a whole process (JVM start included) first and second run,
+ * then the same command line in this JVM (warm) first and second run, each on its own paths so
+ * every "first" run really changes the hosts.
+ *
+ * <p>Last, the whole-process second run once more with batched probes ({@code -Drigger.batchProbes=true},
+ * RunOptions#batchProbes), for the ratio before and after batching in one run.
+ *
+ * <p>Run with {@code scripts/bench fleet} (sizes: {@code -Dfleet.sizes=1,10,100}). Writes
+ * {@code bench/results/fleet.csv} and {@code bench/results/fleet.svg}; prints lines starting with
+ * {@code FLEET}. Asserts correctness (exit codes, no unreachable host, the second run's exec
+ * budget), never speed: this is a shared 2-core machine.
+ */
+@Tag("bench")
+class FleetBench {
+    private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
+    private static final Path RESULTS = Path.of(System.getProperty("fleet.results", "../bench/results")).toAbsolutePath();
+    private static final String COPIED = "benchmark content\nline two\n";
+    static final String HEADER = "hosts,floor_first_s,floor_second_s,rigger_first_s,rigger_second_s,ratio_second,"
+            + "execs_per_host_second,controller_cpu_s,peak_heap_mib,"
+            + "ratio_first,inproc_first_s,inproc_second_s,inproc_ratio_second,rigger_second_cpu_s,unreachable_first,fleet_start_s,"
+            + "batched_second_s,batched_ratio_second,batched_execs_per_host_second";
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void fleet() throws Exception {
+        assertThat(JAR).as("built by 'mvn package'").exists();
+        List<Integer> sizes = Arrays.stream(System.getProperty("fleet.sizes", "1,10,100,250,500").split(","))
+                .map(String::strip).map(Integer::parseInt).toList();
+        Files.createDirectories(RESULTS);
+        Path playbook = tmp.resolve("workload.yml");
+        Files.writeString(playbook, """
+                # pyinfra's benchmark workload, as Ansible would run it; 'run' keeps each measured run on its own paths.
+                - name: Fleet workload
+                  hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: A user
+                      user: {name: "bench{{ run }}"}
+                    - name: A touched file
+                      file: {path: "/tmp/bench{{ run }}-touched", state: touch}
+                    - name: A copied file
+                      copy: {content: "%s", dest: "/tmp/bench{{ run }}-copied"}
+                    - name: An echo
+                      shell: echo hello
+                """.formatted(COPIED.replace("\n", "\\n")));
+        List<String> rows = new ArrayList<>();
+        System.out.println("FLEET " + HEADER);
+        for (int n : sizes) {
+            long booting = System.nanoTime();
+            try (Fleet fleet = Fleet.builder().hosts(n).name("FleetBench").start()) {
+                double fleetStart = seconds(booting);
+                Path inventory = fleet.writeInventory();
+                Floor floor = new Floor(fleet);
+                Timed floorFirst = floor.run();
+                Timed floorSecond = floor.run();
+                Proc first = wholeProcess(inventory, playbook, "p", n, false);
+                Proc second = wholeProcess(inventory, playbook, "p", n, false);
+                Proc batched = wholeProcess(inventory, playbook, "p", n, true);
+                InProc inFirst = inProcess(inventory, playbook, "i", n);
+                InProc inSecond = inProcess(inventory, playbook, "i", n);
+
+                String row = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.1f,%d,%.0f,%.2f,%.2f,%.1f",
+                        n, floorFirst.seconds, floorSecond.seconds, first.seconds, second.seconds, second.seconds / floorSecond.seconds,
+                        second.execs / (double) n, first.cpuSeconds, inFirst.peakHeapMib,
+                        first.seconds / floorFirst.seconds, inFirst.seconds, inSecond.seconds, inSecond.seconds / floorSecond.seconds,
+                        second.cpuSeconds, first.unreachable, fleetStart,
+                        batched.seconds, batched.seconds / floorSecond.seconds, batched.execs / (double) n);
+                rows.add(row);
+                System.out.println("FLEET " + row);
+                write(rows);
+
+                assertThat(floorFirst.failures).as("floor failures").isZero();
+                assertThat(first.exit).as("whole-process first run's exit code (unreachable: %d)", first.unreachable).isZero();
+                assertThat(second.exit).as("whole-process second run's exit code").isZero();
+                assertThat(inFirst.exit).isZero();
+                assertThat(inSecond.exit).isZero();
+                assertThat(batched.exit).as("batched second run's exit code").isZero();
+                double execsPerHost = second.execs / (double) n;
+                // Budget: an unchanged task 1 exec, a changed one at most 2 (touch and shell change every time).
+                assertThat(execsPerHost).as("execs per host, second run").isLessThanOrEqualTo(5.0);
+            }
+        }
+    }
+
+    private static void write(List<String> rows) throws IOException {
+        Files.writeString(RESULTS.resolve("fleet.csv"), HEADER + "\n" + String.join("\n", rows) + "\n");
+        Files.writeString(RESULTS.resolve("fleet.svg"), FleetChart.svg(rows));
+    }
+
+    // --- Rigger -------------------------------------------------------------------------------
+
+    private record Proc(int exit, double seconds, double cpuSeconds, long execs, int unreachable) {}
+
+    private record InProc(int exit, double seconds, double peakHeapMib) {}
+
+    /**
+     * {@code java -jar rigger.jar play} as users run it; {@code times} reports the CPU its JVM
+     * used (user + system), which a {@link Process} cannot tell once it has ended.
+     */
+    private static Proc wholeProcess(Path inventory, Path playbook, String run, int forks, boolean batch) throws Exception {
+        Path json = tmp.resolve("run-" + System.nanoTime() + ".jsonl");
+        Path log = tmp.resolve("run-" + System.nanoTime() + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\" >" + log + " 2>&1; rc=$?; times; exit $rc", "sh",
+                java, "-Drigger.batchProbes=" + batch, "-jar", JAR.toString(), "play", "-i", inventory.toString(), playbook.toString(),
+                "-e", "run=" + run, "--forks", Integer.toString(forks), "--json", json.toString()));
+        long started = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String times = new String(p.getInputStream().readAllBytes(), UTF_8);
+        if (!p.waitFor(30, TimeUnit.MINUTES)) throw new AssertionError("rigger play did not finish in 30 min");
+        double seconds = seconds(started);
+        if (p.exitValue() != 0) System.out.println(Files.readString(log));
+        long execs = 0;
+        int unreachable = 0;
+        ObjectMapper mapper = new ObjectMapper();
+        for (String line : Files.readAllLines(json)) {
+            JsonNode event = mapper.readTree(line);
+            if (!"host_result".equals(event.path("event").asText())) continue;
+            execs += event.path("execs").asLong();
+            if ("unreachable".equals(event.path("status").asText())) unreachable++;
+        }
+        return new Proc(p.exitValue(), seconds, childCpu(times), execs, unreachable);
+    }
+
+    /** Children's user and system time: the second line of {@code times}, e.g. {@code 0m3.120000s 0m0.450000s}. */
+    static double childCpu(String times) {
+        String[] lines = times.strip().split("\n");
+        double total = 0;
+        for (String part : lines[lines.length - 1].strip().split("\\s+")) {
+            String[] ms = part.replace("s", "").split("m");
+            total += Double.parseDouble(ms[0]) * 60 + Double.parseDouble(ms[1]);
+        }
+        return total;
+    }
+
+    /** The same command line in this (warm) JVM; peak heap is the heap pools' peak, reset after a full GC. */
+    private static InProc inProcess(Path inventory, Path playbook, String run, int forks) {
+        System.gc();
+        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long started = System.nanoTime();
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, UTF_8);
+        int exit = Main.run(quiet, quiet, "play", "-i", inventory.toString(), playbook.toString(), "-e", "run=" + run,
+                "--forks", Integer.toString(forks));
+        double seconds = seconds(started);
+        long peak = heap.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        return new InProc(exit, seconds, peak / (1024.0 * 1024.0));
+    }
+
+    // --- The floor ----------------------------------------------------------------------------
+
+    private record Timed(double seconds, int failures) {}
+
+    /** One JSch session per host, the workload's four steps as four plain execs, every host on its own thread. */
+    private static final class Floor {
+        private final Fleet fleet;
+
+        Floor(Fleet fleet) {
+            this.fleet = fleet;
+        }
+
+        Timed run() throws Exception {
+            List<String> hosts = fleet.hosts();
+            ExecutorService pool = Executors.newFixedThreadPool(hosts.size());
+            AtomicInteger failures = new AtomicInteger();
+            long started = System.nanoTime();
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (String host : hosts) done.add(pool.submit(() -> {
+                    try {
+                        steps(fleet.address(host));
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        System.out.println("FLEET floor failed on " + host + ": " + e);
+                    }
+                }));
+                for (Future<?> f : done) f.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            return new Timed(seconds(started), failures.get());
+        }
+
+        private void steps(String address) throws Exception {
+            JSch jsch = new JSch();
+            jsch.addIdentity(fleet.privateKeyFile().toString());
+            jsch.setKnownHosts(fleet.knownHostsFile().toString());
+            Session session = jsch.getSession("root", address, 22);
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setConfig("PreferredAuthentications", "publickey");
+            session.connect(60_000);
+            try {
+                exec(session, "id -u benchf >/dev/null 2>&1 || useradd benchf", null);
+                exec(session, "touch /tmp/benchf-touched", null);
+                exec(session, "cat > /tmp/benchf-copied", COPIED.getBytes(UTF_8));
+                exec(session, "echo hello", null);
+            } finally {
+                session.disconnect();
+            }
+        }
+
+        private static void exec(Session session, String command, byte[] stdin) throws Exception {
+            ChannelExec channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(command);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            channel.setErrStream(err);
+            InputStream out = channel.getInputStream();
+            OutputStream in = channel.getOutputStream();
+            channel.connect(60_000);
+            if (stdin != null) in.write(stdin);
+            in.close();
+            out.readAllBytes();
+            while (!channel.isClosed()) Thread.sleep(1);
+            int status = channel.getExitStatus();
+            channel.disconnect();
+            if (status != 0) throw new IOException("`" + command + "` exited " + status + ": " + err.toString(UTF_8));
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}

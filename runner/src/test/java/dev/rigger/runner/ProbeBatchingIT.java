@@ -1,0 +1,149 @@
+package dev.rigger.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rigger.core.executor.PlaybookRun;
+import dev.rigger.core.executor.RunEvent.HostResult;
+import dev.rigger.core.executor.RunOptions;
+import dev.rigger.core.executor.RunResult;
+import dev.rigger.core.loader.LoaderOptions;
+import dev.rigger.core.loader.PlaybookLoader;
+import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.testing.Lab;
+import dev.rigger.testing.LabHosts;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Batched probes change how many execs a run costs, never what it does: each playbook runs from
+ * the same starting state with batching off and on, in check mode with diffs, for real, and again,
+ * and every host's results (status, message, changes and diffs, in order), the recap and what
+ * the hosts end up with must be the same both ways. Playbooks: EngineIT's (roles, loops, block,
+ * serial, handlers) and one of plain tasks back to back where later probes read what earlier
+ * tasks changed, whose unchanged second run must cost fewer execs with batching.
+ */
+@LabHosts(value = {"web1", "web2", "db1"}, groups = {"web=web1,web2", "db=db1"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProbeBatchingIT {
+    private static final String ENGINE = "/engine/site.yml";
+    private static final String STEADY = "/batching/steady.yml";
+    private static final Map<String, String> RESET = Map.of(
+            ENGINE, "rm -rf /etc/rigger-demo",
+            STEADY, "rm -rf /etc/rigger-batch; userdel rbatch 2>/dev/null; groupdel rbatch 2>/dev/null; true");
+    private static final Map<String, String> STATE = Map.of(
+            ENGINE, "cd /etc/rigger-demo && for f in $(ls | grep -v reloads); do echo \"$f $(stat -c '%a %U' $f) $(md5sum < $f)\"; done",
+            STEADY, "cd /etc/rigger-batch && for f in *; do echo \"$f $(stat -c '%a %U' $f) $(md5sum < $f)\"; done; id rbatch");
+
+    @Test
+    @Order(1)
+    void enginePlaybookGivesTheSameResultsWithAndWithoutBatching(Lab lab) {
+        sameBothWays(lab, ENGINE);
+    }
+
+    @Test
+    @Order(2)
+    void steadyPlaybookGivesTheSameResultsAndItsUnchangedRunCostsFewerExecs(Lab lab) {
+        Runs runs = sameBothWays(lab, STEADY);
+        long off = execs(runs.secondOff);
+        long on = execs(runs.secondOn);
+        System.out.printf("BATCHING steady playbook, unchanged run, 3 hosts: %d execs without batching, %d with%n", off, on);
+        for (RunResult r : List.of(runs.secondOff, runs.secondOn)) {
+            System.out.println("BATCHING web1: " + r.hostResults().stream().filter(h -> h.host().equals("web1"))
+                    .map(h -> h.task() + "=" + h.status() + "/" + h.execs()).toList());
+        }
+        assertThat(on).isLessThan(off);
+        for (String host : List.of("web1", "web2", "db1")) {
+            assertThat(steadyPlayExecs(runs.secondOff, host)).as("the steady play's execs on %s without batching", host).isEqualTo(6);
+            assertThat(steadyPlayExecs(runs.secondOn, host)).as("the steady play's execs on %s with batching", host).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void afterAHandMadeChangeCheckModeAndDiffReportTheSameBothWays(Lab lab) {
+        for (String host : List.of("web1", "web2", "db1")) {
+            lab.shell(host, "echo beta > /etc/rigger-batch/a.conf && echo other > /etc/rigger-batch/c.conf && chmod 0640 /etc/rigger-batch/b.conf");
+        }
+        RunResult off = run(STEADY, lab, false, true, true);
+        RunResult on = run(STEADY, lab, true, true, true);
+        assertSame(off, on, "check mode after a hand-made change");
+        assertThat(on.recap().totalChanged()).isPositive();
+    }
+
+    private record Runs(RunResult secondOff, RunResult secondOn) {}
+
+    private Runs sameBothWays(Lab lab, String playbook) {
+        reset(lab, playbook);
+        assertSame(run(playbook, lab, false, true, true), run(playbook, lab, true, true, true), "check mode with diff, fresh hosts");
+
+        RunResult firstOff = run(playbook, lab, false, false, false);
+        List<String> stateOff = state(lab, playbook);
+        reset(lab, playbook);
+        RunResult firstOn = run(playbook, lab, true, false, false);
+        assertSame(firstOff, firstOn, "first run");
+        assertThat(state(lab, playbook)).as("what the hosts end up with").isEqualTo(stateOff);
+
+        RunResult secondOff = run(playbook, lab, false, false, false);
+        RunResult secondOn = run(playbook, lab, true, false, false);
+        assertSame(secondOff, secondOn, "second run");
+        assertThat(secondOn.recap().totalChanged()).isEqualTo(secondOff.recap().totalChanged());
+        return new Runs(secondOff, secondOn);
+    }
+
+    private static RunResult run(String playbook, Lab lab, boolean batch, boolean check, boolean diff) {
+        try {
+            Path site = Path.of(ProbeBatchingIT.class.getResource(playbook).toURI());
+            var loaded = new PlaybookLoader(ModuleRegistry.load(), LoaderOptions.builder().build()).load(site);
+            long started = System.nanoTime();
+            RunResult result = PlaybookRun.of(loaded.playbook()).inventory(lab.inventory())
+                    .options(RunOptions.builder().checkMode(check).diffMode(diff).batchProbes(batch).build())
+                    .execute();
+            System.out.printf("BATCHING %s batch=%s check=%s: %d ms, %d execs, exit %d%n", playbook, batch, check,
+                    (System.nanoTime() - started) / 1_000_000, execs(result), result.exitCode());
+            return result;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void reset(Lab lab, String playbook) {
+        for (String host : List.of("web1", "web2", "db1")) lab.shell(host, RESET.get(playbook));
+    }
+
+    private static List<String> state(Lab lab, String playbook) {
+        return List.of("web1", "web2", "db1").stream().map(h -> h + ": " + lab.shell(h, STATE.get(playbook))).toList();
+    }
+
+    private static long steadyPlayExecs(RunResult result, String host) {
+        List<String> tasks = List.of("directory", "group", "user in that group", "block", "per-host file", "mode of the per-host file");
+        return result.hostResults().stream().filter(r -> r.host().equals(host) && tasks.contains(r.task())).mapToLong(HostResult::execs).sum();
+    }
+
+    private static long execs(RunResult result) {
+        return result.hostResults().stream().mapToLong(HostResult::execs).sum();
+    }
+
+    /** Per host, in order: task, item, status, message (digits masked: timestamps), changes with their diffs. */
+    private static void assertSame(RunResult off, RunResult on, String what) {
+        assertThat(on.exitCode()).as("%s: exit code", what).isEqualTo(off.exitCode());
+        assertThat(on.recap()).as("%s: recap", what).isEqualTo(off.recap());
+        assertThat(byHost(on)).as("%s: results per host", what).isEqualTo(byHost(off));
+    }
+
+    private static Map<String, List<String>> byHost(RunResult result) {
+        Map<String, List<String>> hosts = new TreeMap<>();
+        for (HostResult r : result.hostResults()) {
+            hosts.computeIfAbsent(r.host(), h -> new ArrayList<>()).add(r.task() + " | " + r.item() + " | " + r.status()
+                    + " | " + r.message().replaceAll("\\d+", "#") + " | " + r.changes());
+        }
+        return hosts;
+    }
+}
