@@ -2,6 +2,7 @@ package dev.rigger.core.executor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ public record Role(String name, Path dir, Map<String, Object> defaults, Map<Stri
                    List<TaskNode> tasks, List<Task> handlers, List<Role> dependencies) {
 
     public Role {
-        defaults = Map.copyOf(defaults);
-        vars = Map.copyOf(vars);
+        // A variable may be null (`port:` with no value in YAML), which Map.copyOf refuses.
+        defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
+        vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
         tasks = List.copyOf(tasks);
         handlers = List.copyOf(handlers);
         dependencies = List.copyOf(dependencies);

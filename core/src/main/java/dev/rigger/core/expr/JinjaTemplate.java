@@ -231,6 +231,8 @@ public final class JinjaTemplate {
         private String endArgs;
         private int endArgsAt;
         private int endTagAt;
+        private int nesting;
+        private static final int MAX_DEPTH = 100;
 
         Parsing(String text, java.util.function.IntFunction<SourceLocation> at) {
             this.text = text;
@@ -238,6 +240,16 @@ public final class JinjaTemplate {
         }
 
         List<Part> body(Set<String> stop) {
+            // Statements nest by recursion; far beyond any real template, stop before the stack does.
+            if (++nesting > MAX_DEPTH) throw new ExpressionException(at.apply(endTagAt), "statements nested too deeply (more than " + MAX_DEPTH + " levels)");
+            try {
+                return bodyParts(stop);
+            } finally {
+                nesting--;
+            }
+        }
+
+        private List<Part> bodyParts(Set<String> stop) {
             List<Part> parts = new ArrayList<>();
             while (true) {
                 int open = nextTag(pos);

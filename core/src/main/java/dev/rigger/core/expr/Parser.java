@@ -49,11 +49,17 @@ final class Parser {
 
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", "<=", ">", ">=");
     private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "is", "if", "else");
+    /**
+     * Brackets, 'not' and '-' may nest this deep. Far beyond any real expression, and far below the
+     * depth where the recursion (here and when evaluating) would overflow the thread's stack.
+     */
+    private static final int MAX_DEPTH = 100;
 
     private final String text;
     private final ErrorSink errors;
     private final List<Token> tokens;
     private int pos;
+    private int depth;
 
     Parser(String text, int start, int end, ErrorSink errors) {
         this.text = text;
@@ -74,11 +80,21 @@ final class Parser {
 
     /** Jinja's inline if; without 'else' the value is '' when the condition fails (Jinja's undefined, which prints nothing). */
     private Node expression() {
+        enter();
         Node value = or();
-        if (!accept("if")) return value;
+        if (!accept("if")) return leave(value);
         Node condition = or();
         Node otherwise = accept("else") ? expression() : new Node.Literal("");
-        return new Node.Conditional(condition, value, otherwise);
+        return leave(new Node.Conditional(condition, value, otherwise));
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) throw errors.at(peek().start(), "the expression is nested too deeply (more than " + MAX_DEPTH + " levels)");
+    }
+
+    private Node leave(Node node) {
+        depth--;
+        return node;
     }
 
     private Node or() {
@@ -94,7 +110,9 @@ final class Parser {
     }
 
     private Node not() {
-        return accept("not") ? new Node.Not(not()) : comparison();
+        if (!accept("not")) return comparison();
+        enter();
+        return leave(new Node.Not(not()));
     }
 
     private Node comparison() {
@@ -164,13 +182,17 @@ final class Parser {
     private Node unary() {
         Token t = peek();
         if (accept("-")) {
-            Node operand = unary();
+            enter();
+            Node operand = leave(unary());
             if (operand instanceof Node.Literal l && l.value() instanceof Number n) {
                 return new Node.Literal(n instanceof Long v ? (Object) (-v) : (Object) (-n.doubleValue()));
             }
             return new Node.Arithmetic(new Node.Literal(0L), "-", operand, t.start());
         }
-        if (accept("+")) return unary();
+        if (accept("+")) {
+            enter();
+            return leave(unary());
+        }
         return postfix();
     }
 

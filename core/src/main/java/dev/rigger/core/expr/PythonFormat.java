@@ -11,6 +11,9 @@ final class PythonFormat {
     private static final Pattern PERCENT = Pattern.compile("%([-+ 0#]*)(\\d*)(?:\\.(\\d+))?([sdifrx%])");
     private static final Pattern BRACES = Pattern.compile("\\{(\\d*)(?::([^}]*))?\\}|\\{\\{|\\}\\}");
 
+    /** Widths, precisions and positions beyond this are refused: a typo, and a huge one would exhaust memory. */
+    private static final int MAX_FIELD = 10_000;
+
     private PythonFormat() {}
 
     /** {@code format % args}: args is one value or a list of them (Python's tuple). */
@@ -46,7 +49,7 @@ final class PythonFormat {
             } else if (m.group().equals("}}")) {
                 text = "}";
             } else {
-                int index = m.group(1).isEmpty() ? next++ : Integer.parseInt(m.group(1));
+                int index = m.group(1).isEmpty() ? next++ : bounded(m.group(1));
                 if (index >= args.size()) throw new ValueError("format needs an argument at position " + index);
                 Object value = Values.reveal(args.get(index));
                 String spec = m.group(2);
@@ -61,6 +64,8 @@ final class PythonFormat {
     }
 
     private static String convert(Object value, String flags, String width, String precision, String conversion) {
+        if (!width.isEmpty()) bounded(width);
+        if (precision != null) bounded(precision);
         String javaFlags = flags.replace("#", "");
         String spec = "%" + javaFlags + width + (precision != null ? "." + precision : "");
         return switch (conversion) {
@@ -69,6 +74,13 @@ final class PythonFormat {
             case "x" -> String.format(Locale.ROOT, spec + "x", number(value).longValue());
             default -> String.format(Locale.ROOT, "%" + javaFlags.replace("0", "") + width + "s", Values.str(value));
         };
+    }
+
+    private static int bounded(String digits) {
+        if (digits.length() > 5 || Integer.parseInt(digits) > MAX_FIELD) {
+            throw new ValueError("format field " + digits + " is larger than " + MAX_FIELD);
+        }
+        return Integer.parseInt(digits);
     }
 
     private static Number number(Object value) {

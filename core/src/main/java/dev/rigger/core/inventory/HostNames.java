@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * like {@code [10:01]}; that is always a typo, so it is an error here.
  */
 final class HostNames {
+    /** Far more hosts than one line of an inventory names in practice. */
+    private static final int MAX_HOSTS = 100_000;
     /** Python's string.ascii_letters: Ansible's alphabetic ranges run through this sequence. */
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final Pattern BRACKETED_IPV6_PORT = Pattern.compile("\\[([0-9a-fA-F:.]+)\\]:(\\d+)");
@@ -67,6 +69,7 @@ final class HostNames {
     private static void expandRanges(String name, String pattern, SourceLocation at, List<String> out) {
         int open = name.indexOf('[');
         if (open < 0) {
+            if (out.size() == MAX_HOSTS) throw tooMany(pattern, at);
             out.add(name);
             return;
         }
@@ -106,6 +109,7 @@ final class HostNames {
         int from = Integer.parseInt(begin);
         int to = Integer.parseInt(end);
         if (from > to) throw badRange(pattern, at, "begin '" + begin + "' is after end '" + end + "'");
+        if ((to - from) / step >= MAX_HOSTS) throw tooMany(pattern, at);
         for (long i = from; i <= to; i += step) {
             String digits = Long.toString(i);
             values.add(digits.length() < width ? "0".repeat(width - digits.length()) + digits : digits);
@@ -118,6 +122,11 @@ final class HostNames {
             throw badRange(pattern, at, "step '" + text + "' must be a positive integer");
         }
         return Integer.parseInt(text);
+    }
+
+    /** A typo such as {@code [1:999999999]} would otherwise fill the memory before any message. */
+    private static InputException tooMany(String pattern, SourceLocation at) {
+        return badRange(pattern, at, "it names more than " + MAX_HOSTS + " hosts");
     }
 
     private static InputException badRange(String pattern, SourceLocation at, String why) {

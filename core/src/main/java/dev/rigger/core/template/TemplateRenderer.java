@@ -81,6 +81,9 @@ public final class TemplateRenderer {
             String problem = e.getMessage().replaceFirst(" @\\[[^\\]]*\\]$", "");
             throw new TemplateException(new SourceLocation(name, at == null ? 0 : at.line(), 0),
                     "bad template: " + problem, null).inText(text);
+        } catch (StackOverflowError e) {
+            // mustache.java compiles sections recursively and has no depth limit of its own.
+            throw new TemplateException(new SourceLocation(name, 0, 0), "bad template: sections nested too deeply", null);
         }
     }
 

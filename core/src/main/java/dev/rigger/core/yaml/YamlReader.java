@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,14 @@ public final class YamlReader {
     private final String origin;
     private final EventYamlFactory.EventParser parser;
     private final Map<String, YamlNode> anchors = new HashMap<>();
+    /**
+     * Aliases share their target's node, so the tree stays small, but whatever walks it later
+     * (variables, templates) sees every alias expanded: a few lines of "billion laughs" would hang
+     * the load. Far more nodes than real files alias.
+     */
+    private static final long MAX_ALIASED_NODES = 1_000_000;
+    private final Map<YamlNode, Long> sizes = new IdentityHashMap<>();
+    private long aliasedNodes;
     /** The text was an Ansible Vault file: its string values are secrets. */
     private final boolean decrypted;
 
@@ -78,6 +87,7 @@ public final class YamlReader {
             JsonToken token;
             while ((token = p.nextToken()) != null) {
                 reader.anchors.clear(); // anchors do not cross document boundaries
+                reader.aliasedNodes = 0;
                 documents.add(reader.node(token));
             }
             return documents;
@@ -114,6 +124,10 @@ public final class YamlReader {
         if (event instanceof AliasEvent alias) {
             YamlNode target = anchors.get(alias.getAnchor());
             if (target == null) throw new InputException(at, "unknown alias '*" + alias.getAnchor() + "'");
+            aliasedNodes += expandedSize(target);
+            if (aliasedNodes > MAX_ALIASED_NODES) {
+                throw new InputException(at, "aliases expand to more than " + MAX_ALIASED_NODES + " nodes (an alias bomb?)");
+            }
             return target;
         }
         String anchor = event instanceof NodeEvent n ? n.getAnchor() : null;
@@ -124,6 +138,17 @@ public final class YamlReader {
         };
         if (anchor != null) anchors.put(anchor, node);
         return node;
+    }
+
+    /** How many nodes {@code node} stands for once its aliases are expanded, as a consumer walking it sees them. */
+    private long expandedSize(YamlNode node) {
+        Long known = sizes.get(node);
+        if (known != null) return known;
+        long size = 1;
+        if (node instanceof YamlMapping m) for (YamlMapping.Entry e : m.entries()) size += expandedSize(e.value());
+        if (node instanceof YamlSequence s) for (YamlNode item : s) size += expandedSize(item);
+        sizes.put(node, size);
+        return size;
     }
 
     private YamlMapping mapping(SourceLocation at) throws IOException {
