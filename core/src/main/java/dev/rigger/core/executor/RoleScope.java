@@ -1,6 +1,8 @@
 package dev.rigger.core.executor;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,7 +12,8 @@ import java.util.Map;
  */
 public record RoleScope(String name, Map<String, Object> defaults, Map<String, Object> vars, Path dir) {
     public RoleScope {
-        defaults = Map.copyOf(defaults);
-        vars = Map.copyOf(vars);
+        // A variable may be null (`port:` with no value in YAML), which Map.copyOf refuses.
+        defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
+        vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
     }
 }

@@ -1,6 +1,7 @@
 package dev.rigger.core.expr;
 
 import dev.rigger.core.expr.Values.ValueError;
+import java.util.IllegalFormatException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -68,12 +69,17 @@ final class PythonFormat {
         if (precision != null) bounded(precision);
         String javaFlags = flags.replace("#", "");
         String spec = "%" + javaFlags + width + (precision != null ? "." + precision : "");
-        return switch (conversion) {
-            case "d", "i" -> String.format(Locale.ROOT, spec + "d", number(value).longValue());
-            case "f" -> String.format(Locale.ROOT, "%" + javaFlags + width + "." + (precision != null ? precision : "6") + "f", number(value).doubleValue());
-            case "x" -> String.format(Locale.ROOT, spec + "x", number(value).longValue());
-            default -> String.format(Locale.ROOT, "%" + javaFlags.replace("0", "") + width + "s", Values.str(value));
-        };
+        try {
+            return switch (conversion) {
+                case "d", "i" -> String.format(Locale.ROOT, spec + "d", number(value).longValue());
+                case "f" -> String.format(Locale.ROOT, "%" + javaFlags + width + "." + (precision != null ? precision : "6") + "f", number(value).doubleValue());
+                case "x" -> String.format(Locale.ROOT, spec + "x", number(value).longValue());
+                default -> String.format(Locale.ROOT, "%" + javaFlags.replace("0", "") + width + "s", Values.str(value));
+            };
+        } catch (IllegalFormatException e) {
+            // Flags Java refuses for a conversion, such as '% s' or '%+s'.
+            throw new ValueError("unsupported format '%" + flags + width + (precision != null ? "." + precision : "") + conversion + "'");
+        }
     }
 
     private static int bounded(String digits) {

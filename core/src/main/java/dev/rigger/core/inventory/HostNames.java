@@ -27,6 +27,7 @@ final class HostNames {
     static Expanded expand(String pattern, SourceLocation at) {
         String text = pattern.strip();
         if (text.isEmpty()) throw new InputException(at, "empty host name");
+        if (text.indexOf('\0') >= 0) throw new InputException(at, "host name contains a NUL character");
         Matcher ipv6 = BRACKETED_IPV6_PORT.matcher(text);
         if (ipv6.matches()) return new Expanded(List.of(ipv6.group(1)), port(ipv6.group(2), pattern, at));
         List<Integer> colons = colonsOutsideBrackets(text);

@@ -59,7 +59,8 @@ final class VarsDirectories {
     }
 
     private static List<Path> filesFor(Path dir, String name) {
-        if (name.contains("/")) return List.of(); // not a file name; Ansible would not find it either
+        // Not a file name (a '/', or a NUL no path may hold); Ansible would not find it either.
+        if (name.contains("/") || name.indexOf('\0') >= 0) return List.of();
         for (String ext : EXTENSIONS) {
             Path candidate = dir.resolve(name + ext);
             if (Files.isDirectory(candidate)) return filesIn(candidate);

@@ -48,6 +48,9 @@ class FuzzRegressionTest {
         assertThatThrownBy(() -> Expression.parse("'{99999999999}'.format(1)", AT).evaluate(Map.of()))
                 .isInstanceOf(InputException.class).hasMessageContaining("format field 99999999999 is larger than 10000");
         assertThat(Expression.parse("'%5s|' % 'ab'", AT).evaluate(Map.of())).isEqualTo("   ab|");
+        // Was java.util.FormatFlagsConversionMismatchException.
+        assertThatThrownBy(() -> Expression.parse("'{% set %}%s:%d' % (name, 80)", AT).evaluate(Map.of("name", "w")))
+                .isInstanceOf(InputException.class).hasMessageEndingWith("unsupported format '% s'");
     }
 
     /** Was a StackOverflowError in the Jinja statement parser. */
@@ -87,6 +90,16 @@ class FuzzRegressionTest {
         var playbook = new PlaybookLoader(ModuleRegistry.load(getClass().getClassLoader()), LoaderOptions.builder().displayRoot(dir).build())
                 .load(dir.resolve("site.yml"));
         assertThat(Preflight.check(playbook, Inventory.builder().group("web", Map.of(), "web1").build(), Map.of())).isEmpty();
+    }
+
+    /** Was java.nio.file.InvalidPathException looking for host_vars/<name> and group_vars/<name>. */
+    @Test
+    void namesWithNulAreRefusedOrIgnored(@TempDir Path dir) throws IOException {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "[db]\ndb2\u0000-9\n");
+        assertThatThrownBy(() -> InventoryLoader.load(hosts)).isInstanceOf(InputException.class)
+                .hasMessage(hosts + ":2:1: host name contains a NUL character");
+        Path groups = Files.writeString(dir.resolve("groups"), "[d\u0000b]\ndb2\n");
+        assertThat(InventoryLoader.load(groups).hosts()).hasSize(1);
     }
 
     /** Was a hang filling the heap with a billion host names. */
