@@ -48,7 +48,7 @@ class LoaderFuzzTest {
     private static final Path SITE = copy(RESOURCES.resolve("loader/site"));
     private static final Path INVENTORIES = copy(RESOURCES.resolve("inventories"));
 
-    @Property(tries = 10_000)
+    @Property(tries = 10_000, seed = FuzzSeed.SEED)
     void playbooksRolesAndVarsLoadOrFailLocated(@ForAll("site") Mutations.Mutant mutant) {
         Path file = SITE.resolve(SITE_FILES.get(mutant.seed()));
         withContent(file, mutant.text(), () -> Bounded.check(mutant.text(), () -> {
@@ -58,7 +58,7 @@ class LoaderFuzzTest {
         }));
     }
 
-    @Property(tries = 10_000)
+    @Property(tries = 10_000, seed = FuzzSeed.SEED)
     void inventoriesLoadOrFailLocated(@ForAll("inventories") Mutations.Mutant mutant) {
         String name = INVENTORY_FILES.get(mutant.seed());
         Path file = INVENTORIES.resolve(name);

@@ -67,6 +67,9 @@ final class Mutations {
     }
 
     private static String apply(String text, Edit e) {
+        // Growing edits compound (a token repeated 200 times, then that again): stop at a size real
+        // files have, so a case measures the parser, not the time to scan megabytes.
+        if (text.length() > 50_000) return text;
         List<String> tokens = tokens(text);
         if (tokens.isEmpty()) tokens.add("");
         int i = scale(e.at, tokens.size());
@@ -83,7 +86,7 @@ final class Mutations {
             case 8 -> tokens.add(i, nesting(e.what));
             case 9 -> tokens.add(i, anchored(e.what));
             case 10 -> tokens.set(i, aliasBomb(e.what));
-            case 11 -> tokens.set(i, tokens.get(i).repeat(2 + e.what % 200));
+            case 11 -> tokens.set(i, tokens.get(i).length() > 20 ? tokens.get(i) : tokens.get(i).repeat(2 + e.what % 200));
             default -> tokens.add(i, bigNumber(e.what));
         }
         return String.join("", tokens);
