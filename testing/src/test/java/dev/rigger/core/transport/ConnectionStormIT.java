@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * through, and sshd must really have dropped some (or the test proves nothing).
  *
  * <p>The 500-host storm against the default {@code MaxStartups} is measured by the fleet
- * benchmark ({@code scripts/bench fleet}, docs/benchmarks.md).
+ * benchmark ({@code scripts/bench fleet}, docs/performance.md).
  */
 class ConnectionStormIT {
     private static final int CONNECTIONS = 48;
