@@ -7,6 +7,7 @@ import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.inventory.InventoryLoader;
 import dev.rigger.core.loader.LoadedPlaybook;
+import dev.rigger.core.secret.Secret;
 import dev.rigger.testing.Lab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,12 +26,16 @@ import java.util.regex.Pattern;
  * The call-center cluster ({@code examples/omnileads-ha/site.yml} with the lab variant of its
  * inventory, {@code inventories/omnileads-ha-lab}) on lab hosts, and the probes its drills use.
  * Everything here looks at the cluster from a lab host through Docker, not through Rigger, so a
- * drill sees what a client on the network would see. {@code CallCenterEdgeIT} and the demo use it.
+ * drill sees what a client on the network would see. {@code CallCenterHaIT} and the demo ({@link LabDemo}) use it.
  */
 public final class CallCenter {
     /** The load balancers; in the lab they are also the Asterisk pair (see the lab inventory). */
     public static final List<String> LB = List.of("lb1", "lb2");
     public static final List<String> APP = List.of("app1", "app2");
+    public static final List<String> REDIS = List.of("redis1", "redis2", "redis3");
+    public static final List<String> PGSQL = List.of("pgsql1", "pgsql2");
+    /** The lab variant's nine hosts (see inventories/omnileads-ha-lab/hosts.yml). */
+    public static final List<String> HOSTS = List.of("lb1", "lb2", "redis1", "redis2", "redis3", "pgsql1", "pgsql2", "app1", "app2");
     public static final String INTERFACE = "eth0";
 
     private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
@@ -131,14 +136,47 @@ public final class CallCenter {
         return lab.spareAddress(2);
     }
 
+    /** PostgreSQL's read-write VIP (spare address 3) and read-only VIP (spare address 4). */
+    public static String pgRwVip(Lab lab) {
+        return lab.spareAddress(3);
+    }
+
+    public static String pgRoVip(Lab lab) {
+        return lab.spareAddress(4);
+    }
+
     /**
-     * Options for the cluster's edge only (load balancers, Asterisk, app nodes): the data layer's
-     * hosts are left out and HAProxy's Redis and PostgreSQL frontends switched off, so a lab of the
-     * four edge hosts can run the site.
+     * What the lab needs before the first run and Rigger does not do: Debian's Redis units ask for
+     * PrivateUsers, which these containers cannot give (TESTBED.md), so a drop-in turns it off.
      */
-    public static RunOptions.Builder edgeOnly() {
-        return RunOptions.builder().limit("haproxy:asterisk:app")
-                .extraVars(Map.of("haproxy_redis_enabled", false, "haproxy_postgresql_enabled", false));
+    public static void prepareLab(Lab lab) {
+        for (String h : REDIS) {
+            lab.shell(h, "for u in redis-server redis-sentinel; do mkdir -p /etc/systemd/system/$u.service.d;"
+                    + " printf '[Service]\\nPrivateUsers=false\\n' > /etc/systemd/system/$u.service.d/lab.conf; done");
+        }
+    }
+
+    private static String secret(Inventory inventory, String name) {
+        Object value = inventory.varsOf(LB.get(0)).get(name);
+        return value instanceof Secret s ? s.reveal() : String.valueOf(value);
+    }
+
+    /** redis-cli on {@code client} against {@code address}:6379 with the cluster's password, one command per line of {@code commands}, on one connection. */
+    public static Lab.LabExec redis(Lab lab, Inventory inventory, String client, String address, String commands) {
+        return lab.exec(client, "env", "REDISCLI_AUTH=" + secret(inventory, "redis_password"), "sh", "-c",
+                "printf '%s\\n' \"$1\" | timeout 3 redis-cli --no-auth-warning -h \"$2\" -p 6379", "redis", commands, address);
+    }
+
+    /** The Redis node answering role:master, asked on each node itself; empty when none (or several) does. */
+    public static Optional<String> redisMain(Lab lab, Inventory inventory, List<String> up) {
+        List<String> mains = up.stream().filter(h -> redis(lab, inventory, h, "127.0.0.1", "ROLE").stdout().startsWith("master")).toList();
+        return mains.size() == 1 ? Optional.of(mains.get(0)) : Optional.empty();
+    }
+
+    /** psql on {@code client} as the app's user against {@code address}:5432; exit code 0 when the statement committed. */
+    public static Lab.LabExec psql(Lab lab, Inventory inventory, String client, String address, String sql) {
+        return lab.exec(client, "env", "PGPASSWORD=" + secret(inventory, "postgresql_app_password"), "PGCONNECT_TIMEOUT=2", "psql", "-XAtq",
+                "host=" + address + " user=omnileads dbname=omnileads", "-v", "ON_ERROR_STOP=1", "-c", sql);
     }
 
     public static RunResult run(LoadedPlaybook site, Inventory inventory, RunOptions options, RunListener... listeners) {
@@ -201,6 +239,102 @@ public final class CallCenter {
         });
         return new EdgeFailover(sip[0], https[0], servedBy, vipHolder(lab, asteriskVip, List.of("lb2")), vipHolder(lab, lbVip, List.of("lb2")));
     }
+
+    /**
+     * Drill 1: 20 writes through the load balancers' VIP (HAProxy routes Redis only to the node
+     * answering role:master), acknowledged by the main and by both replicas ({@code WAIT}); the main
+     * stops; writes through the same address are tried until one is accepted, clocked from the stop
+     * request; then every acknowledged key is read back through the VIP.
+     *
+     * @throws AssertionError when no write is accepted within {@code timeout}
+     */
+    public static RedisFailover stopTheRedisMain(Lab lab, Inventory inventory, Duration timeout) {
+        String vip = lbVip(lab);
+        String main = redisMain(lab, inventory, REDIS).orElseThrow(() -> new AssertionError("no single Redis main"));
+        StringBuilder writes = new StringBuilder();
+        for (int i = 0; i < 20; i++) writes.append("SET drill1:before:").append(i).append(' ').append(i).append('\n');
+        List<String> replies = redis(lab, inventory, APP.get(0), vip, writes + "WAIT " + (REDIS.size() - 1) + " 2000").stdout().lines().toList();
+        List<String> acknowledged = new java.util.ArrayList<>();
+        for (int i = 0; i < 20 && i < replies.size(); i++) if (replies.get(i).equals("OK")) acknowledged.add("drill1:before:" + i);
+
+        long stop = System.nanoTime();
+        Thread stopper = new Thread(() -> lab.stop(main), "stop-" + main);
+        stopper.start();
+        double[] back = {-1};
+        lab.await("writes through the VIP are accepted again", timeout, () -> {
+            // Until the main is down a write may still land on it; the clock runs from the stop request.
+            if (stopper.isAlive()) return false;
+            if (redis(lab, inventory, APP.get(0), vip, "SET drill1:after-failover 1").stdout().strip().equals("OK")) back[0] = seconds(stop);
+            return back[0] >= 0;
+        });
+        List<String> up = REDIS.stream().filter(h -> !h.equals(main)).toList();
+        String newMain = redisMain(lab, inventory, up).orElse("none");
+        List<String> values = redis(lab, inventory, APP.get(0), vip, "MGET " + String.join(" ", acknowledged)).stdout().lines().toList();
+        List<String> lost = new java.util.ArrayList<>();
+        for (int i = 0; i < acknowledged.size(); i++) {
+            String key = acknowledged.get(i);
+            if (i >= values.size() || !values.get(i).equals(key.substring(key.lastIndexOf(':') + 1))) lost.add(key);
+        }
+        return new RedisFailover(back[0], main, newMain, acknowledged, lost);
+    }
+
+    /**
+     * What {@link #stopTheRedisMain} saw.
+     *
+     * @param writesSeconds from the stop request until a write through the VIP was accepted
+     * @param acknowledged  keys written and acknowledged before the stop
+     * @param lost          those of them missing or different after the failover
+     */
+    public record RedisFailover(double writesSeconds, String oldMain, String newMain, List<String> acknowledged, List<String> lost) {}
+
+    /**
+     * Drill 2: a table and 20 rows committed through the RW VIP and read through the RO VIP (from a
+     * standby); pgsql1, the primary, stops; inserts through the RW VIP are tried until one commits,
+     * clocked from the stop request; then every committed row is counted through the RW VIP.
+     *
+     * @throws AssertionError when no insert commits within {@code timeout}
+     */
+    public static PgFailover stopThePgPrimary(Lab lab, Inventory inventory, Duration timeout) {
+        String client = APP.get(0);
+        String rw = pgRwVip(lab);
+        String ro = pgRoVip(lab);
+        Lab.LabExec created = psql(lab, inventory, client, rw, "create table public.drill (id int primary key, v text)");
+        if (created.exitCode() != 0) throw new AssertionError("create table through the RW VIP: " + created.stderr());
+        List<Integer> committed = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            if (psql(lab, inventory, client, rw, "insert into public.drill values (" + i + ", 'before')").exitCode() == 0) committed.add(i);
+        }
+        lab.await("the rows read through the RO VIP, from a standby", Duration.ofSeconds(20), () -> psql(lab, inventory, client, ro,
+                "select pg_is_in_recovery()::text || ':' || count(*) from public.drill").stdout().strip().equals("true:" + committed.size()));
+
+        long stop = System.nanoTime();
+        Thread stopper = new Thread(() -> lab.stop("pgsql1"), "stop-pgsql1");
+        stopper.start();
+        double[] back = {-1};
+        lab.await("inserts through the RW VIP commit again", timeout, () -> {
+            if (stopper.isAlive()) return false;
+            if (psql(lab, inventory, client, rw, "insert into public.drill values (100, 'after failover')").exitCode() == 0) {
+                back[0] = seconds(stop);
+                committed.add(100);
+            }
+            return back[0] >= 0;
+        });
+        String ids = committed.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        String found = psql(lab, inventory, client, rw, "select string_agg(id::text, ',' order by id) from public.drill where id in (" + ids + ")")
+                .stdout().strip();
+        List<Integer> lost = committed.stream().filter(id -> !List.of(found.split(",")).contains(String.valueOf(id))).toList();
+        return new PgFailover(back[0], List.copyOf(committed), lost, vipHolder(lab, rw, List.of("pgsql2")));
+    }
+
+    /**
+     * What {@link #stopThePgPrimary} saw.
+     *
+     * @param writesSeconds from the stop request until an insert through the RW VIP committed
+     * @param committed     ids of the rows committed (before the stop, and the first after it)
+     * @param lost          those of them missing afterwards
+     * @param rwHolder      where the RW VIP was then (pgsql2 expected)
+     */
+    public record PgFailover(double writesSeconds, List<Integer> committed, List<Integer> lost, Optional<String> rwHolder) {}
 
     /**
      * What {@link #stopTheVipHolder} saw. Times in seconds from the stop request.

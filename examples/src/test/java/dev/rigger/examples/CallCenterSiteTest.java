@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Without hosts: the call-center site loads with its roles from the classpath and passes the
  * preflight against both inventories (the reference and the lab variant), which hold the same
- * groups and keep every password a secret. The site runs on lab hosts in {@code CallCenterEdgeIT}.
+ * groups and keep every password a secret. The site runs on lab hosts in {@code CallCenterHaIT}.
  */
 class CallCenterSiteTest {
     private static final Path SITE = Path.of("omnileads-ha", "site.yml");
@@ -70,7 +70,7 @@ class CallCenterSiteTest {
     void passwordsAreSecretsInBothInventories() throws IOException {
         for (Inventory inventory : List.of(InventoryLoader.load(REFERENCE), lab())) {
             Map<String, Object> vars = inventory.varsOf("lb1");
-            for (String name : List.of("redis_password", "postgresql_app_password", "repmgr_password", "lb_vrrp_auth_pass",
+            for (String name : List.of("redis_password", "postgresql_app_password", "repmgr_password", "pgsql_check_password", "lb_vrrp_auth_pass",
                     "asterisk_vrrp_auth_pass", "haproxy_tls_key")) {
                 assertThat(vars.get(name)).as(name).isInstanceOf(Secret.class);
             }
