@@ -311,19 +311,35 @@ public final class CallCenter {
         Thread stopper = new Thread(() -> lab.stop("pgsql1"), "stop-pgsql1");
         stopper.start();
         double[] back = {-1};
-        lab.await("inserts through the RW VIP commit again", timeout, () -> {
-            if (stopper.isAlive()) return false;
-            if (psql(lab, inventory, client, rw, "insert into public.drill values (100, 'after failover')").exitCode() == 0) {
-                back[0] = seconds(stop);
-                committed.add(100);
-            }
-            return back[0] >= 0;
-        });
+        try {
+            lab.await("inserts through the RW VIP commit again", timeout, () -> {
+                if (stopper.isAlive()) return false;
+                if (psql(lab, inventory, client, rw, "insert into public.drill values (100, 'after failover')").exitCode() == 0) {
+                    back[0] = seconds(stop);
+                    committed.add(100);
+                }
+                return back[0] >= 0;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + pgState(lab, List.of("pgsql2")), e);
+        }
         String ids = committed.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
         String found = psql(lab, inventory, client, rw, "select string_agg(id::text, ',' order by id) from public.drill where id in (" + ids + ")")
                 .stdout().strip();
         List<Integer> lost = committed.stream().filter(id -> !List.of(found.split(",")).contains(String.valueOf(id))).toList();
         return new PgFailover(back[0], List.copyOf(committed), lost, vipHolder(lab, rw, List.of("pgsql2")));
+    }
+
+    /** What repmgr, repmgrd, PostgreSQL and the VIPs say on {@code hosts}: the evidence when a PostgreSQL drill fails. */
+    public static String pgState(Lab lab, List<String> hosts) {
+        StringBuilder s = new StringBuilder();
+        for (String h : hosts) {
+            s.append("== ").append(h).append(": ").append(lab.exec(h, "sh", "-c", "systemctl is-active postgresql@15-main repmgrd | tr '\\n' ' ';"
+                    + " ip -o -4 addr show dev " + INTERFACE + " | awk '{print $4}' | tr '\\n' ' '; echo;"
+                    + " cd / && runuser -u postgres -- repmgr -f /etc/repmgr.conf cluster show 2>&1;"
+                    + " journalctl -u repmgrd -n 25 --no-pager 2>&1 | cut -c1-220").stdout()).append('\n');
+        }
+        return s.toString();
     }
 
     /**

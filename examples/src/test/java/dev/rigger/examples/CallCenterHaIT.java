@@ -8,8 +8,13 @@ import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.executor.Status;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.loader.LoadedPlaybook;
+import dev.rigger.core.report.JsonLinesWriter;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +55,7 @@ class CallCenterHaIT {
     private static LoadedPlaybook site;
     private static RunResult predicted;
     private static final Set<String> down = new TreeSet<>();
+    private static int plays;
 
     @BeforeAll
     static void load(Lab lab) {
@@ -58,9 +64,19 @@ class CallCenterHaIT {
         CallCenter.prepareLab(lab);
     }
 
+    /** Runs the site; its events go to target/callcenter-events/NN-WHAT.jsonl (per-task times and changes for a post-mortem). */
     private static RunResult play(String what, RunOptions options) {
         long start = System.nanoTime();
-        RunResult r = CallCenter.run(site, inventory, options);
+        Path events = Path.of("target", "callcenter-events", String.format(Locale.ROOT, "%02d-%s.jsonl", ++plays, what.replaceAll("\\W+", "-")));
+        RunResult r;
+        try {
+            Files.createDirectories(events.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (JsonLinesWriter json = new JsonLinesWriter(events)) {
+            r = CallCenter.run(site, inventory, options, json);
+        }
         System.out.printf(Locale.ROOT, "[cluster] %s: %.1f s, %d changed%n", what, CallCenter.seconds(start), r.recap().totalChanged());
         return r;
     }
@@ -72,7 +88,9 @@ class CallCenterHaIT {
     /** A re-run: changed=0, every task on a reachable host OK or skipped with at most one exec, no failure. */
     private static void assertNothingChanged(RunResult r) {
         assertThat(r.recap().totalFailed()).as(failures(r)).isZero();
-        assertThat(r.recap().totalChanged()).as("changed: " + changed(r)).isZero();
+        assertThat(r.recap().totalChanged()).as("changed: " + r.hostResults().stream().filter(h -> h.status() == Status.CHANGED)
+                .map(h -> h.host() + " '" + h.task() + "': " + h.changes().stream().map(c -> c.summary()).collect(Collectors.joining("; ")))
+                .collect(Collectors.joining(", "))).isZero();
         assertThat(r.hostResults()).filteredOn(h -> h.status() != Status.UNREACHABLE)
                 .allSatisfy(h -> assertThat(h.execs()).as(h.host() + " " + h.task()).isLessThanOrEqualTo(1));
         assertThat(r.hostResults()).filteredOn(h -> h.status() == Status.UNREACHABLE).extracting(HostResult::host)
@@ -93,13 +111,7 @@ class CallCenterHaIT {
         }
     }
 
-    /**
-     * The first converge, against check mode's predictions. Tasks may differ only where check mode
-     * cannot know: a task predicted "would change (after pending change)" (its probe needed
-     * something a pending install brings) may find nothing to do; Debian's default nginx site and
-     * the standby's placeholder cluster appear only with their packages, so removing them is not
-     * predicted.
-     */
+    /** The first converge, against check mode's predictions ({@link CheckModeHonesty}). */
     @Test
     @Order(2)
     void theFirstConvergeDoesWhatCheckModePredicted(Lab lab) {
@@ -107,21 +119,7 @@ class CallCenterHaIT {
         assertThat(first.exitCode()).as(failures(first)).isZero();
         assertThat(first.hostResults()).allSatisfy(r -> assertThat(r.execs()).as(r.host() + " " + r.task()).isLessThanOrEqualTo(2 * items(r)));
 
-        Set<String> expected = changed(predicted);
-        Set<String> done = changed(first);
-        Set<String> afterPending = predicted.hostResults().stream().filter(r -> r.message().equals("would change (after pending change)"))
-                .map(r -> r.host() + ": " + r.task()).collect(Collectors.toSet());
-        Set<String> predictedNotDone = new TreeSet<>(expected);
-        predictedNotDone.removeAll(done);
-        Set<String> doneNotPredicted = new TreeSet<>(done);
-        doneNotPredicted.removeAll(expected);
-        List<String> unpredictable = new ArrayList<>(CallCenter.APP.stream().map(h -> h + ": Debian's default site disabled").toList());
-        unpredictable.add("pgsql2: the standby's placeholder makes way for the clone");
-        assertThat(afterPending).as("predicted after a pending change").containsAll(predictedNotDone);
-        assertThat(doneNotPredicted).as("changed but not predicted").isSubsetOf(unpredictable);
-        System.out.printf(Locale.ROOT, "[cluster] check mode predicted %d changes, the first converge made %d: %d predicted after a pending"
-                + " change found nothing to do, %d not predictable (%s)%n", expected.size(), done.size(), predictedNotDone.size(),
-                doneNotPredicted.size(), String.join(", ", doneNotPredicted));
+        CheckModeHonesty.assertPredicted("cluster", predicted, first);
 
         theClusterAnswers(lab);
     }
@@ -245,7 +243,7 @@ class CallCenterHaIT {
         assertThat(rejoin.exitCode()).as(failures(rejoin)).isZero();
         assertThat(rejoin.result("pgsql1", "repmgr membership of the primary, repmgrd").orElseThrow().changes().get(0).summary())
                 .startsWith("rejoin pgsql1 as standby of " + lab.host("pgsql2").ip());
-        assertThat(changed(rejoin)).as("only the rejoin changes").containsExactly("pgsql1: repmgr membership of the primary, repmgrd");
+        assertThat(CheckModeHonesty.changed(rejoin)).as("only the rejoin changes").containsExactly("pgsql1: repmgr membership of the primary, repmgrd");
         assertThat(local(lab, "pgsql1", "select pg_is_in_recovery()")).isEqualTo("t");
         String ids = committed.stream().map(String::valueOf).collect(Collectors.joining(","));
         lab.await("pgsql1 holds every committed row", Duration.ofSeconds(20),
@@ -266,15 +264,16 @@ class CallCenterHaIT {
                 drill.asteriskHolderAfterStop().orElse("no host"), drill.sipSeconds());
         System.out.printf(Locale.ROOT, "[drill 4] HTTPS through the VIP on %s answered by %s %.1f s after lb1 was told to stop%n",
                 drill.lbHolderAfterStop().orElse("no host"), String.join(" and ", drill.servedBy()), drill.httpsSeconds());
+        String redisThroughLb2 = CallCenter.redis(lab, inventory, CLIENT, CallCenter.lbVip(lab), "SET drill4:redis-through-lb2 1").stdout().strip();
+        // lb1 boots again before the times are judged, so a slow failover fails this drill alone.
+        double returned = CallCenter.startTheOldHolder(lab, Duration.ofSeconds(60));
+        System.out.printf(Locale.ROOT, "[drill 3] lb1 booted; both VIPs were back on it %.1f s later (preempt)%n", returned);
+
         assertThat(drill.asteriskHolderAfterStop()).contains("lb2");
         assertThat(drill.lbHolderAfterStop()).contains("lb2");
         assertThat(drill.sipSeconds()).as("drill 3: seconds until SIP answers on the VIP").isLessThanOrEqualTo(EDGE_LIMIT.toSeconds());
         assertThat(drill.httpsSeconds()).as("drill 4: seconds until HTTPS answers from both app nodes").isLessThanOrEqualTo(EDGE_LIMIT.toSeconds());
-        assertThat(CallCenter.redis(lab, inventory, CLIENT, CallCenter.lbVip(lab), "SET drill4:redis-through-lb2 1").stdout().strip())
-                .as("Redis through the VIP on lb2").isEqualTo("OK");
-
-        double returned = CallCenter.startTheOldHolder(lab, Duration.ofSeconds(60));
-        System.out.printf(Locale.ROOT, "[drill 3] lb1 booted; both VIPs were back on it %.1f s later (preempt)%n", returned);
+        assertThat(redisThroughLb2).as("Redis through the VIP on lb2").isEqualTo("OK");
         assertThat(CallCenter.sipReply(lab, CLIENT, CallCenter.asteriskVip(lab))).as("SIP on the VIP after it returned to lb1").isPresent();
         assertThat(CallCenter.httpsServedBy(lab, "app2", CallCenter.lbVip(lab), CallCenter.labCertificate(inventory))).isPresent();
     }
@@ -317,11 +316,6 @@ class CallCenterHaIT {
     private static String failures(RunResult run) {
         return run.hostResults().stream().filter(r -> r.status() == Status.FAILED || r.status() == Status.UNREACHABLE)
                 .map(r -> r.host() + " '" + r.task() + "': " + r.message()).collect(Collectors.joining("\n"));
-    }
-
-    private static Set<String> changed(RunResult run) {
-        return run.hostResults().stream().filter(r -> r.status() == Status.CHANGED)
-                .map(r -> r.host() + ": " + r.task()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Map<String, String> snapshots(Lab lab) {

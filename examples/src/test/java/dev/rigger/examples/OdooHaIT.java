@@ -135,7 +135,7 @@ class OdooHaIT {
         // The read-write listener passes the primary only, the read-only one the standby only.
         assertThat(psql(lab, 5433, "postgres", "select host(inet_server_addr())").stdout().strip()).isEqualTo(lab.host("postgresql1").ip());
         assertThat(psql(lab, 5434, "postgres", "select pg_is_in_recovery()").stdout().strip()).isEqualTo("t");
-        checkModePredictedTheRun(first);
+        CheckModeHonesty.assertPredicted("odoo", dry, first);
     }
 
     @Test
@@ -145,7 +145,7 @@ class OdooHaIT {
         RunResult second = run("second", false);
         System.out.printf(Locale.ROOT, "[odoo] second converge: %.1f s, %d changed%n", CallCenter.seconds(t0), second.recap().totalChanged());
         assertThat(second.exitCode()).as(failures(second)).isZero();
-        assertThat(changed(second)).isEmpty();
+        assertThat(CheckModeHonesty.changed(second)).isEmpty();
         assertThat(second.hostResults()).allSatisfy(r -> assertThat(r.execs()).as(r.host() + " " + r.task()).isLessThanOrEqualTo(1));
         // Every role ran again (none left out by a condition or a limit), each with changed=0.
         Map<String, List<RunEvent.HostResult>> byRole = second.hostResults().stream().filter(r -> role(r) != null)
@@ -156,38 +156,6 @@ class OdooHaIT {
             System.out.printf(Locale.ROOT, "[odoo] second converge, role %s: %d results, %d ok, changed=0%n", role, results.size(), ok);
             assertThat(results).as("role " + role).noneMatch(r -> r.status() == Status.CHANGED || r.status() == Status.FAILED);
         });
-    }
-
-    /**
-     * Check mode told the truth on fresh hosts: the real run changed what it predicted, but for two
-     * kinds of task, and only those. A prediction "would change (after pending change)" (a service
-     * whose package was still to be installed, which the package then started) may turn out
-     * unchanged. A task check mode could not judge may change: it said so by skipping (a command
-     * that does not run in check mode, or one waiting for a value only the real run produces).
-     * A task predicted unchanged (ok) that then changed is a lie and fails here.
-     */
-    private static void checkModePredictedTheRun(RunResult real) {
-        List<String> predicted = changed(dry);
-        List<String> changed = changed(real);
-        List<String> predictedOnly = new ArrayList<>(predicted);
-        changed.forEach(predictedOnly::remove);
-        List<String> changedOnly = new ArrayList<>(changed);
-        predicted.forEach(changedOnly::remove);
-        System.out.printf(Locale.ROOT, "[odoo] check mode predicted %d changes, the run made %d; predicted only %s; changed only %s%n",
-                predicted.size(), changed.size(), predictedOnly, changedOnly);
-        for (String task : predictedOnly) {
-            assertThat(dryResult(task).message()).as("predicted change that did not happen: " + task).endsWith("(after pending change)");
-        }
-        for (String task : changedOnly) {
-            RunEvent.HostResult d = dryResult(task);
-            assertThat(d.status()).as("change check mode did not predict: " + task + " (" + d.message() + ")").isEqualTo(Status.SKIPPED);
-        }
-        assertThat(predicted.size() - predictedOnly.size()).as("predictions that came true").isGreaterThan(predicted.size() * 3 / 4);
-    }
-
-    private static RunEvent.HostResult dryResult(String hostAndTask) {
-        String[] parts = hostAndTask.split(": ", 2);
-        return dry.result(parts[0], parts[1]).orElseThrow(() -> new AssertionError("check mode has no result for " + hostAndTask));
     }
 
     /** The role a result came from ({@code classpath:roles/NAME/...}), or null for the site's own tasks. */
@@ -285,7 +253,7 @@ class OdooHaIT {
 
         long t0 = System.nanoTime();
         RunResult rejoin = run("rejoin", false);
-        System.out.printf(Locale.ROOT, "[drill 1] re-run of the site rejoined postgresql1: %.1f s, changed %s%n", CallCenter.seconds(t0), changed(rejoin));
+        System.out.printf(Locale.ROOT, "[drill 1] re-run of the site rejoined postgresql1: %.1f s, changed %s%n", CallCenter.seconds(t0), CheckModeHonesty.changed(rejoin));
         assertThat(rejoin.exitCode()).as(failures(rejoin)).isZero();
         lab.await("postgresql1 is a standby with every committed row", Duration.ofSeconds(30), () ->
                 local(lab, "postgresql1", "postgres", "select pg_is_in_recovery()").equals("t")
@@ -458,10 +426,6 @@ class OdooHaIT {
     private static String failures(RunResult run) {
         return run.hostResults().stream().filter(r -> r.status() == Status.FAILED || r.status() == Status.UNREACHABLE)
                 .map(r -> r.host() + " '" + r.task() + "': " + r.message()).collect(Collectors.joining("\n"));
-    }
-
-    private static List<String> changed(RunResult run) {
-        return run.hostResults().stream().filter(r -> r.status() == Status.CHANGED).map(r -> r.host() + ": " + r.task()).toList();
     }
 
     private static Map<String, String> snapshots(Lab lab) {

@@ -24,7 +24,7 @@ final class RedisCli {
     /** Sentinel's default port. */
     static final int SENTINEL_PORT = 26379;
     /** How long one redis-cli call may take: a stopped host must not stall the probe. */
-    static final int TIMEOUT_SECONDS = 2;
+    static final int TIMEOUT_SECONDS = 3;
     static final String SECTION = "== ";
 
     /**

@@ -77,7 +77,7 @@ class RedisReplicaTest {
         Current down = state("main-down-replica");
         assertThat(down.linkUp()).isFalse();
         assertThat(down.sentinels().get(0).main()).isNull();
-        assertThat(down.sentinels().get(0).problem()).isEqualTo("no answer within 2 s");
+        assertThat(down.sentinels().get(0).problem()).isEqualTo("no answer within 3 s");
         assertThat(down.sentinels().get(1).main()).isEqualTo(new Endpoint(REPLICA, 6379));
         assertThat(down.sentinels().get(1).configEpoch()).isEqualTo(16);
     }
