@@ -96,6 +96,17 @@ class PostgresHaIT {
         return lab.shell(host, "cd / && runuser -u postgres -- psql -XAtq -d repmgr -c \"" + sql + "\"").strip();
     }
 
+    /** Addresses, the checks' verdicts run as keepalived runs them, and keepalived's log: the evidence when an address is not where expected. */
+    private static String vipState(Lab lab) {
+        StringBuilder s = new StringBuilder();
+        for (String h : List.of("pg1", "pg2")) {
+            s.append("== ").append(h).append('\n').append(lab.exec(h, "sh", "-c", "ip -4 -o addr show dev eth0 | awk '{print $4}';"
+                    + " for c in rw alive standby; do runuser -u keepalived_script -- /etc/keepalived/pg-vip-check $c; echo \"check $c: $?\"; done;"
+                    + " journalctl -u keepalived -n 20 --no-pager | cut -c1-200").stdout());
+        }
+        return s.toString();
+    }
+
     private static boolean holds(Lab lab, String host, String address) {
         return lab.shell(host, "ip -4 -o addr show").contains(" " + address + "/");
     }
@@ -117,8 +128,12 @@ class PostgresHaIT {
         assertThat(local(lab, "pg1", "select pg_postmaster_start_time()")).as("PostgreSQL not restarted").isEqualTo(started);
         assertThat(client.get()).contains("ok");
 
-        lab.await("the read-write address on pg1 and the read-only one on pg2", Duration.ofSeconds(30),
-                () -> holds(lab, "pg1", rw) && holds(lab, "pg2", ro) && !holds(lab, "pg2", rw) && !holds(lab, "pg1", ro));
+        try {
+            lab.await("the read-write address on pg1 and the read-only one on pg2", Duration.ofSeconds(30),
+                    () -> holds(lab, "pg1", rw) && holds(lab, "pg2", ro) && !holds(lab, "pg2", rw) && !holds(lab, "pg1", ro));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + vipState(lab), e);
+        }
         assertThat(psql(lab, rw, "create table public.t (id int primary key, v text); insert into t values (0, 'first')").exitCode()).isZero();
         lab.await("the row read through the read-only address, from a standby", Duration.ofSeconds(20),
                 () -> psql(lab, ro, "select pg_is_in_recovery()::text || ':' || string_agg(v, ',') from t").stdout().strip().equals("true:first"));
