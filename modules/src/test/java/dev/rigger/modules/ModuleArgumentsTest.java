@@ -27,7 +27,7 @@ class ModuleArgumentsTest {
         refused(() -> PostgresqlUser.named("app").port(0).build(), "postgresql_user", "port");
         refused(() -> User.named("bad:name").build(), "user", "name");
         refused(() -> User.named("app").shell("/bin/sh\nx").build(), "user", "shell");
-        refused(() -> Sysctl.set("", "1"), "sysctl", "name");
+        refused(() -> Sysctl.set("", "1").build(), "sysctl", "name");
         refused(() -> TgtTarget.builder("disk", "not-an-iqn").lun("/srv/disk.img").initiators("ALL").build(), "tgt_target", "iqn");
         refused(() -> RedisReplica.main("10.0.0.1").port(70000).build(), "redis_replica", "port");
         refused(() -> Repmgr.node(0, "pg1", Repmgr.Role.PRIMARY, "host=pg1 dbname=repmgr user=repmgr").build(), "repmgr", "node_id");
