@@ -9,7 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
-import dev.rigger.core.text.ShellWords;
+import dev.rigger.core.internal.text.ShellWords;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
 import java.nio.charset.StandardCharsets;

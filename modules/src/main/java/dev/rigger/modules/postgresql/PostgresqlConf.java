@@ -1,7 +1,7 @@
 package dev.rigger.modules.postgresql;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;

@@ -1,4 +1,4 @@
-package dev.rigger.testing;
+package dev.rigger.testing.internal;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -28,7 +28,7 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * A variable that is set always wins. With a Testcontainers whose internals differ from the one
  * Rigger is built with, this fails at once, naming the variables to set.
  */
-final class LabTestcontainers {
+public final class LabTestcontainers {
     static final String RYUK_DISABLED = "TESTCONTAINERS_RYUK_DISABLED";
     static final String HOST_OVERRIDE = "TESTCONTAINERS_HOST_OVERRIDE";
     static final String CHECKS_DISABLE = "TESTCONTAINERS_CHECKS_DISABLE";
@@ -36,7 +36,7 @@ final class LabTestcontainers {
 
     private LabTestcontainers() {}
 
-    static synchronized void configure() {
+    public static synchronized void configure() {
         if (configured) return;
         configured = true;
         try {
