@@ -16,7 +16,7 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * keeps in memory instead:
  * <ul>
  *   <li>{@code TESTCONTAINERS_RYUK_DISABLED}: no Ryuk container. The lab removes its own containers
- *       and a JVM's leftovers (see {@link Lab}); Ryuk would only add an image pull that hangs for
+ *       and a JVM's leftovers (see {@link dev.rigger.testing.Lab}); Ryuk would only add an image pull that hangs for
  *       minutes on a machine without a registry.</li>
  *   <li>{@code TESTCONTAINERS_HOST_OVERRIDE}: inside a container ({@code /.dockerenv}) Testcontainers
  *       would start a helper container (another pull) to find the Docker host's address; the lab
