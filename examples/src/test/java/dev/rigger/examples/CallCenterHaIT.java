@@ -165,7 +165,6 @@ class CallCenterHaIT {
         down.add(oldMain);
         System.out.printf(Locale.ROOT, "[drill 1] writes through the VIP accepted again %.1f s after %s was told to stop (new main %s;"
                 + " %d writes acknowledged before the stop, all kept)%n", drill.writesSeconds(), oldMain, drill.newMain(), drill.acknowledged().size());
-        assertThat(drill.writesSeconds()).as("drill 1: seconds until writes through the VIP succeed").isLessThanOrEqualTo(REDIS_LIMIT);
         assertThat(drill.newMain()).isNotEqualTo(oldMain);
         assertThat(drill.lost()).as("acknowledged writes lost").isEmpty();
 
@@ -193,6 +192,8 @@ class CallCenterHaIT {
         assertThat(mainPids(lab)).as("MainPIDs: nothing restarted").isEqualTo(pids);
         assertThat(CallCenter.redisMain(lab, inventory, CallCenter.REDIS)).contains(drill.newMain());
         assertThat(CallCenter.redis(lab, inventory, CLIENT, vip, "SET drill1:end 1").stdout().strip()).isEqualTo("OK");
+        // Judged last, so that a slow failover still lets the re-runs and the return be proven.
+        assertThat(drill.writesSeconds()).as("drill 1: seconds until writes through the VIP succeed").isLessThanOrEqualTo(REDIS_LIMIT);
     }
 
     /**
@@ -210,7 +211,7 @@ class CallCenterHaIT {
         down.add("pgsql1");
         System.out.printf(Locale.ROOT, "[drill 2] writes through the RW VIP (now on %s) committed again %.1f s after pgsql1 was told to stop;"
                 + " %d rows committed, all kept%n", drill.rwHolder().orElse("no host"), drill.writesSeconds(), drill.committed().size());
-        assertThat(drill.writesSeconds()).as("drill 2: seconds until writes through the RW VIP commit").isLessThanOrEqualTo(PG_LIMIT);
+        System.out.print(CallCenter.pgState(lab, List.of("pgsql2")));
         assertThat(drill.rwHolder()).contains("pgsql2");
         assertThat(drill.lost()).as("committed rows lost").isEmpty();
         List<Integer> committed = new ArrayList<>(drill.committed());
@@ -253,6 +254,8 @@ class CallCenterHaIT {
         System.out.printf(Locale.ROOT, "[drill 2] pgsql1 rejoined as a standby with every row, the RO VIP on it, %.1f s after the re-run started%n",
                 CallCenter.seconds(rejoining));
         assertNothingChanged(play("re-run after the rejoin"));
+        // Judged last, so that a slow failover still lets the fence and the rejoin be proven.
+        assertThat(drill.writesSeconds()).as("drill 2: seconds until writes through the RW VIP commit").isLessThanOrEqualTo(PG_LIMIT);
     }
 
     /** Drills 3 and 4: lb1 holds the load balancers' VIP and the Asterisk VIP; it stops, then boots again. */

@@ -530,15 +530,15 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
             case NONE -> { }
             case REGISTER_PRIMARY -> {
                 changes.add(Change.of("register " + nodeName + " as primary"));
-                s.append("asp \"$bin/repmgr\" -f \"$cfg\" primary register -F || fail 'primary register failed'\n");
+                s.append("retry asp \"$bin/repmgr\" -f \"$cfg\" primary register -F || fail 'primary register failed'\n");
             }
             case REGISTER_STANDBY -> {
                 changes.add(Change.of("register " + nodeName + " as standby"));
-                s.append("asp \"$bin/repmgr\" -f \"$cfg\" standby register -F || fail 'standby register failed'\n");
+                s.append("retry asp \"$bin/repmgr\" -f \"$cfg\" standby register -F || fail 'standby register failed'\n");
             }
             case REGISTER_WITNESS -> {
                 changes.add(Change.of("register " + nodeName + " as witness of " + host(d.primary())));
-                s.append("asp \"$bin/repmgr\" -f \"$cfg\" -d ").append(ShellQuote.quote(d.primary()))
+                s.append("retry asp \"$bin/repmgr\" -f \"$cfg\" -d ").append(ShellQuote.quote(d.primary()))
                         .append(" witness register -F || fail 'witness register failed'\n");
             }
             case START -> {
@@ -546,9 +546,9 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                 s.append("systemctl start \"$svc\" || fail \"systemctl start $svc failed\"\n")
                         .append("wait_ready\n");
                 if (c.standbySignal()) {
-                    s.append("asp \"$bin/repmgr\" -f \"$cfg\" standby register -F >/dev/null || fail 'standby register failed'\n");
+                    s.append("retry asp \"$bin/repmgr\" -f \"$cfg\" standby register -F >/dev/null || fail 'standby register failed'\n");
                 } else {
-                    s.append("asp \"$bin/repmgr\" -f \"$cfg\" primary register -F >/dev/null || fail 'primary register failed'\n");
+                    s.append("retry asp \"$bin/repmgr\" -f \"$cfg\" primary register -F >/dev/null || fail 'primary register failed'\n");
                 }
             }
             case CLONE -> {
@@ -563,7 +563,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                         .append("out=$(asp \"$bin/repmgr\" -f \"$cfg\" -d \"$primary\" standby clone --fast-checkpoint 2>&1) || fail \"standby clone failed: $out\"\n")
                         .append("systemctl start \"$svc\" || fail \"systemctl start $svc failed\"\n")
                         .append("wait_ready\n")
-                        .append("asp \"$bin/repmgr\" -f \"$cfg\" standby register -F >/dev/null || fail 'standby register failed'\n")
+                        .append("retry asp \"$bin/repmgr\" -f \"$cfg\" standby register -F >/dev/null || fail 'standby register failed'\n")
                         .append("echo \"cloned from $primary\"\n");
             }
             case REJOIN -> {
@@ -622,6 +622,10 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                 + "staged=''\n"
                 + "fail() { printf '%s\\n' \"$1\" >&2; for f in $staged; do rm -f -- \"${f%%:*}\"; done; exit 1; }\n"
                 + "asp() { runuser -u postgres -- env PGCONNECT_TIMEOUT=3 \"$@\"; }\n"
+                // Registration connects to this node and the primary with repmgr.conf's connect_timeout,
+                // kept short for repmgrd's failure detection: on a loaded host a login can take
+                // longer, so a registration gets three tries.
+                + "retry() { for i in 1 2 3; do \"$@\" && return 0; sleep 2; done; return 1; }\n"
                 + "commit_files() { for f in $staged; do mv -f -- \"${f%%:*}\" \"${f#*:}\"; done; staged=''; }\n"
                 // The server accepts connections (a standby too) within 60 s, or the journal says why not.
                 + "wait_ready() {\n"
