@@ -305,9 +305,11 @@ final class TaskExecution {
         Status status = a.status;
         String message = a.message;
         Map<String, Object> reg = new LinkedHashMap<>(a.registered);
-        if (task.changedWhen() != null && status != Status.FAILED) {
+        // As in Ansible, changed_when decides "changed" for a failed result too: a command that
+        // exits non-zero under failed_when: false and changed_when: false is ok, not changed.
+        if (task.changedWhen() != null) {
             boolean changed = task.changedWhen().test(scope);
-            status = changed ? Status.CHANGED : Status.OK;
+            if (status != Status.FAILED) status = changed ? Status.CHANGED : Status.OK;
             reg.put("changed", changed);
         }
         if (task.failedWhen() != null) {
