@@ -118,8 +118,10 @@ public final class RemoteFiles {
         s.append("trap 'rm -f -- \"$tmp\"' EXIT\n");
         // PIPE too: a lost connection must not kill the script before its EXIT trap has run.
         s.append("trap 'exit 129' HUP INT TERM PIPE\n");
-        s.append("cat > \"$tmp\"\n");
-        s.append("sum=$(sha256sum < \"$tmp\")\n");
+        // Hashed as it arrives, not read back afterwards: a big file costs one pass on the host,
+        // overlapped with the transfer. If tee fails (disk full), one more byte makes the sum
+        // mismatch, so the failure cannot pass for a complete file.
+        s.append("sum=$({ tee -- \"$tmp\" || printf x; } | sha256sum)\n");
         s.append("if [ \"${sum%% *}\" != ").append(content.sha256()).append(" ]; then\n");
         s.append("  echo \"received $(wc -c < \"$tmp\") of ").append(content.size())
                 .append(" bytes or other bytes than sent (sha256 mismatch); the file was not changed\" >&2\n");
