@@ -90,8 +90,9 @@ class ShellInjectionIT {
             task(tasks, modules, "command chdir " + i, "command", Map.of("argv", List.of("touch", "--", name),
                     "chdir", "/tmp/inj/cwd", "creates", name));
             String user = "rinj" + i;
-            String comment = hostile(random, false).replace(":", "").replace("\n", "");
-            String home = "/tmp/inj/home/" + name.replace(":", "").replace("\n", "") + "h";
+            // passwd fields cannot hold ':' or control characters (useradd refuses to write them).
+            String comment = passwdField(hostile(random, false));
+            String home = "/tmp/inj/home/" + passwdField(name) + "h";
             task(tasks, modules, "user " + i, "user", Map.of("name", user, "comment", comment, "home", home,
                     "shell", "/bin/sh", "create_home", false));
             users.put(user, comment + ":" + home + ":/bin/sh");
@@ -159,6 +160,10 @@ class ShellInjectionIT {
         String[] parts = dump.split("\0", -1);
         for (int i = 1; i + 1 < parts.length; i += 2) found.put(parts[i], parts[i + 1]);
         return found;
+    }
+
+    private static String passwdField(String value) {
+        return value.replaceAll("[:\\p{Cntrl}]", "");
     }
 
     /** A hostile file name: unique (its number at the end), without slash, never "." or "..", at most 200 bytes. */
