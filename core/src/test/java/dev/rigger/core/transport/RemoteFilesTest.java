@@ -250,6 +250,17 @@ class RemoteFilesTest {
     }
 
     @Test
+    void aTargetWhoseNameTakesTheWhole255BytesInMultiByteCharactersIsWritten() throws IOException {
+        Path target = dir.resolve("日".repeat(85)); // 255 bytes in UTF-8, 85 chars
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "x\n".getBytes(UTF_8)).request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readString(target)).isEqualTo("x\n");
+        assertThat(entries()).containsExactly(target.getFileName().toString());
+    }
+
+    @Test
     void aTempFileTheHostCannotWriteWholeNeverBecomesTheFile() throws IOException {
         Path target = dir.resolve("app.conf");
         Files.writeString(target, "old\n");
