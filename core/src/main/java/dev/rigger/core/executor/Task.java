@@ -22,12 +22,13 @@ import java.util.function.Function;
  * }</pre>
  *
  * @param delegateTo host to run on instead (computed from the task's variables), or null
+ * @param throttle   at most this many hosts run the task at once ({@code throttle}); 0 for no limit
  */
 public record Task(String name, SourceLocation location, ModuleFactory module, Attributes attributes,
                    String register, LoopSource loop, String loopVar, List<String> notifies, List<String> listen,
                    int retries, Duration delay, Condition until, boolean runOnce,
                    Function<Map<String, Object>, String> delegateTo,
-                   Condition changedWhen, Condition failedWhen) implements TaskNode {
+                   Condition changedWhen, Condition failedWhen, int throttle) implements TaskNode {
 
     public Task {
         Objects.requireNonNull(name, "name");
@@ -50,7 +51,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         b.location = location; b.module = module; b.attributes = attributes; b.register = register;
         b.loop = loop; b.loopVar = loopVar; b.notify = new ArrayList<>(notifies); b.listen = new ArrayList<>(listen);
         b.retries = retries; b.delay = delay; b.until = until; b.runOnce = runOnce; b.delegateTo = delegateTo;
-        b.changedWhen = changedWhen; b.failedWhen = failedWhen;
+        b.changedWhen = changedWhen; b.failedWhen = failedWhen; b.throttle = throttle;
         return b;
     }
 
@@ -79,6 +80,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         private Function<Map<String, Object>, String> delegateTo;
         private Condition changedWhen;
         private Condition failedWhen;
+        private int throttle;
 
         private Builder(String name) {
             this.name = InvalidPlaybookException.requireText(name, "Task.named(name): the task name");
@@ -134,6 +136,8 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         public Builder changedWhen(Condition value) { this.changedWhen = value; return this; }
         /** Whether the result counts as failed, decided from it ({@code failed_when}). */
         public Builder failedWhen(Condition value) { this.failedWhen = value; return this; }
+        /** At most this many hosts run the task at the same time ({@code throttle}); 0 (default) for no limit. */
+        public Builder throttle(int value) { this.throttle = value; return this; }
 
         /**
          * The task.
@@ -143,7 +147,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
             if (module == null) throw new IllegalStateException("task '" + name + "' has no module");
             if (until != null && retries == 0) retries = 3; // Ansible's default when only until is given
             return new Task(name, location, module, attributes, register, loop, loopVar, notify, listen,
-                    retries, delay, until, runOnce, delegateTo, changedWhen, failedWhen);
+                    retries, delay, until, runOnce, delegateTo, changedWhen, failedWhen, throttle);
         }
     }
 }

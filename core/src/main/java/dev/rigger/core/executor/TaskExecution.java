@@ -11,6 +11,7 @@ import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.Connection;
 import dev.rigger.core.transport.ExecRequest;
+import dev.rigger.core.transport.ShellQuote;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.Stdin;
 import dev.rigger.core.transport.TransportException;
@@ -152,14 +153,21 @@ final class TaskExecution {
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
         String becomeUser = becomeUser(task);
+        Map<String, String> environment;
+        try {
+            environment = task.attributes().environment(vars);
+        } catch (RuntimeException e) {
+            return Attempt.failed("environment: " + describe(e), 0);
+        }
         // Probes taken ahead serve a plain task on its own host; retries want the state as it is now.
-        boolean ahead = run.options().batchProbes() && target.equals(host.name) && task.loop() == null && task.until() == null;
+        boolean ahead = run.options().batchProbes() && target.equals(host.name) && task.loop() == null && task.until() == null
+                && environment.isEmpty();
 
         int attempts = task.until() != null ? task.retries() + 1 : 1;
         int execs = 0;
         Attempt last = null;
         for (int n = 1; n <= attempts; n++) {
-            Counter counter = new Counter(connection, becomeUser);
+            Counter counter = new Counter(connection, becomeUser, environment);
             Probes probes = ahead ? script -> probeAhead(script, counter, host, checkMode) : script -> counter.exec(script, null);
             last = once(module, context, counter, probes, checkMode, host);
             execs += counter.count;
@@ -277,6 +285,7 @@ final class TaskExecution {
         try {
             if (!run.options().selectsTags(next.attributes().tags())) return null;
             if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
+            if (next.attributes().environment() != null) return null;
             if (!java.util.Objects.equals(becomeUser(next), becomeUser) || checkModeOf(next) != checkMode) return null;
             Map<String, Object> vars = run.variables().forTask(host.name, next.attributes(), play, playHosts);
             for (Condition c : next.attributes().when()) {
@@ -423,20 +432,25 @@ final class TaskExecution {
     }
 
 
-    /** Runs scripts on the task's connection, as the task's become user, and counts them. */
+    /** Runs scripts on the task's connection, as the task's become user with its environment, and counts them. */
     private static final class Counter {
         private final Supplier<Connection> connection;
         private final String becomeUser;
+        /** {@code export NAME='value'} lines for the task's {@code environment}, before each script. */
+        private final String exports;
         int count;
 
-        Counter(Supplier<Connection> connection, String becomeUser) {
+        Counter(Supplier<Connection> connection, String becomeUser, Map<String, String> environment) {
             this.connection = connection;
             this.becomeUser = becomeUser;
+            StringBuilder lines = new StringBuilder();
+            environment.forEach((name, value) -> lines.append("export ").append(name).append('=').append(ShellQuote.quote(value)).append('\n'));
+            this.exports = lines.toString();
         }
 
         ExecResult exec(String script, Stdin stdin) {
             count++;
-            ExecRequest request = ExecRequest.of(script);
+            ExecRequest request = ExecRequest.of(exports + script);
             if (stdin != null) request = request.withStdin(stdin);
             if (becomeUser != null) request = request.as(becomeUser);
             return connection.get().exec(request);

@@ -41,7 +41,7 @@ import java.util.function.Supplier;
 final class TaskListLoader {
     private static final Set<String> TASK_KEYWORDS = with(Keywords.INHERITED, "name", "register", "loop", "with_items",
             "loop_control", "notify", "listen", "retries", "delay", "until", "run_once", "delegate_to", "changed_when",
-            "failed_when", "args", "become_method");
+            "failed_when", "args", "become_method", "throttle");
     private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always", "become_method");
     private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name", "become_method");
     private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control", "become_method");
@@ -144,6 +144,11 @@ final class TaskListLoader {
         m.optional("delegate_to").ifPresent(n -> task.delegateTo(delegateTo(n, symbols)));
         m.optional("changed_when").ifPresent(n -> task.changedWhen(Keywords.allOf(Keywords.conditions(n, symbols))));
         m.optional("failed_when").ifPresent(n -> task.failedWhen(Keywords.allOf(Keywords.conditions(n, symbols))));
+        m.optional("throttle").ifPresent(n -> {
+            int limit = m.requireInt("throttle");
+            if (limit < 0) throw new InputException(n.location(), "throttle must be 0 (no limit) or more hosts, got " + limit);
+            task.throttle(limit);
+        });
         return task.build();
     }
 
@@ -408,8 +413,6 @@ final class TaskListLoader {
                 "collections", "timeout", "remote_user", "become_flags", "vars_files")) {
             out.put(key, "'" + key + "' is not supported on tasks by Rigger");
         }
-        out.put("environment", "'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)");
-        out.put("throttle", "'throttle' is not supported: limit the hosts running at once with serial: on the play or --forks");
         out.put("async", "'async' is not supported: Rigger runs each task to its end (use a systemd unit for a long background job)");
         out.put("poll", "'poll' is not supported: Rigger runs each task to its end (use a systemd unit for a long background job)");
         return Map.copyOf(out);
