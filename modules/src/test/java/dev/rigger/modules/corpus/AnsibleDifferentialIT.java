@@ -149,12 +149,14 @@ class AnsibleDifferentialIT {
         return new Side(tasks, recap);
     }
 
-    /** Rigger's results in Ansible's terms: a failure a rescue took over is reported as failed, as Ansible's callback sees it. */
+    /**
+     * Rigger's task results. The block's own RESCUED notice (why its rescue runs) is no task result
+     * and Ansible has no such line; the recap compares the rescued count.
+     */
     private static Side rigger(RunResult run) {
         List<String> tasks = new ArrayList<>();
         for (HostResult r : run.hostResults()) {
-            String status = r.status() == Status.RESCUED ? "failed" : r.status().label();
-            tasks.add(r.task() + "=" + status);
+            if (r.status() != Status.RESCUED) tasks.add(r.task() + "=" + r.status().label());
         }
         PlayRecap.Counts c = run.recap().of("twin");
         return new Side(tasks, counts(c.ok(), c.changed(), c.failed(), c.skipped(), c.rescued(), c.ignored()));

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * get_url, uri and the {@code environment} keyword on a real host through the executor: what the
+ * get_url, uri, unarchive (remote_src) and the {@code environment} keyword on a real host through the executor: what the
  * host ends up with, what is registered, and the exec budget. The host serves HTTP itself on its
  * loopback interface (a small perl server over /srv/www), so no traffic leaves the lab.
  */
@@ -118,6 +118,20 @@ class NetModulesIT {
                 .connector(name -> Connections.open(lab.host(name).settings()))
                 .execute();
         assertThat(r.hostResults().get(0).registered()).containsEntry("stdout", "it's prod|http://127.0.0.1:3128");
+    }
+
+    @Test
+    @Order(6)
+    void aDownloadedArchiveIsUnpackedOnceWithRemoteSrc(Lab lab) {
+        lab.shell(H, "mkdir -p /tmp/build/app-2.0/bin && printf '#!/bin/sh\\necho app\\n' > /tmp/build/app-2.0/bin/app"
+                + " && chmod 755 /tmp/build/app-2.0/bin/app && tar -czf /srv/www/app-2.0.tar.gz -C /tmp/build app-2.0 && mkdir -p /opt/app");
+        Module<?> get = module(new GetUrl.Type(), "get_url", Map.of("url", BASE + "/app-2.0.tar.gz", "dest", "/tmp/app-2.0.tar.gz"));
+        Module<?> unpack = module(new dev.rigger.modules.files.Unarchive.Type(), "unarchive", Map.of("src", "/tmp/app-2.0.tar.gz",
+                "dest", "/opt/app", "remote_src", true, "extra_opts", List.of("--strip-components=1")));
+        expect(run(lab, get), Status.CHANGED, 2);
+        expect(run(lab, unpack), Status.CHANGED, 2);
+        assertThat(lab.shell(H, "/opt/app/bin/app")).isEqualTo("app\n");
+        expect(run(lab, unpack), Status.OK, 1);
     }
 
     private static Module<?> module(dev.rigger.core.module.ModuleType type, String name, Map<String, Object> args) {
