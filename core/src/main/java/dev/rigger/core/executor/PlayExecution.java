@@ -269,9 +269,19 @@ final class PlayExecution {
             });
             List<HostState> forced = notified.stream().filter(h -> h.failed).toList();
             forced.forEach(h -> h.failed = false);
-            runTask(handler, notified, true, List.of());
+            runTask(handler.within(handlerScope()), notified, true, List.of());
             forced.forEach(h -> h.failed = true);
         }
+    }
+
+    /**
+     * What the play passes down to its handlers, as Ansible does: become, check_mode, ignore_errors,
+     * no_log and environment. Not tags: a notified handler runs whatever the tag selection.
+     */
+    private Attributes handlerScope() {
+        Attributes p = play.attributes();
+        return new Attributes(List.of(), Set.of(), p.become(), p.becomeUser(), Map.of(), p.checkMode(), p.ignoreErrors(), null,
+                p.noLog(), p.environment());
     }
 
     private static boolean isNotified(HostState host, Task handler) {

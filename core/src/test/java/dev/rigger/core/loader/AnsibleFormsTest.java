@@ -252,6 +252,9 @@ class AnsibleFormsTest {
     void modulesOfOtherFamiliesAreNamedAsSuch() {
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - yum: name=httpd\n"))
                 .hasMessage("site.yml:3:7: module 'yum' manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)");
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - add_host: name=10.0.0.9 groups=new\n"))
+                .hasMessage("site.yml:3:7: module 'add_host' is not supported: Rigger's inventory is fixed for a run (put the hosts and groups"
+                        + " in the inventory, or pick hosts with a pattern such as 'web:&dc1' or with when:)");
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - amazon.aws.ec2_instance: {name: x}\n"))
                 .hasMessage("site.yml:3:7: module 'amazon.aws.ec2_instance' comes from the collection amazon.aws, which Rigger does not support (cloud, network and database collections stay out)");
     }
@@ -342,6 +345,10 @@ class AnsibleFormsTest {
                       environment: {LEVEL: block, ON: true}
                     - name: play
                       touch: path=/c
+                      notify: h
+                  handlers:
+                    - name: h
+                      touch: path=/h
                 """);
         assertThat(preflight(playbook, Map.of())).isEmpty();
         RecordingHosts hosts = new RecordingHosts();
@@ -350,7 +357,8 @@ class AnsibleFormsTest {
         assertThat(hosts.execs).containsExactly(
                 "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='task'\nexport ON='True'\nexport QUOTED='it'\\''s $HOME'\ntouch /a",
                 "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='block'\nexport ON='True'\ntouch /b",
-                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='play'\ntouch /c");
+                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='play'\ntouch /c",
+                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='play'\ntouch /h");
     }
 
     @Test
