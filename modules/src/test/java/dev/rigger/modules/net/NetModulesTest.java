@@ -1,5 +1,8 @@
 package dev.rigger.modules.net;
 
+import dev.rigger.modules.files.GetUrl;
+import dev.rigger.modules.system.Uri;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

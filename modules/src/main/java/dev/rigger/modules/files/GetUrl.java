@@ -1,4 +1,4 @@
-package dev.rigger.modules.net;
+package dev.rigger.modules.files;
 
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;

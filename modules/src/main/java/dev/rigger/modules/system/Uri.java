@@ -1,4 +1,4 @@
-package dev.rigger.modules.net;
+package dev.rigger.modules.system;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
