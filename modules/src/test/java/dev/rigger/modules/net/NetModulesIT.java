@@ -113,7 +113,7 @@ class NetModulesIT {
     @Test
     @Order(5)
     void environmentReachesTheTasksScripts(Lab lab) {
-        Task task = Task.named("env").module(Command.shell("echo \"$APP_ENV|$http_proxy\""))
+        Task task = Task.named("env").module(Command.shell("echo \"$APP_ENV|$http_proxy\"").build())
                 .attributes(Attributes.NONE.withEnvironment(vars -> Map.of("APP_ENV", "it's prod", "http_proxy", "http://127.0.0.1:3128")))
                 .build();
         RunResult r = PlaybookRun.of(Playbook.of(Play.builder(H).gatherFacts(false).task(task).build()))
