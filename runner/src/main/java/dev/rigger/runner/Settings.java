@@ -129,9 +129,7 @@ final class Settings {
     Playbook withBecomeDefaults(Playbook playbook) {
         if (become == null && becomeUser == null) return playbook;
         Attributes defaults = Attributes.NONE.withBecome(become, becomeUser);
-        List<Play> plays = playbook.plays().stream().map(p -> new Play(p.name(), p.location(), p.hosts(), p.gatherFacts(), p.vars(),
-                p.preTasks(), p.tasks(), p.postTasks(), p.handlers(), p.serial(), p.maxFailPercentage(), p.anyErrorsFatal(),
-                p.strategy(), p.attributes().within(defaults), p.forceHandlers())).toList();
+        List<Play> plays = playbook.plays().stream().map(p -> p.withAttributes(p.attributes().within(defaults))).toList();
         return new Playbook(playbook.name(), playbook.dir(), plays);
     }
 
