@@ -58,6 +58,40 @@ class RiggerJarIT {
         }
     }
 
+    /**
+     * rigger.jar stays thin: the lab (Testcontainers, Docker's client) is rigger-lab.jar, which
+     * rigger.jar's manifest names; the two share no class, and rigger.jar alone runs everything but
+     * {@code rigger lab}, which names the jar it misses.
+     */
+    @Test
+    void theLabIsItsOwnJarAndRiggerJarRunsWithoutIt() throws Exception {
+        Path labJar = JAR.resolveSibling(LabCommand.LAB_JAR);
+        List<String> runner = classes(JAR);
+        List<String> lab = classes(labJar);
+        assertThat(runner).contains("dev/rigger/runner/LabSession.class").noneMatch(c -> c.startsWith("org/testcontainers/"))
+                .noneMatch(c -> c.startsWith("com/github/dockerjava/")).noneMatch(c -> c.startsWith("dev/rigger/testing/"));
+        assertThat(lab).contains("dev/rigger/testing/Lab.class", "org/testcontainers/DockerClientFactory.class")
+                .noneMatch(c -> c.startsWith("dev/rigger/core/") || c.startsWith("dev/rigger/runner/"));
+        assertThat(runner).doesNotContainAnyElementsOf(lab);
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Class-Path")).isEqualTo(LabCommand.LAB_JAR);
+        }
+
+        Path alone = Files.copy(JAR, Files.createDirectory(workdir.resolve("alone")).resolve("rigger.jar"));
+        Run site = java(alone, "play", DIR + "site.yml", "-i", LOCAL);
+        assertThat(site.code).as(site.err).isZero();
+        Run up = java(alone, "lab", "up", LOCAL, "--lab-dir", workdir.resolve("lab").toString());
+        assertThat(up.err).isEqualTo("error: rigger lab: the lab is not installed: put rigger-lab.jar (built next to rigger.jar, in runner/target/)"
+                + " in the folder of rigger.jar; the other commands need nothing more\n");
+        assertThat(up.code).isEqualTo(2);
+    }
+
+    private static List<String> classes(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/")).toList();
+        }
+    }
+
     @Test
     void versionAndAPlaybookRunThroughTheJar() throws Exception {
         Run version = java("--version");
@@ -91,8 +125,12 @@ class RiggerJarIT {
     private record Run(int code, String out, String err) {}
 
     private Run java(String... args) throws IOException, InterruptedException {
-        assertThat(JAR).as("built by 'mvn package'").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        return java(JAR, args);
+    }
+
+    private Run java(Path jar, String... args) throws IOException, InterruptedException {
+        assertThat(jar).as("built by 'mvn package'").exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         Path out = workdir.resolve("stdout");
         Path err = workdir.resolve("stderr");
