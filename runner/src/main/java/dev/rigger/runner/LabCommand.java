@@ -270,7 +270,7 @@ final class LabCommand {
         }
 
         void skip(String step, String why) {
-            recap.put(step, "skipped (" + why + ")");
+            recap.put(step, exitCode != 0 ? "not run" : "skipped (" + why + ")");
         }
 
         void recap(String inventories) {

@@ -85,7 +85,7 @@ class LabCliIT {
         Run idempotence = rigger(MODULE, "lab", "idempotence", NOT_IDEMPOTENT, "--lab-dir", labDir);
         assertThat(idempotence.code).isEqualTo(2);
         assertThat(idempotence.err.lines().toList()).containsExactly(
-                "error: not idempotent: task 'stamp the time' (" + NOT_IDEMPOTENT + ":13:7) changed again on the second run on solo");
+                "error: not idempotent: task 'stamp the time' (" + NOT_IDEMPOTENT + ":11:7) changed again on the second run on solo");
 
         Run typo = rigger(MODULE, "lab", "drill", "sole", "stop", "--lab-dir", labDir);
         assertThat(typo.err).isEqualTo("error: sole: no such host in the lab; it has solo (did you mean 'solo'?)\n");
