@@ -95,7 +95,7 @@ final class Execution {
         JsonLinesWriter json = flags.json != null ? openJson() : null;
         try (ConsoleReporter console = new ConsoleReporter(out, System.console() != null, settings.verbosity); json) {
             PlaybookRun run = PlaybookRun.of(settings.withBecomeDefaults(loaded.playbook())).inventory(inventory).options(options)
-                    .listener(console)
+                    .listener(console).traceExecs(settings.verbosity >= 3)
                     .connector(host -> Connections.open(settings.adjust(connections.settingsFor(host), inventory, host)));
             if (json != null) run.listener(json);
             listeners.forEach(run::listener);

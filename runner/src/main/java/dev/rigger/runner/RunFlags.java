@@ -62,7 +62,8 @@ final class RunFlags {
             description = "More folders to look for roles in; repeatable; searched before ANSIBLE_ROLES_PATH / roles_path.")
     List<Path> rolesPaths = new ArrayList<>();
 
-    @Option(names = {"-v", "--verbose"}, description = "More output (exec counts and timings per task); default ANSIBLE_VERBOSITY.")
+    @Option(names = {"-v", "--verbose"},
+            description = "More output: -v exec counts and timings per task, -vvv also each script sent to a host (secrets masked); default ANSIBLE_VERBOSITY.")
     boolean[] verbose = new boolean[0];
 
     @Option(names = {"-k", "--ask-pass"}, description = "Ask for the SSH password (without a terminal: env " + Settings.ENV_SSH_PASSWORD + ").")

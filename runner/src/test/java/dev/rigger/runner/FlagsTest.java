@@ -79,6 +79,23 @@ class FlagsTest {
     }
 
     @Test
+    void threeVsPrintEveryScriptBeforeItRunsWithSecretsMasked() throws Exception {
+        Path playbook = workdir.resolve("vvv.yml");
+        Path out = workdir.resolve("token");
+        Files.writeString(playbook, "- hosts: web1\n  gather_facts: false\n  vars:\n    token: !secret \"vvv-secret-token\"\n  tasks:\n"
+                + "    - name: write the token\n      shell: printf %s {{ token }} > " + out + "\n");
+
+        Cli vvv = riggerWith(env(), "", "play", playbook.toString(), "-i", LOCAL, "-vvv");
+        Cli vv = riggerWith(env(), "", "play", playbook.toString(), "-i", LOCAL, "-vv");
+
+        assertThat(vvv.exitCode()).as(vvv.err()).isZero();
+        assertThat(Files.readString(out)).as("the secret reached the host").isEqualTo("vvv-secret-token");
+        assertThat(vvv.out()).contains("<web1> EXEC:").containsPattern("(?m)^    .*printf %s '?\\*{8}'? > ").doesNotContain("vvv-secret-token");
+        assertThat(vv.exitCode()).isZero();
+        assertThat(vv.out()).doesNotContain("EXEC");
+    }
+
+    @Test
     void verbosityComesFromAnsibleVerbosity() {
         Cli quiet = riggerWith(env(), "", "play", DIR + "flags.yml", "-i", LOCAL, "--limit", "web1");
         Cli verbose = riggerWith(env("ANSIBLE_VERBOSITY", "1"), "", "play", DIR + "flags.yml", "-i", LOCAL, "--limit", "web1");
