@@ -96,6 +96,7 @@ final class Execution {
         try (ConsoleReporter console = new ConsoleReporter(out, System.console() != null, settings.verbosity); json) {
             PlaybookRun run = PlaybookRun.of(settings.withBecomeDefaults(loaded.playbook())).inventory(inventory).options(options)
                     .listener(console).traceExecs(settings.verbosity >= 3)
+                    .step(flags.step ? new StepPrompt(System.console(), out) : null)
                     .connector(host -> Connections.open(settings.adjust(connections.settingsFor(host), inventory, host)));
             if (json != null) run.listener(json);
             listeners.forEach(run::listener);

@@ -88,7 +88,7 @@ final class RunFlags {
     @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "SSH connect timeout (default: ANSIBLE_TIMEOUT, timeout of ansible.cfg, else 10).")
     Integer timeout;
 
-    @Option(names = "--step", description = "Not supported: Rigger cannot stop before each task to ask (exit 2).")
+    @Option(names = "--step", description = "Ask before each task: (y)es, (n)o (skip it), (c)ontinue without asking; needs a terminal.")
     boolean step;
 
     @Option(names = "--flush-cache", description = "Accepted for ansible-playbook compatibility: Rigger keeps no fact cache, facts are always gathered fresh.")

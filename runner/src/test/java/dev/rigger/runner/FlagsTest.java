@@ -69,7 +69,7 @@ class FlagsTest {
         Map<String, String> expected = Map.of(
                 "--become-method=su", "error: --become-method: become method 'su' is not supported: Rigger's transports become other users through sudo only",
                 "--connection=winrm", "error: --connection: connection 'winrm' is not supported (Rigger connects with ssh or local)",
-                "--step", "error: --step: not supported: Rigger runs tasks without stopping to ask; use --start-at-task or --tags to run part of a playbook",
+                "--step", "error: --step: needs a terminal to ask on before each task; without one, use --start-at-task or --tags to run part of a playbook",
                 "--timeout=0", "error: --timeout: must be at least 1, got 0");
         expected.forEach((flag, error) -> {
             Cli run = riggerWith(env(), "", "play", DIR + "site.yml", "-i", REFUSED, flag);

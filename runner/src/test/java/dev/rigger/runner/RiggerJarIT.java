@@ -86,6 +86,29 @@ class RiggerJarIT {
         assertThat(up.code).isEqualTo(2);
     }
 
+    /**
+     * {@code --step} asks on a terminal: here a pseudo-terminal made by util-linux's {@code script},
+     * with the answers typed ahead: yes, no, continue.
+     */
+    @Test
+    void stepAsksOnTheTerminalBeforeEachTask() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String play = String.join(" ", java, "-jar", JAR.toString(), "play", DIR + "step.yml", "-i", LOCAL, "-e", "workdir=" + workdir, "--step");
+        Path answers = Files.writeString(workdir.resolve("answers"), "y\nn\nc\n");
+        Path out = workdir.resolve("terminal");
+        Process process = new ProcessBuilder("script", "-qec", play, "/dev/null")
+                .redirectInput(answers.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("rigger finished").isTrue();
+        String terminal = Files.readString(out);
+        assertThat(process.exitValue()).as(terminal).isZero();
+        assertThat(terminal).contains("Perform task: TASK: one (N)o/(y)es/(c)ontinue:", "Perform task: TASK: two (N)o/(y)es/(c)ontinue:",
+                "Perform task: TASK: three (N)o/(y)es/(c)ontinue:").doesNotContain("TASK: four (N)o");
+        assertThat(Files.exists(workdir.resolve("one"))).isTrue();
+        assertThat(Files.exists(workdir.resolve("two"))).as("answered no").isFalse();
+        assertThat(Files.exists(workdir.resolve("three"))).isTrue();
+        assertThat(Files.exists(workdir.resolve("four"))).as("after continue, not asked").isTrue();
+    }
+
     private static List<String> classes(Path jar) throws IOException {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/")).toList();

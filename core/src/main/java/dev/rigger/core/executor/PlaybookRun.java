@@ -51,6 +51,7 @@ public final class PlaybookRun {
     private RunOptions options = RunOptions.builder().build();
     private HostConnector connector;
     private boolean traceExecs;
+    private TaskGate step;
     private FactSource facts;
     private TemplateEngine templates;
     private final List<RunListener> listeners = new ArrayList<>();
@@ -85,6 +86,9 @@ public final class PlaybookRun {
      * secrets masked (what {@code -vvv} prints). Off by default: scripts are long.
      */
     public PlaybookRun traceExecs(boolean value) { this.traceExecs = value; return this; }
+
+    /** Asks {@code gate} before each task and handler whether it runs ({@code --step}); null runs them all. */
+    public PlaybookRun step(TaskGate gate) { this.step = gate; return this; }
     /** Gathers a host's facts ({@code ansible_*}); by default {@code FactsGatherer}, one exec per host. */
     public PlaybookRun facts(FactSource value) { this.facts = value; return this; }
     /** Renders templates; by default Mustache with strict variables (docs/templates.md). */
@@ -158,7 +162,7 @@ public final class PlaybookRun {
         java.util.concurrent.atomic.AtomicReference<RunContext> context = new java.util.concurrent.atomic.AtomicReference<>();
         HostConnector opening = traceExecs ? host -> new TracedConnection(connector.open(host), e -> context.get().emit(e)) : connector;
         RunContext run = new RunContext(inventory, options, hosts, variables, opening, facts, templates, dir, workers, masked,
-                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong());
+                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong(), step);
         context.set(run);
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
