@@ -34,7 +34,7 @@ public final class HelloDeploy {
                         .notify("read it back")
                         .build())
                 .handler(Task.named("read it back")
-                        .module(Command.of("cat", "/etc/greeting"))
+                        .module(Command.of("cat", "/etc/greeting").build())
                         .build())
                 .build();
     }

@@ -32,7 +32,7 @@ class JsonEventsTest {
 
         Inventory inventory = Inventory.builder().host("local", Map.of("ansible_connection", "local")).build();
         Play play = Play.builder("local").gatherFacts(false)
-                .task(Task.named("say hello").module(Command.shell("echo hello")).build())
+                .task(Task.named("say hello").module(Command.shell("echo hello").build()).build())
                 .build();
         Path events = dir.resolve("events.jsonl");
         RunResult result;

@@ -44,7 +44,7 @@ public final class EmbeddingExample {
                 .task(Task.named("hello runs and starts at boot")
                         .module(Systemd.unit("hello").started().enabled(true).daemonReload(true).build()).build())
                 .task(Task.named("what it says")
-                        .module(Command.of("systemctl", "show", "-p", "ExecStart", "--value", "hello"))
+                        .module(Command.of("systemctl", "show", "-p", "ExecStart", "--value", "hello").build())
                         .register("shown").changedWhen(vars -> false).build())
                 .handler(Task.named("restart hello")
                         .module(Systemd.unit("hello").restarted().daemonReload(true).build()).build())

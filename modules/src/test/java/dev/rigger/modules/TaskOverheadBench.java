@@ -51,9 +51,9 @@ class TaskOverheadBench {
         for (int i = 0; i < hosts; i++) names[i] = "n" + (i + 1);
         try (Lab lab = Lab.builder().hosts(names).name("TaskOverheadBench").start()) {
             Map<String, Function<Integer, Module<?>>> kinds = new LinkedHashMap<>();
-            kinds.put("command unchanged (creates guard holds)", i -> Command.of("true").creates("/etc/hostname"));
-            kinds.put("command changed", i -> Command.of("true"));
-            kinds.put("shell changed, writes a file", i -> Command.shell("echo " + i + " > /tmp/bench-" + i));
+            kinds.put("command unchanged (creates guard holds)", i -> Command.of("true").creates("/etc/hostname").build());
+            kinds.put("command changed", i -> Command.of("true").build());
+            kinds.put("shell changed, writes a file", i -> Command.shell("echo " + i + " > /tmp/bench-" + i).build());
             ModuleType copy = ModuleRegistry.load().find("copy").orElseThrow();
             kinds.put("copy changed (new file)", i -> copy.create(Args.of("copy", Map.of("dest", "/tmp/copy-" + i, "content", "file " + i + "\n"))));
             kinds.put("copy unchanged (same content again)", i -> copy.create(Args.of("copy", Map.of("dest", "/tmp/copy-" + i, "content", "file " + i + "\n"))));

@@ -2,9 +2,9 @@ package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.text.ShellWords;
-import dev.rigger.core.yaml.YamlNode;
-import dev.rigger.core.yaml.YamlReader;
+import dev.rigger.core.internal.text.ShellWords;
+import dev.rigger.core.internal.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

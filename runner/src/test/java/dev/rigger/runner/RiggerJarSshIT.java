@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rigger.testing.Lab;
-import dev.rigger.testing.LabEnvironment;
+import dev.rigger.testing.internal.LabEnvironment;
 import dev.rigger.testing.LabHosts;
 import java.io.File;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.rigger.testing;
 
+import dev.rigger.testing.internal.LabTestcontainers;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;

@@ -1,5 +1,6 @@
 package dev.rigger.testing;
 
+import dev.rigger.testing.internal.LabEnvironment;
 import java.util.Arrays;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -1,5 +1,6 @@
 package dev.rigger.testing;
 
+import dev.rigger.testing.internal.LabEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import org.testcontainers.DockerClientFactory;
  * hash as a label, so a changed recipe is rebuilt and an unchanged one is reused (a cold build
  * takes about a minute; no registry is needed, see build-image.sh).
  */
-public final class LabImage {
+final class LabImage {
     private static final String RESOURCE_DIR = "/dev/rigger/lab/image/";
     static final String RECIPE_LABEL = "dev.rigger.lab.recipe";
     private static final Object BUILD_LOCK = new Object();

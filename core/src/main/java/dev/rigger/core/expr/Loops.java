@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** List helpers shared by filters and loop lookups. */
-public final class Loops {
+final class Loops {
     private Loops() {}
 
     /** Every combination, first list varying slowest (Python's itertools.product; Ansible's with_nested). */

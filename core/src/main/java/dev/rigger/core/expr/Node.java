@@ -1,6 +1,6 @@
 package dev.rigger.core.expr;
 
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.expr.Values.ValueError;
 
 import java.util.LinkedHashMap;

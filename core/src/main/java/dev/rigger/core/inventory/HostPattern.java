@@ -1,7 +1,7 @@
 package dev.rigger.core.inventory;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package dev.rigger.core.inventory;
 
-import dev.rigger.core.text.ShellWords;
+import dev.rigger.core.internal.text.ShellWords;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ConnectionSettings;

@@ -2,11 +2,11 @@ package dev.rigger.core.inventory;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.yaml.YamlMapping;
-import dev.rigger.core.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlMapping;
+import dev.rigger.core.internal.yaml.YamlNode;
 import dev.rigger.core.vault.VaultFormat;
-import dev.rigger.core.yaml.YamlReader;
-import dev.rigger.core.yaml.YamlScalar;
+import dev.rigger.core.internal.yaml.YamlReader;
+import dev.rigger.core.internal.yaml.YamlScalar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.rigger.core.inventory;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.yaml.YamlMapping;
-import dev.rigger.core.yaml.YamlNode;
-import dev.rigger.core.yaml.YamlScalar;
+import dev.rigger.core.internal.yaml.YamlMapping;
+import dev.rigger.core.internal.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlScalar;
 import java.util.List;
 
 /**

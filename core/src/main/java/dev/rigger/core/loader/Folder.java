@@ -2,8 +2,8 @@ package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.yaml.YamlNode;
-import dev.rigger.core.yaml.YamlReader;
+import dev.rigger.core.internal.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,17 +1,17 @@
 package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.executor.Attributes;
 import dev.rigger.core.executor.Play;
 import dev.rigger.core.executor.Serial;
 import dev.rigger.core.executor.Strategy;
 import dev.rigger.core.executor.Task;
 import dev.rigger.core.render.TemplatedString;
-import dev.rigger.core.yaml.YamlMapping;
-import dev.rigger.core.yaml.YamlNode;
-import dev.rigger.core.yaml.YamlScalar;
-import dev.rigger.core.yaml.YamlSequence;
+import dev.rigger.core.internal.yaml.YamlMapping;
+import dev.rigger.core.internal.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlScalar;
+import dev.rigger.core.internal.yaml.YamlSequence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

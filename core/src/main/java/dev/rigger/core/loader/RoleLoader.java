@@ -1,7 +1,7 @@
 package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.executor.Attributes;
 import dev.rigger.core.executor.Block;
@@ -9,8 +9,8 @@ import dev.rigger.core.executor.Role;
 import dev.rigger.core.executor.Task;
 import dev.rigger.core.executor.TaskNode;
 import dev.rigger.core.module.ModuleRegistry;
-import dev.rigger.core.yaml.YamlMapping;
-import dev.rigger.core.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlMapping;
+import dev.rigger.core.internal.yaml.YamlNode;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;

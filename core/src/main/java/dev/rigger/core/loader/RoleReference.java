@@ -1,13 +1,13 @@
 package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.executor.Attributes;
 import dev.rigger.core.render.TemplatedString;
-import dev.rigger.core.yaml.YamlMapping;
-import dev.rigger.core.yaml.YamlNode;
-import dev.rigger.core.yaml.YamlScalar;
+import dev.rigger.core.internal.yaml.YamlMapping;
+import dev.rigger.core.internal.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlScalar;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.rigger.core.loader;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.executor.Attributes;
 import dev.rigger.core.executor.Block;
@@ -19,10 +19,10 @@ import dev.rigger.core.render.TemplatedLoop;
 import dev.rigger.core.render.TemplatedString;
 import dev.rigger.core.render.TemplatedText;
 import dev.rigger.core.render.ValueTemplate;
-import dev.rigger.core.yaml.YamlMapping;
-import dev.rigger.core.yaml.YamlNode;
-import dev.rigger.core.yaml.YamlScalar;
-import dev.rigger.core.yaml.YamlSequence;
+import dev.rigger.core.internal.yaml.YamlMapping;
+import dev.rigger.core.internal.yaml.YamlNode;
+import dev.rigger.core.internal.yaml.YamlScalar;
+import dev.rigger.core.internal.yaml.YamlSequence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.rigger.core.module;
 
 /**
  * A module built with an argument it cannot work with, found when the module is built (before any
- * host is contacted): {@code Command.of("true").creates("relative/path")}. Names the module and
+ * host is contacted): {@code Command.of("true").creates("relative/path").build()}. Names the module and
  * the parameter, with the YAML names users know ({@code command}, {@code creates}).
  */
 public class ModuleArgumentException extends IllegalArgumentException {

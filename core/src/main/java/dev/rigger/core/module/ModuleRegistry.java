@@ -1,6 +1,6 @@
 package dev.rigger.core.module;
 
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.rigger.core.render;
 
 import dev.rigger.core.error.SourceLocation;
-import dev.rigger.core.yaml.YamlScalar;
+import dev.rigger.core.internal.yaml.YamlScalar;
 
 /**
  * Where a character of a scalar's text is in its file, as far as the YAML text lets us tell: exact

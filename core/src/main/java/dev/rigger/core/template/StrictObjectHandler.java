@@ -7,7 +7,7 @@ import com.github.mustachejava.TemplateContext;
 import com.github.mustachejava.codes.ValueCode;
 import com.github.mustachejava.reflect.AbstractObjectHandler;
 import com.github.mustachejava.util.Wrapper;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 
 import java.io.Writer;

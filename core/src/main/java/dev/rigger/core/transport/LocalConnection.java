@@ -11,7 +11,7 @@ import org.apache.commons.exec.PumpStreamHandler;
 
 /**
  * Runs scripts on this machine ({@code connection: local}) with the same protocol as SSH: the
- * {@link RemoteShell} command line goes to {@code /bin/sh -c}, the payload to its stdin. Each exec
+ * {@code RemoteShell} command line goes to {@code /bin/sh -c}, the payload to its stdin. Each exec
  * is its own process, so the connection is safe to share between threads.
  */
 public final class LocalConnection implements Connection {

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the script that writes a file on a target atomically. The content streams in on the
- * script's stdin (raw, see {@link RemoteShell}), lands in a temp file created in the target's own
+ * script's stdin (raw, see {@code RemoteShell}), lands in a temp file created in the target's own
  * directory (so the final {@code mv} is a rename on one filesystem), must have the sha256 the
  * controller computed (a connection lost mid-transfer ends the input early, and that part must
  * never become the file), gets its mode and owner, and only then replaces the target. On any

@@ -40,7 +40,7 @@ import java.util.Locale;
  * writes a per-exec marker to stderr as the target user; if it is missing, the script never ran
  * and sudo's complaint becomes a {@link TransportException.Kind#BECOME_FAILED}.
  */
-public final class RemoteShell {
+final class RemoteShell {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_SUDO_MESSAGE = 400;

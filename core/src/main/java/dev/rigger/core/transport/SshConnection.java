@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * transparently: nothing of its script has run yet. A session lost while a script runs is reported
  * as UNREACHABLE, never retried, because the script may have done part of its work.
  */
-public final class SshConnection implements Connection {
+final class SshConnection implements Connection {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshConnection.class);
     /**

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.inventory.InventoryLoader;
 import dev.rigger.core.secret.Secret;
-import dev.rigger.core.yaml.YamlReader;
+import dev.rigger.core.internal.yaml.YamlReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

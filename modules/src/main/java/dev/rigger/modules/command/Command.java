@@ -9,7 +9,7 @@ import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
-import dev.rigger.core.text.ShellWords;
+import dev.rigger.core.internal.text.ShellWords;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +44,11 @@ import java.util.Set;
  *   register: pg
  *   changed_when: false
  * }</pre>
- * Java: {@code new Command(List.of("systemctl", "daemon-reload"), null, false, null, null, null, null, null)},
- * or {@code Command.shell("echo hi > /tmp/x")}.
+ * <pre>{@code
+ * Command.of("repmgr", "-f", "/etc/repmgr.conf", "primary", "register")
+ *         .creates("/var/lib/postgresql/.repmgr-registered").build()
+ * Command.shell("pg_lsclusters | grep -q online").build()
+ * }</pre>
  *
  * @param argv       the command as words ({@code command}); null for shell code
  * @param shellCode  shell code ({@code shell}); null for an argument vector
@@ -68,34 +71,52 @@ public record Command(List<String> argv, String shellCode, boolean shell, String
 
     /**
      * A guard path is looked up on the host in {@code chdir}, so a relative one needs
-     * {@code chdir} (set before it, in Java); otherwise it would depend on the login folder.
+     * {@code chdir}; otherwise it would depend on the login folder.
      */
     private static void guardPath(String module, String parameter, String path, String chdir) {
         if (path == null || path.startsWith("/") || chdir != null) return;
         throw new ModuleArgumentException(module, parameter, path.isBlank() ? "must not be empty"
-                : "'" + path + "' must be an absolute path (or set chdir first: a relative path is looked up there)");
+                : "'" + path + "' must be an absolute path (or set chdir: a relative path is looked up there)");
     }
 
     /** Runs {@code words} without a shell. */
-    public static Command of(String... words) {
-        return new Command(List.of(words), null, false, null, null, null, null, null);
+    public static Builder of(String... words) {
+        return new Builder(List.of(words), null, false);
     }
 
     /** Runs shell code through {@code sh -c}. */
-    public static Command shell(String code) {
-        return new Command(null, code, true, null, null, null, null, null);
+    public static Builder shell(String code) {
+        return new Builder(null, code, true);
     }
 
-    public Command creates(String path) {
-        return new Command(argv, shellCode, shell, executable, chdir, path, removes, stdin);
-    }
+    /** Optional parameters of a command; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final List<String> argv;
+        private final String shellCode;
+        private final boolean shell;
+        private String executable;
+        private String chdir;
+        private String creates;
+        private String removes;
+        private String stdin;
 
-    public Command removes(String path) {
-        return new Command(argv, shellCode, shell, executable, chdir, creates, path, stdin);
-    }
+        private Builder(List<String> argv, String shellCode, boolean shell) {
+            this.argv = argv;
+            this.shellCode = shellCode;
+            this.shell = shell;
+        }
 
-    public Command chdir(String dir) {
-        return new Command(argv, shellCode, shell, executable, dir, creates, removes, stdin);
+        public Builder creates(String path) { this.creates = path; return this; }
+        public Builder removes(String path) { this.removes = path; return this; }
+        public Builder chdir(String dir) { this.chdir = dir; return this; }
+        public Builder stdin(String text) { this.stdin = text; return this; }
+        /** The shell for {@link #shell(String)} (default /bin/sh). */
+        public Builder executable(String path) { this.executable = path; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public Command build() {
+            return new Command(argv, shellCode, shell, executable, chdir, creates, removes, stdin);
+        }
     }
 
     private static final String GUARD_SKIPPED = "rigger-guard-skipped";

@@ -1,7 +1,7 @@
 package dev.rigger.modules.files;
 
 import dev.rigger.core.module.Args;
-import dev.rigger.core.text.ShellWords;
+import dev.rigger.core.internal.text.ShellWords;
 import dev.rigger.core.secret.Secret;
 import java.util.List;
 import java.util.Optional;

@@ -29,10 +29,35 @@ import java.util.Set;
  *   when: conf.stat.exists and conf.stat.isreg
  * }</pre>
  * <pre>{@code
- * Task.named("conf").module(new Stat("/etc/app.conf", true, false)).register("conf").build();
+ * Task.named("conf").module(Stat.of("/etc/app.conf").build()).register("conf").build();
  * }</pre>
  */
 public record Stat(String path, boolean checksum, boolean follow) implements Module<Map<String, Object>> {
+
+    /** What is at {@code path}; a regular file's sha1 is read unless {@code checksum(false)}. */
+    public static Builder of(String path) {
+        return new Builder(path);
+    }
+
+    /** Optional parameters of a stat task. */
+    public static final class Builder {
+        private final String path;
+        private boolean checksum = true;
+        private boolean follow;
+
+        private Builder(String path) {
+            this.path = path;
+        }
+
+        /** Ansible's {@code get_checksum} (default true). */
+        public Builder checksum(boolean value) { this.checksum = value; return this; }
+        /** Whether a symlink is followed (default false: the link itself is described). */
+        public Builder follow(boolean value) { this.follow = value; return this; }
+
+        public Stat build() {
+            return new Stat(path, checksum, follow);
+        }
+    }
 
     @Override
     public String moduleName() {

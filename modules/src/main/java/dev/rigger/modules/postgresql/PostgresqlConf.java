@@ -1,7 +1,7 @@
 package dev.rigger.modules.postgresql;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
@@ -79,7 +79,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <pre>{@code
- * new PostgresqlConf(Map.of("wal_level", "replica"), null, 5432)
+ * PostgresqlConf.of(Map.of("wal_level", "replica")).build()
  * }</pre>
  *
  * <p>Execs: unchanged 1 (the probe), changed 2 (write, check, reload and wait, read back).
@@ -87,6 +87,31 @@ import java.util.regex.Pattern;
 public record PostgresqlConf(Map<String, String> settings, String file, int port) implements Module<PostgresqlConf.Current> {
 
     public static final String DEFAULT_FILE = "conf.d/rigger.conf";
+
+    /** These settings in {@value #DEFAULT_FILE} of the cluster on port 5432. */
+    public static Builder of(Map<String, String> settings) {
+        return new Builder(settings);
+    }
+
+    /** Optional parameters of a postgresql_conf task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final Map<String, String> settings;
+        private String file;
+        private int port = PostgresqlUser.DEFAULT_PORT;
+
+        private Builder(Map<String, String> settings) {
+            this.settings = settings;
+        }
+
+        /** The file, relative to the cluster's configuration folder (default {@value PostgresqlConf#DEFAULT_FILE}). */
+        public Builder file(String value) { this.file = value; return this; }
+        public Builder port(int value) { this.port = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public PostgresqlConf build() {
+            return new PostgresqlConf(settings, file, port);
+        }
+    }
     static final String HEADER = "# Managed by Rigger (postgresql_conf): changes made here are replaced on the next run.\n";
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*");
     private static final Pattern NUMBER = Pattern.compile("\\s*([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)\\s*([A-Za-z]*)\\s*");

@@ -68,13 +68,44 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <pre>{@code
- * new PostgresqlHba(List.of(PostgresqlHba.Entry.host("app", "app", "10.0.1.0/24", "scram-sha-256")), true, null, true, 5432)
+ * PostgresqlHba.of(PostgresqlHba.Entry.host("app", "app", "10.0.1.0/24", "scram-sha-256")).build()
  * }</pre>
  */
 public record PostgresqlHba(List<Entry> entries, boolean first, String marker, boolean present, int port)
         implements Module<PostgresqlHba.Current> {
 
     public static final String DEFAULT_MARKER = "# {mark} RIGGER MANAGED BLOCK";
+
+    /** These lines, in a managed block at the top of pg_hba.conf of the cluster on port 5432. */
+    public static Builder of(Entry... entries) {
+        return new Builder(List.of(entries));
+    }
+
+    /** Optional parameters of a postgresql_hba task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final List<Entry> entries;
+        private boolean first = true;
+        private String marker;
+        private boolean present = true;
+        private int port = PostgresqlUser.DEFAULT_PORT;
+
+        private Builder(List<Entry> entries) {
+            this.entries = entries;
+        }
+
+        /** Ansible-style {@code position}: the block first (default) or last in the file. */
+        public Builder first(boolean value) { this.first = value; return this; }
+        /** The block's marker line (default {@value PostgresqlHba#DEFAULT_MARKER}). */
+        public Builder marker(String value) { this.marker = value; return this; }
+        /** Removes the managed block instead ({@code state: absent}). */
+        public Builder absent() { this.present = false; return this; }
+        public Builder port(int value) { this.port = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public PostgresqlHba build() {
+            return new PostgresqlHba(entries, first, marker, present, port);
+        }
+    }
 
     public PostgresqlHba {
         entries = List.copyOf(entries);

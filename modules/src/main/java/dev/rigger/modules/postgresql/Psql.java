@@ -16,7 +16,7 @@ import java.io.IOException;
  * <p>Probe SQL travels in a quoted here-doc inside the script (it holds no secret). SQL that holds
  * a secret goes on the apply script's stdin instead (see {@link PostgresqlUser}).
  */
-public final class Psql {
+final class Psql {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HEREDOC = "RIGGER_SQL";
     /** psql's exit status when it cannot reach the server. */

@@ -53,7 +53,7 @@ import java.util.Set;
  * }</pre>
  *
  * <pre>{@code
- * Mount.mounted("/var/lib/odoo", "UUID=2fa08de7-1a58-4e0e-897d-baf9d60ebf92", "ocfs2", "_netdev,defaults")
+ * Mount.mounted("/var/lib/odoo", "UUID=2fa08de7-1a58-4e0e-897d-baf9d60ebf92", "ocfs2", "_netdev,defaults").build()
  * }</pre>
  */
 public record Mount(String path, String src, String fstype, String opts, int dump, int passno, State state, String fstab)
@@ -80,8 +80,39 @@ public record Mount(String path, String src, String fstype, String opts, int dum
     }
 
     /** Mounted now and at boot. */
-    public static Mount mounted(String path, String src, String fstype, String opts) {
-        return new Mount(path, src, fstype, opts, 0, 0, State.MOUNTED, null);
+    public static Builder mounted(String path, String src, String fstype, String opts) {
+        return new Builder(path, src, fstype, opts, State.MOUNTED);
+    }
+
+    /** Optional parameters of a mount task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String path;
+        private final String src;
+        private final String fstype;
+        private final String opts;
+        private State state;
+        private int dump;
+        private int passno;
+        private String fstab;
+
+        private Builder(String path, String src, String fstype, String opts, State state) {
+            this.path = path;
+            this.src = src;
+            this.fstype = fstype;
+            this.opts = opts;
+            this.state = state;
+        }
+
+        public Builder state(State value) { this.state = value; return this; }
+        public Builder dump(int value) { this.dump = value; return this; }
+        public Builder passno(int value) { this.passno = value; return this; }
+        /** The fstab file (default {@value Mount#DEFAULT_FSTAB}). */
+        public Builder fstab(String value) { this.fstab = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public Mount build() {
+            return new Mount(path, src, fstype, opts, dump, passno, state, fstab);
+        }
     }
 
     @Override

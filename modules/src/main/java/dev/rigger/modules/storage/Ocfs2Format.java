@@ -3,6 +3,7 @@ package dev.rigger.modules.storage;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -65,7 +66,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <pre>{@code
- * new Ocfs2Format("/dev/sdb", "odoo", "odoo", 4, "4K", "4K", false)
+ * Ocfs2Format.of("/dev/sdb", "odoo", "odoo", 4).build()
  * }</pre>
  */
 public record Ocfs2Format(String device, String label, String clusterName, int slots, String blockSize, String clusterSize, boolean force)
@@ -76,16 +77,50 @@ public record Ocfs2Format(String device, String label, String clusterName, int s
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
 
     public Ocfs2Format {
-        if (device == null || !device.startsWith("/")) throw new IllegalArgumentException("device: must be an absolute path, got '" + device + "'");
-        if (label == null || !LABEL.matcher(label).matches()) throw new IllegalArgumentException("label: 1 to 63 letters, digits, '.', '_' or '-'");
+        if (device == null || !device.startsWith("/")) throw new ModuleArgumentException("ocfs2_format", "device", "must be an absolute path, got '" + device + "'");
+        if (label == null || !LABEL.matcher(label).matches()) throw new ModuleArgumentException("ocfs2_format", "label", "1 to 63 letters, digits, '.', '_' or '-'");
         if (clusterName == null || !CLUSTER.matcher(clusterName).matches()) {
-            throw new IllegalArgumentException("cluster_name: 1 to 16 letters, digits or '_' (o2cb's limit)");
+            throw new ModuleArgumentException("ocfs2_format", "cluster_name", "1 to 16 letters, digits or '_' (o2cb's limit)");
         }
-        if (slots < 1 || slots > 255) throw new IllegalArgumentException("slots: between 1 and 255, got " + slots);
+        if (slots < 1 || slots > 255) throw new ModuleArgumentException("ocfs2_format", "slots", "between 1 and 255, got " + slots);
         if (blockSize == null) blockSize = "4K";
         if (clusterSize == null) clusterSize = "4K";
-        if (!SIZE.matcher(blockSize).matches()) throw new IllegalArgumentException("block_size: 512, 1K, 2K or 4K");
-        if (!SIZE.matcher(clusterSize).matches()) throw new IllegalArgumentException("cluster_size: a power of two from 4K to 1M");
+        if (!SIZE.matcher(blockSize).matches()) throw new ModuleArgumentException("ocfs2_format", "block_size", "512, 1K, 2K or 4K");
+        if (!SIZE.matcher(clusterSize).matches()) throw new ModuleArgumentException("ocfs2_format", "cluster_size", "a power of two from 4K to 1M");
+    }
+
+    /** Formats {@code device} for {@code slots} nodes of the o2cb cluster {@code clusterName}, once. */
+    public static Builder of(String device, String label, String clusterName, int slots) {
+        return new Builder(device, label, clusterName, slots);
+    }
+
+    /** Optional parameters of an ocfs2_format task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String device;
+        private final String label;
+        private final String clusterName;
+        private final int slots;
+        private String blockSize;
+        private String clusterSize;
+        private boolean force;
+
+        private Builder(String device, String label, String clusterName, int slots) {
+            this.device = device;
+            this.label = label;
+            this.clusterName = clusterName;
+            this.slots = slots;
+        }
+
+        /** 512, 1K, 2K or 4K (default 4K). */
+        public Builder blockSize(String value) { this.blockSize = value; return this; }
+        /** A power of two from 4K to 1M (default 4K). */
+        public Builder clusterSize(String value) { this.clusterSize = value; return this; }
+        public Builder force(boolean value) { this.force = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public Ocfs2Format build() {
+            return new Ocfs2Format(device, label, clusterName, slots, blockSize, clusterSize, force);
+        }
     }
 
     @Override

@@ -49,7 +49,7 @@ import java.util.Set;
  * }</pre>
  *
  * <pre>{@code
- * AuthorizedKey.present("alice", Files.readString(Path.of("alice.pub")))
+ * AuthorizedKey.present("alice", Files.readString(Path.of("alice.pub"))).build()
  * }</pre>
  */
 public record AuthorizedKey(String user, List<String> keys, boolean present, boolean exclusive, String path, boolean manageDir)
@@ -69,17 +69,45 @@ public record AuthorizedKey(String user, List<String> keys, boolean present, boo
     }
 
     /** The keys (one or several lines) in {@code user}'s {@code ~/.ssh/authorized_keys}, besides any others. */
-    public static AuthorizedKey present(String user, String keyLines) {
-        return new AuthorizedKey(user, List.of(keyLines), true, false, null, true);
+    public static Builder present(String user, String keyLines) {
+        return new Builder(user, keyLines, true, false);
     }
 
     /** {@code user}'s {@code ~/.ssh/authorized_keys} holds exactly these keys. */
-    public static AuthorizedKey exclusive(String user, String keyLines) {
-        return new AuthorizedKey(user, List.of(keyLines), true, true, null, true);
+    public static Builder exclusive(String user, String keyLines) {
+        return new Builder(user, keyLines, true, true);
     }
 
-    public static AuthorizedKey absent(String user, String keyLines) {
-        return new AuthorizedKey(user, List.of(keyLines), false, false, null, true);
+    /** The keys removed from {@code user}'s {@code ~/.ssh/authorized_keys}. */
+    public static Builder absent(String user, String keyLines) {
+        return new Builder(user, keyLines, false, false);
+    }
+
+    /** Optional parameters of an authorized_key task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String user;
+        private final String keyLines;
+        private final boolean present;
+        private final boolean exclusive;
+        private String path;
+        private boolean manageDir = true;
+
+        private Builder(String user, String keyLines, boolean present, boolean exclusive) {
+            this.user = user;
+            this.keyLines = keyLines;
+            this.present = present;
+            this.exclusive = exclusive;
+        }
+
+        /** The file, absolute or starting with {@code ~/} (default {@code ~/.ssh/authorized_keys}). */
+        public Builder path(String value) { this.path = value; return this; }
+        /** Whether the file's directory is created and kept 0700, owned by the user (default true). */
+        public Builder manageDir(boolean value) { this.manageDir = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public AuthorizedKey build() {
+            return new AuthorizedKey(user, List.of(keyLines), present, exclusive, path, manageDir);
+        }
     }
 
     /** Splits multi-line values into key lines, drops blanks and comments, and refuses what is not a key. */

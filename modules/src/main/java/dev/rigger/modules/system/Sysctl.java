@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <pre>{@code
- * Sysctl.set("net.ipv4.ip_nonlocal_bind", "1")
+ * Sysctl.set("net.ipv4.ip_nonlocal_bind", "1").build()
  * }</pre>
  */
 public record Sysctl(String name, String value, boolean present, String sysctlFile, boolean live) implements Module<Sysctl.Current> {
@@ -73,8 +73,33 @@ public record Sysctl(String name, String value, boolean present, String sysctlFi
     }
 
     /** The value live and in {@value #DEFAULT_FILE}. */
-    public static Sysctl set(String name, String value) {
-        return new Sysctl(name, value, true, null, true);
+    public static Builder set(String name, String value) {
+        return new Builder(name, value, true);
+    }
+
+    /** Optional parameters of a sysctl task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String name;
+        private final String value;
+        private final boolean present;
+        private String sysctlFile;
+        private boolean live = true;
+
+        private Builder(String name, String value, boolean present) {
+            this.name = name;
+            this.value = value;
+            this.present = present;
+        }
+
+        /** The file the key is kept in (default {@value Sysctl#DEFAULT_FILE}). */
+        public Builder sysctlFile(String path) { this.sysctlFile = path; return this; }
+        /** Whether the live value is set too (Ansible's {@code reload}; default true). */
+        public Builder live(boolean value) { this.live = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public Sysctl build() {
+            return new Sysctl(name, value, present, sysctlFile, live);
+        }
     }
 
     /** Blanks collapsed: {@code "32768\t60999"} (as the kernel prints it) equals {@code "32768 60999"}. */

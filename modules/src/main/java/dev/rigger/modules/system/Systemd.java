@@ -87,8 +87,8 @@ public record Systemd(String name, State state, Boolean enabled, Boolean masked,
     }
 
     /** {@code systemctl daemon-reload}, as a handler after unit files change. */
-    public static Systemd daemonReloadOnly() {
-        return new Systemd(null, null, null, null, true, false);
+    public static Builder daemonReloadOnly() {
+        return new Builder(null).daemonReload(true);
     }
 
     /** {@code cron} → {@code cron.service}; names that already carry a unit type stay as they are. */

@@ -95,8 +95,8 @@ public record User(String name, boolean present, Integer uid, String group, List
         return new Builder(name);
     }
 
-    public static User absent(String name, boolean remove) {
-        return new Builder(name).absent().remove(remove).build();
+    public static Builder absent(String name, boolean remove) {
+        return new Builder(name).absent().remove(remove);
     }
 
     @Override

@@ -38,7 +38,7 @@ class CommandTest {
 
     @Test
     void argvWordsReachTheProgramUntouched() {
-        ExecResult r = apply(Command.of("printf", "%s|", "a b", "$(touch /tmp/rigger-pwned)", "`id`", "'q'", "*"));
+        ExecResult r = apply(Command.of("printf", "%s|", "a b", "$(touch /tmp/rigger-pwned)", "`id`", "'q'", "*").build());
         assertThat(r.stdout()).isEqualTo("a b|$(touch /tmp/rigger-pwned)|`id`|'q'|*|");
         assertThat(Path.of("/tmp/rigger-pwned")).doesNotExist();
     }
@@ -51,7 +51,7 @@ class CommandTest {
 
     @Test
     void shellFormInterpretsShellCode(@TempDir Path dir) {
-        Command c = Command.shell("echo one | tr o O > out.txt && cat out.txt").chdir(dir.toString());
+        Command c = Command.shell("echo one | tr o O > out.txt && cat out.txt").chdir(dir.toString()).build();
         ExecResult r = apply(c);
         assertThat(r.stdout()).isEqualTo("One\n");
         assertThat(dir.resolve("out.txt")).hasContent("One");
@@ -65,21 +65,21 @@ class CommandTest {
 
     @Test
     void commandWithoutStdinCannotReadTheScriptStream() {
-        assertThat(apply(Command.of("cat")).stdout()).isEmpty();
+        assertThat(apply(Command.of("cat").build()).stdout()).isEmpty();
     }
 
     @Test
     void createsGuardSkipsWhenThePathExists() {
-        Command c = Command.of("true").creates("/etc/hostname");
+        Command c = Command.of("true").creates("/etc/hostname").build();
         assertThat(c.plan(new Command.Guard(true, false), null).hasChanges()).isFalse();
         assertThat(c.plan(new Command.Guard(false, false), null).hasChanges()).isTrue();
-        assertThat(Command.of("true").removes("/x").plan(new Command.Guard(false, false), null).hasChanges()).isFalse();
+        assertThat(Command.of("true").removes("/x").build().plan(new Command.Guard(false, false), null).hasChanges()).isFalse();
     }
 
     @Test
     void probeReadsGuardsInOneScript(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("marker"), "x");
-        Command c = Command.of("true").creates(dir.resolve("marker").toString()).removes(dir.resolve("absent").toString());
+        Command c = Command.of("true").creates(dir.resolve("marker").toString()).removes(dir.resolve("absent").toString()).build();
         ModuleContext ctx = null;
         ExecResult r = local.exec(c.probe(ctx).script());
         assertThat(Command.parseGuard(r)).isEqualTo(new Command.Guard(true, false));
@@ -88,7 +88,7 @@ class CommandTest {
     @Test
     void applyRechecksTheGuardAndReportsUnchanged(@TempDir Path dir) throws Exception {
         Path marker = dir.resolve("made");
-        Command c = Command.shell("echo ran; touch " + marker).creates(marker.toString());
+        Command c = Command.shell("echo ran; touch " + marker).creates(marker.toString()).build();
         Plan plan = c.plan(new Command.Guard(false, true), null);
         assertThat(plan.interpreter().apply(local.exec(plan.applyScript())).changed()).isTrue();
         // A second apply (guard became true meanwhile) must not run the command again.
@@ -99,7 +99,7 @@ class CommandTest {
 
     @Test
     void failureCarriesReturnCodeAndStderr() {
-        Command c = Command.shell("echo boom >&2; exit 3");
+        Command c = Command.shell("echo boom >&2; exit 3").build();
         Plan plan = c.plan(new Command.Guard(false, true), null);
         var outcome = plan.interpreter().apply(apply(c));
         assertThat(outcome.failed()).isTrue();
@@ -109,8 +109,8 @@ class CommandTest {
 
     @Test
     void checkModeOnlyWithGuards() {
-        assertThat(Command.of("true").supportsCheckMode()).isFalse();
-        assertThat(Command.of("true").creates("/x").supportsCheckMode()).isTrue();
+        assertThat(Command.of("true").build().supportsCheckMode()).isFalse();
+        assertThat(Command.of("true").creates("/x").build().supportsCheckMode()).isTrue();
     }
 
     @Test
@@ -125,18 +125,18 @@ class CommandTest {
 
     @Test
     void buildersRefuseArgumentsThatCannotWorkNamingModuleAndParameter() {
-        assertThatThrownBy(() -> Command.of("true").creates("relative/path"))
+        assertThatThrownBy(() -> Command.of("true").creates("relative/path").build())
                 .isInstanceOfSatisfying(ModuleArgumentException.class, e -> {
                     assertThat(e.module()).isEqualTo("command");
                     assertThat(e.parameter()).isEqualTo("creates");
                 })
-                .hasMessage("command: creates: 'relative/path' must be an absolute path (or set chdir first: a relative path is looked up there)");
-        assertThatThrownBy(() -> Command.shell("rm x").removes("x"))
+                .hasMessage("command: creates: 'relative/path' must be an absolute path (or set chdir: a relative path is looked up there)");
+        assertThatThrownBy(() -> Command.shell("rm x").removes("x").build())
                 .isInstanceOfSatisfying(ModuleArgumentException.class, e -> assertThat(e.parameter()).isEqualTo("removes"));
-        assertThatThrownBy(() -> Command.shell(" ")).isInstanceOf(ModuleArgumentException.class).hasMessage("shell: cmd: the shell code must not be empty");
-        assertThatThrownBy(() -> Command.of()).isInstanceOf(ModuleArgumentException.class).hasMessage("command: argv: the command needs at least one word");
+        assertThatThrownBy(() -> Command.shell(" ").build()).isInstanceOf(ModuleArgumentException.class).hasMessage("shell: cmd: the shell code must not be empty");
+        assertThatThrownBy(() -> Command.of().build()).isInstanceOf(ModuleArgumentException.class).hasMessage("command: argv: the command needs at least one word");
         // Relative to chdir, as on the host.
-        assertThat(Command.of("make").chdir("/src").creates("build/done").creates()).isEqualTo("build/done");
+        assertThat(Command.of("make").chdir("/src").creates("build/done").build().creates()).isEqualTo("build/done");
     }
 
     @Test

@@ -71,8 +71,8 @@ class BindingTest {
         assertThat(l.path()).isEqualTo("/etc/fstab");
         assertThat(l.line()).isEqualTo("x");
         assertThat(l.regexp()).isEqualTo("^x");
-        File f = (File) create("file", "name", "/d", "state", "directory");
-        assertThat(f.state()).isEqualTo(File.Ensure.DIRECTORY);
+        ManagedPath f = (ManagedPath) create("file", "name", "/d", "state", "directory");
+        assertThat(f.state()).isEqualTo(ManagedPath.Ensure.DIRECTORY);
         BlockInFile b = (BlockInFile) create("blockinfile", "path", "/etc/hosts", "content", "x");
         assertThat(b.block()).isEqualTo("x");
     }
@@ -101,7 +101,7 @@ class BindingTest {
         assertThatThrownBy(() -> create("file", "path", "/x", "state", "link")).hasMessageContaining("needs 'src'");
         assertThatThrownBy(() -> create("file", "path", "/x", "state", "link", "src", "/y", "mode", "0644"))
                 .hasMessageContaining("does not apply to a symlink");
-        File touch = (File) create("file", "path", "/x", "state", "touch", "modification_time", "preserve", "access_time", "preserve");
+        ManagedPath touch = (ManagedPath) create("file", "path", "/x", "state", "touch", "modification_time", "preserve", "access_time", "preserve");
         assertThat(touch.touchAccessTime()).isFalse();
         assertThat(touch.touchModificationTime()).isFalse();
     }

@@ -59,7 +59,7 @@ class CopyAndTemplateTest {
                 .withVar("stats_password", Secret.of("st4ts-pw"))
                 .withFile("templates", "haproxy.cfg.mustache",
                         "listen stats\n  stats auth admin:{{stats_password}}\nbackend web\n{{#backends}}  server {{name}} {{ip}}:80 check\n{{/backends}}");
-        Plan plan = Template.of("haproxy.cfg.mustache", "/etc/haproxy/haproxy.cfg").build()
+        Plan plan = TemplateFile.of("haproxy.cfg.mustache", "/etc/haproxy/haproxy.cfg").build()
                 .plan(States.file("/etc/haproxy/haproxy.cfg", "listen stats\n  stats auth admin:old-pw\n"), ctx);
         assertThat(new String(plan.applyStdin())).contains("stats auth admin:st4ts-pw").contains("server web2 10.0.0.12:80 check");
         String diff = plan.changes().get(0).diff();
@@ -69,13 +69,13 @@ class CopyAndTemplateTest {
     @Test
     void anUndefinedTemplateVariableFailsBeforeAnythingIsWritten() {
         TestContext ctx = new TestContext().withFile("templates", "t.mustache", "port {{prot}}\n").withVar("port", 80);
-        assertThatThrownBy(() -> Template.of("t.mustache", "/etc/t").build().plan(States.missing("/etc/t"), ctx))
+        assertThatThrownBy(() -> TemplateFile.of("t.mustache", "/etc/t").build().plan(States.missing("/etc/t"), ctx))
                 .hasMessageContaining("t.mustache").hasMessageContaining("prot");
     }
 
     @Test
     void anIdenticalRenderingIsNoChange() {
         TestContext ctx = new TestContext().withVar("port", 80).withFile("templates", "t.mustache", "port {{port}}\n");
-        assertThat(Template.of("t.mustache", "/etc/t").build().plan(States.fileWithoutContent("/etc/t", "port 80\n"), ctx).hasChanges()).isFalse();
+        assertThat(TemplateFile.of("t.mustache", "/etc/t").build().plan(States.fileWithoutContent("/etc/t", "port 80\n"), ctx).hasChanges()).isFalse();
     }
 }

@@ -29,9 +29,9 @@ class DestinationTest {
 
     @Test
     void templatesLoseTheirMustacheSuffixInsideADirectory() {
-        assertThat(Template.fileName("roles/haproxy/templates/haproxy.cfg.mustache")).isEqualTo("haproxy.cfg");
-        assertThat(Template.fileName("motd")).isEqualTo("motd");
-        assertThat(Template.fileName(".mustache")).isEqualTo(".mustache");
+        assertThat(TemplateFile.fileName("roles/haproxy/templates/haproxy.cfg.mustache")).isEqualTo("haproxy.cfg");
+        assertThat(TemplateFile.fileName("motd")).isEqualTo("motd");
+        assertThat(TemplateFile.fileName(".mustache")).isEqualTo(".mustache");
     }
 
     @Test

@@ -74,7 +74,7 @@ class FileAttributesTest {
 
     @Test
     void theChmodArgumentForTreesNamesAllWhenAClauseHasNoWho() {
-        assertThat(File.explicitWho("+w,g-x")).isEqualTo("a+w,g-x");
-        assertThat(File.explicitWho("0755")).isEqualTo("0755");
+        assertThat(ManagedPath.explicitWho("+w,g-x")).isEqualTo("a+w,g-x");
+        assertThat(ManagedPath.explicitWho("0755")).isEqualTo("0755");
     }
 }

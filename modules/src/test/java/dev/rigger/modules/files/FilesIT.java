@@ -40,8 +40,8 @@ class FilesIT {
         return Map.of("haproxy_maxconn", 2000, "app_port", 8080, "balance", balance, "stats_password", Secret.of(password));
     }
 
-    private static Template haproxyTemplate() {
-        return Template.of("files-it/haproxy.cfg.mustache", HAPROXY_CFG).mode("0644")
+    private static TemplateFile haproxyTemplate() {
+        return TemplateFile.of("files-it/haproxy.cfg.mustache", HAPROXY_CFG).mode("0644")
                 .validate(List.of("haproxy", "-c", "-f", "%s")).build();
     }
 
@@ -132,8 +132,8 @@ class FilesIT {
     void fileWithSymbolicModesRecurseAndLinks(Lab lab) {
         lab.shell("h1", "mkdir -p /srv/app/releases/1/bin && echo x > /srv/app/releases/1/app.jar && echo '#!/bin/sh' > /srv/app/releases/1/bin/run"
                 + " && chmod 0777 /srv/app/releases/1/app.jar && chmod 0700 /srv/app/releases/1/bin/run && ln -s app.jar /srv/app/releases/1/latest.jar");
-        File tree = File.directory("/srv/app").owner("www-data").group("www-data").mode("u=rwX,g=rX,o=").recurse(true).build();
-        File current = File.link("/srv/app/current", "releases/1").build();
+        ManagedPath tree = ManagedPath.directory("/srv/app").owner("www-data").group("www-data").mode("u=rwX,g=rX,o=").recurse(true).build();
+        ManagedPath current = ManagedPath.link("/srv/app/current", "releases/1").build();
 
         HostResult check = on(lab).check(true).runOne(tree);
         assertThat(check.status()).isEqualTo(Status.CHANGED);
@@ -161,7 +161,7 @@ class FilesIT {
             assertThat(h.execs()).isEqualTo(1);
         });
 
-        File plain = File.at("/srv/app/releases/1/app.jar").mode("g-x").build();
+        ManagedPath plain = ManagedPath.at("/srv/app/releases/1/app.jar").mode("g-x").build();
         assertThat(on(lab).runOne(plain).status()).isEqualTo(Status.CHANGED);
         assertThat(lab.shell("h1", "stat -c %a /srv/app/releases/1/app.jar").strip()).isEqualTo("740");
         assertThat(on(lab).runOne(plain).execs()).as("symbolic mode already in effect").isEqualTo(1);

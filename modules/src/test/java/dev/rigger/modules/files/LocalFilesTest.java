@@ -111,7 +111,7 @@ class LocalFilesTest {
         Path playbook = Files.createDirectories(dir.resolve("pb/templates"));
         Files.writeString(playbook.resolve("app.conf.mustache"), "name={{app_name}}\npassword={{db_password}}\n");
         Path target = Files.writeString(dir.resolve("app.conf"), "name=old\npassword=older-secret\n");
-        Template t = Template.of("app.conf.mustache", target.toString()).mode("0600").build();
+        TemplateFile t = TemplateFile.of("app.conf.mustache", target.toString()).mode("0600").build();
         Runs withVars = runs.playbookDir(dir.resolve("pb")).diff(true)
                 .vars(Map.of("app_name", "shop", "db_password", Secret.of("n3w-s3cret")));
 
@@ -127,7 +127,7 @@ class LocalFilesTest {
     @Test
     void fileDirectoryWithSymbolicModeIsIdempotent() throws IOException {
         Path d = dir.resolve("a/b/c");
-        File spec = File.directory(d.toString()).mode("u=rwx,g=rx,o=").build();
+        ManagedPath spec = ManagedPath.directory(d.toString()).mode("u=rwx,g=rx,o=").build();
 
         HostResult first = runs.runOne(spec);
         assertThat(first.status()).as(first.message()).isEqualTo(Status.CHANGED);
@@ -143,7 +143,7 @@ class LocalFilesTest {
         Files.writeString(d.resolve("f"), "x");
         Files.setPosixFilePermissions(d.resolve("f"), PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.createSymbolicLink(d.resolve("l"), Path.of("f"));
-        File spec = File.directory(dir.resolve("tree").toString()).mode("u=rwX,g=rX,o=").recurse(true).build();
+        ManagedPath spec = ManagedPath.directory(dir.resolve("tree").toString()).mode("u=rwX,g=rX,o=").recurse(true).build();
 
         assertThat(runs.runOne(spec).status()).isEqualTo(Status.CHANGED);
         assertThat(perms(d.resolve("f"))).isEqualTo("rwxr-x---");
@@ -159,10 +159,10 @@ class LocalFilesTest {
         Path r2 = Files.createDirectories(dir.resolve("r2"));
         Path current = dir.resolve("current");
 
-        assertThat(runs.runOne(File.link(current.toString(), "r1").build()).status()).isEqualTo(Status.CHANGED);
+        assertThat(runs.runOne(ManagedPath.link(current.toString(), "r1").build()).status()).isEqualTo(Status.CHANGED);
         assertThat(Files.readSymbolicLink(current)).isEqualTo(Path.of("r1"));
-        assertThat(runs.runOne(File.link(current.toString(), "r1").build()).status()).isEqualTo(Status.OK);
-        HostResult repoint = runs.runOne(File.link(current.toString(), r2.toString()).build());
+        assertThat(runs.runOne(ManagedPath.link(current.toString(), "r1").build()).status()).isEqualTo(Status.OK);
+        HostResult repoint = runs.runOne(ManagedPath.link(current.toString(), r2.toString()).build());
         assertThat(repoint.status()).as(repoint.message()).isEqualTo(Status.CHANGED);
         assertThat(Files.readSymbolicLink(current)).isEqualTo(r2);
         assertThat(entries(dir)).containsExactly("current", "r1", "r2");
@@ -174,12 +174,12 @@ class LocalFilesTest {
         Path f = Files.writeString(dir.resolve("f"), "keep");
         Files.writeString(dir.resolve("g"), "g");
 
-        HostResult refused = runs.runOne(File.link(f.toString(), "g").build());
+        HostResult refused = runs.runOne(ManagedPath.link(f.toString(), "g").build());
         assertThat(refused.status()).isEqualTo(Status.FAILED);
         assertThat(refused.message()).contains("refusing to convert from file");
         assertThat(f).hasContent("keep");
 
-        assertThat(runs.runOne(File.link(f.toString(), "g").force(true).build()).status()).isEqualTo(Status.CHANGED);
+        assertThat(runs.runOne(ManagedPath.link(f.toString(), "g").force(true).build()).status()).isEqualTo(Status.CHANGED);
         assertThat(Files.isSymbolicLink(f)).isTrue();
     }
 
@@ -187,7 +187,7 @@ class LocalFilesTest {
     void hardLinksShareTheInode() throws IOException {
         Path src = Files.writeString(dir.resolve("src"), "x");
         Path hard = dir.resolve("hard");
-        File spec = File.at(hard.toString()).state(File.Ensure.HARD).src(src.toString()).build();
+        ManagedPath spec = ManagedPath.at(hard.toString()).state(ManagedPath.Ensure.HARD).src(src.toString()).build();
 
         assertThat(runs.runOne(spec).status()).isEqualTo(Status.CHANGED);
         assertThat(Files.isSameFile(src, hard)).isTrue();
@@ -198,15 +198,15 @@ class LocalFilesTest {
     @Test
     void touchAndAbsent() throws IOException {
         Path t = dir.resolve("t");
-        File touch = File.at(t.toString()).state(File.Ensure.TOUCH).touchAccessTime(false).touchModificationTime(false).build();
+        ManagedPath touch = ManagedPath.at(t.toString()).state(ManagedPath.Ensure.TOUCH).touchAccessTime(false).touchModificationTime(false).build();
         assertThat(runs.runOne(touch).status()).isEqualTo(Status.CHANGED);
         assertThat(t).exists().isEmptyFile();
         assertThat(runs.runOne(touch).status()).isEqualTo(Status.OK);
 
         Files.createDirectories(dir.resolve("gone/deep/er"));
-        assertThat(runs.runOne(File.absent(dir.resolve("gone").toString()).build()).status()).isEqualTo(Status.CHANGED);
+        assertThat(runs.runOne(ManagedPath.absent(dir.resolve("gone").toString()).build()).status()).isEqualTo(Status.CHANGED);
         assertThat(dir.resolve("gone")).doesNotExist();
-        assertThat(runs.runOne(File.absent(dir.resolve("gone").toString()).build()).status()).isEqualTo(Status.OK);
+        assertThat(runs.runOne(ManagedPath.absent(dir.resolve("gone").toString()).build()).status()).isEqualTo(Status.OK);
     }
 
     @Test

@@ -38,7 +38,7 @@ class RawTextTest {
         source.writeBytes("no newline at the end".getBytes(UTF_8));
         TestContext ctx = new TestContext().withVar("name", "gr\u00fc\u00df").withFile("templates", "t.mustache", source.toByteArray());
 
-        Plan plan = Template.of("t.mustache", "/etc/t").build().plan(States.missing("/etc/t"), ctx);
+        Plan plan = TemplateFile.of("t.mustache", "/etc/t").build().plan(States.missing("/etc/t"), ctx);
 
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes("# caf\u00e9 in Latin-1: caf".getBytes(UTF_8));

@@ -26,7 +26,7 @@ class MountTest {
         return plan.changes().stream().map(Change::summary).toList();
     }
 
-    private static final Mount SHARED = Mount.mounted("/var/lib/odoo", "UUID=2fa08de7", "ocfs2", "_netdev,defaults");
+    private static final Mount SHARED = Mount.mounted("/var/lib/odoo", "UUID=2fa08de7", "ocfs2", "_netdev,defaults").build();
 
     @Test
     void mountedAddsTheLineCreatesTheDirectoryAndMounts() {
@@ -57,7 +57,7 @@ class MountTest {
 
     @Test
     void anotherFilesystemMountedThereIsReplaced() {
-        Mount tmp = Mount.mounted("/mnt/t", "tmpfs", "tmpfs", "size=8m");
+        Mount tmp = Mount.mounted("/mnt/t", "tmpfs", "tmpfs", "size=8m").build();
         Plan plan = tmp.plan(probed("/dev/sdc ext4\n", "full", "tmpfs /mnt/t tmpfs size=8m 0 0\n"), StorageContext.PLAIN);
         assertThat(summaries(plan)).containsExactly("mount tmpfs at /mnt/t instead of /dev/sdc (ext4)");
     }
@@ -76,7 +76,7 @@ class MountTest {
 
     @Test
     void blanksInPathsUseFstabsOctalEscape() {
-        Mount m = Mount.mounted("/srv/my data", "tmpfs", "tmpfs", null);
+        Mount m = Mount.mounted("/srv/my data", "tmpfs", "tmpfs", null).build();
         assertThat(m.fstabLine()).isEqualTo("tmpfs /srv/my\\040data tmpfs defaults 0 0");
         assertThat(m.plan(probed("tmpfs tmpfs\n", "full", m.fstabLine() + "\n"), StorageContext.PLAIN).hasChanges()).isFalse();
     }

@@ -241,7 +241,7 @@ class StorageModulesIT {
     @Order(9)
     void ocfs2MountNeedsTheKernelsOcfs2(Lab lab) {
         String uuid = lab.shell("tgt1", "blkid -p -o value -s UUID /srv/ocfs2.img").strip();
-        Mount shared = Mount.mounted("/var/lib/odoo", "UUID=" + uuid, "ocfs2", "_netdev,defaults");
+        Mount shared = Mount.mounted("/var/lib/odoo", "UUID=" + uuid, "ocfs2", "_netdev,defaults").build();
         expect(check(lab, "tgt1", shared), Status.CHANGED, 1);
         boolean ocfs2 = lab.exec("tgt1", "sh", "-c", "grep -qw ocfs2 /proc/filesystems || modprobe -q ocfs2").exitCode() == 0;
         assumeTrue(ocfs2, "mounting OCFS2 needs the kernel module ocfs2 (and o2cb's configfs), which this kernel does not have");

@@ -42,7 +42,7 @@ class AccountsIT {
 
     @Test
     void groupIsCreatedWithItsIdAndRenumbered(Lab lab) {
-        Group group = new Group("rigops", 2345, true, false);
+        LocalGroup group = new LocalGroup("rigops", 2345, true, false);
         expect(check(lab, H, group), Status.CHANGED, 1);
         assertThat(lab.exec(H, "getent", "group", "rigops").exitCode()).as("check mode creates nothing").isEqualTo(2);
 
@@ -50,21 +50,21 @@ class AccountsIT {
         assertThat(getent(lab, "group", "rigops")).isEqualTo("rigops:x:2345:");
         expect(apply(lab, H, group), Status.OK, 1);
 
-        expect(apply(lab, H, new Group("rigops", 2346, true, false)), Status.CHANGED, 2);
+        expect(apply(lab, H, new LocalGroup("rigops", 2346, true, false)), Status.CHANGED, 2);
         assertThat(getent(lab, "group", "rigops")).isEqualTo("rigops:x:2346:");
 
-        expect(apply(lab, H, new Group("rigsys", null, true, true)), Status.CHANGED, 2);
+        expect(apply(lab, H, new LocalGroup("rigsys", null, true, true)), Status.CHANGED, 2);
         assertThat(Integer.parseInt(getent(lab, "group", "rigsys").split(":")[2])).as("a system gid").isLessThan(1000);
 
-        expect(apply(lab, H, Group.absent("rigsys")), Status.CHANGED, 2);
+        expect(apply(lab, H, LocalGroup.absent("rigsys").build()), Status.CHANGED, 2);
         assertThat(lab.exec(H, "getent", "group", "rigsys").exitCode()).isEqualTo(2);
-        expect(apply(lab, H, Group.absent("rigsys")), Status.OK, 1);
+        expect(apply(lab, H, LocalGroup.absent("rigsys").build()), Status.OK, 1);
     }
 
     @Test
     void groupFailureCarriesTheCommandsError(Lab lab) {
         lab.shell(H, "getent group rigdup >/dev/null || groupadd -g 2400 rigdup");
-        HostResult r = expect(apply(lab, H, new Group("rigclash", 2400, true, false)), Status.FAILED, 2);
+        HostResult r = expect(apply(lab, H, new LocalGroup("rigclash", 2400, true, false)), Status.FAILED, 2);
         assertThat(r.message()).contains("groupadd: GID '2400' already exists");
         assertThat(lab.exec(H, "getent", "group", "rigclash").exitCode()).isEqualTo(2);
     }
@@ -112,10 +112,10 @@ class AccountsIT {
         assertThat(lab.shell(H, "id -nG alice").strip().split(" ")).containsExactlyInAnyOrder("rigstaff", "adm");
         expect(apply(lab, H, exactly), Status.OK, 1);
 
-        expect(apply(lab, H, User.absent("alice", true)), Status.CHANGED, 2);
+        expect(apply(lab, H, User.absent("alice", true).build()), Status.CHANGED, 2);
         assertThat(lab.exec(H, "getent", "passwd", "alice").exitCode()).isEqualTo(2);
         assertThat(lab.exec(H, "test", "-e", "/home/alice").exitCode()).as("remove: true deletes the home").isNotZero();
-        expect(apply(lab, H, User.absent("alice", true)), Status.OK, 1);
+        expect(apply(lab, H, User.absent("alice", true).build()), Status.OK, 1);
     }
 
     @Test
@@ -144,7 +144,7 @@ class AccountsIT {
         expect(apply(lab, H, User.named("bob").shell("/bin/bash").build()), Status.CHANGED, 2);
         String[] keyOne = keyPair(dir, "one");
         String[] keyTwo = keyPair(dir, "two");
-        AuthorizedKey one = AuthorizedKey.present("bob", keyOne[0]);
+        AuthorizedKey one = AuthorizedKey.present("bob", keyOne[0]).build();
 
         expect(check(lab, H, one), Status.CHANGED, 1);
         assertThat(lab.exec(H, "test", "-e", "/home/bob/.ssh").exitCode()).isNotZero();
@@ -160,7 +160,7 @@ class AccountsIT {
 
         assertThat(loginAs(lab, "bob", keyOne[1])).isEqualTo("bob");
 
-        AuthorizedKey onlyTwo = AuthorizedKey.exclusive("bob", keyTwo[0]);
+        AuthorizedKey onlyTwo = AuthorizedKey.exclusive("bob", keyTwo[0]).build();
         expect(apply(lab, H, onlyTwo), Status.CHANGED, 2);
         expect(apply(lab, H, onlyTwo), Status.OK, 1);
         assertThat(loginAs(lab, "bob", keyTwo[1])).isEqualTo("bob");
@@ -171,9 +171,9 @@ class AccountsIT {
                 .containsExactly("set mode 600 and owner bob on /home/bob/.ssh/authorized_keys");
         assertThat(lab.shell(H, "stat -c %a /home/bob/.ssh/authorized_keys").strip()).isEqualTo("600");
 
-        expect(apply(lab, H, AuthorizedKey.absent("bob", keyTwo[0])), Status.CHANGED, 2);
+        expect(apply(lab, H, AuthorizedKey.absent("bob", keyTwo[0]).build()), Status.CHANGED, 2);
         assertThat(lab.shell(H, "cat /home/bob/.ssh/authorized_keys")).isEmpty();
-        expect(apply(lab, H, AuthorizedKey.absent("bob", keyTwo[0])), Status.OK, 1);
+        expect(apply(lab, H, AuthorizedKey.absent("bob", keyTwo[0]).build()), Status.OK, 1);
     }
 
     @Test
@@ -191,7 +191,7 @@ class AccountsIT {
         } finally {
             lab.shell(H, "umount /srv/keys");
         }
-        HostResult missing = expect(apply(lab, H, AuthorizedKey.present("nobody-here", key[0])), Status.FAILED, 1);
+        HostResult missing = expect(apply(lab, H, AuthorizedKey.present("nobody-here", key[0]).build()), Status.FAILED, 1);
         assertThat(missing.message()).isEqualTo("user nobody-here does not exist");
     }
 

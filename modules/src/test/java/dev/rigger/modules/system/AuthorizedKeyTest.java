@@ -63,8 +63,8 @@ class AuthorizedKeyTest {
         void keyParameterSplitsLinesAndRefusesNonKeys() {
             AuthorizedKey k = new AuthorizedKey("alice", List.of(ED + "\n\n# laptop\n" + RSA + "\r\n"), true, false, null, true);
             assertThat(k.keys()).containsExactly(ED, RSA);
-            assertThatThrownBy(() -> AuthorizedKey.present("alice", "not a key")).hasMessageContaining("key: not an SSH public key line");
-            assertThatThrownBy(() -> AuthorizedKey.present("alice", "\n# only a comment\n")).hasMessageContaining("no public key given");
+            assertThatThrownBy(() -> AuthorizedKey.present("alice", "not a key").build()).hasMessageContaining("key: not an SSH public key line");
+            assertThatThrownBy(() -> AuthorizedKey.present("alice", "\n# only a comment\n").build()).hasMessageContaining("no public key given");
         }
     }
 
@@ -72,41 +72,41 @@ class AuthorizedKeyTest {
     class Content {
         @Test
         void presentKeyAlreadyThereIsUnchanged() {
-            assertThat(plan(AuthorizedKey.present("alice", ED), file(RSA, ED)).hasChanges()).isFalse();
+            assertThat(plan(AuthorizedKey.present("alice", ED).build(), file(RSA, ED)).hasChanges()).isFalse();
         }
 
         @Test
         void missingKeyIsAppendedKeepingOtherLinesVerbatim() {
-            Plan p = plan(AuthorizedKey.present("alice", ED), file("# managed by hand", RSA));
+            Plan p = plan(AuthorizedKey.present("alice", ED).build(), file("# managed by hand", RSA));
             assertThat(summaries(p)).containsExactly("update " + PATH + ": 1 line(s) added, 0 removed");
             assertThat(stdin(p)).isEqualTo("# managed by hand\n" + RSA + "\n" + ED + "\n");
         }
 
         @Test
         void keyWithNewCommentOrOptionsReplacesItsLineInPlace() {
-            Plan p = plan(AuthorizedKey.present("alice", ED_NEW_COMMENT), file(ED, RSA, ED));
+            Plan p = plan(AuthorizedKey.present("alice", ED_NEW_COMMENT).build(), file(ED, RSA, ED));
             assertThat(stdin(p)).isEqualTo(ED_NEW_COMMENT + "\n" + RSA + "\n");
         }
 
         @Test
         void exclusiveLeavesExactlyTheGivenKeys() {
-            Plan p = plan(AuthorizedKey.exclusive("alice", RSA + "\n" + ED), file("# hand", ED, ECDSA));
+            Plan p = plan(AuthorizedKey.exclusive("alice", RSA + "\n" + ED).build(), file("# hand", ED, ECDSA));
             assertThat(stdin(p)).isEqualTo(RSA + "\n" + ED + "\n");
-            assertThat(plan(AuthorizedKey.exclusive("alice", RSA + "\n" + ED), file(RSA, ED)).hasChanges()).isFalse();
+            assertThat(plan(AuthorizedKey.exclusive("alice", RSA + "\n" + ED).build(), file(RSA, ED)).hasChanges()).isFalse();
         }
 
         @Test
         void absentRemovesEveryCopyAndNothingElse() {
-            Plan p = plan(AuthorizedKey.absent("alice", ED_NEW_COMMENT), file(ED, RSA, ED));
+            Plan p = plan(AuthorizedKey.absent("alice", ED_NEW_COMMENT).build(), file(ED, RSA, ED));
             assertThat(summaries(p)).containsExactly("update " + PATH + ": 0 line(s) added, 2 removed");
             assertThat(stdin(p)).isEqualTo(RSA + "\n");
-            assertThat(plan(AuthorizedKey.absent("alice", ED), file(RSA)).hasChanges()).isFalse();
-            assertThat(plan(AuthorizedKey.absent("alice", ED), NO_DIR).hasChanges()).isFalse();
+            assertThat(plan(AuthorizedKey.absent("alice", ED).build(), file(RSA)).hasChanges()).isFalse();
+            assertThat(plan(AuthorizedKey.absent("alice", ED).build(), NO_DIR).hasChanges()).isFalse();
         }
 
         @Test
         void fileIsWrittenAtomicallyWithMode0600AndTheUserAsOwner() {
-            Plan p = plan(AuthorizedKey.present("alice", ED), NO_FILE);
+            Plan p = plan(AuthorizedKey.present("alice", ED).build(), NO_FILE);
             assertThat(summaries(p)).containsExactly("create " + PATH + ": 1 line(s) added, 0 removed");
             assertThat(p.applyScript()).contains("target='" + PATH + "'").contains("mktemp").contains("chmod 0600 -- \"$tmp\"")
                     .contains("chown '1001:1001' -- \"$tmp\"").contains("mv -f -- \"$tmp\" \"$target\"");
@@ -115,7 +115,7 @@ class AuthorizedKeyTest {
 
         @Test
         void diffModeShowsTheKeysDiff() {
-            Plan p = AuthorizedKey.present("alice", ED).plan(file(RSA), DIFF);
+            Plan p = AuthorizedKey.present("alice", ED).build().plan(file(RSA), DIFF);
             assertThat(p.changes().get(0).unifiedDiff()).hasValueSatisfying(d -> assertThat(d).contains("+" + ED).contains(" " + RSA));
         }
     }
@@ -124,7 +124,7 @@ class AuthorizedKeyTest {
     class Permissions {
         @Test
         void missingDirectoryIsCreated0700ForTheUser() {
-            Plan p = plan(AuthorizedKey.present("alice", ED), NO_DIR);
+            Plan p = plan(AuthorizedKey.present("alice", ED).build(), NO_DIR);
             assertThat(summaries(p)).containsExactly("create directory /home/alice/.ssh (700, owner alice)",
                     "create " + PATH + ": 1 line(s) added, 0 removed");
             assertThat(p.applyScript()).contains("mkdir -p -m 700 -- '/home/alice/.ssh'\nchown '1001:1001' -- '/home/alice/.ssh'");
@@ -133,7 +133,7 @@ class AuthorizedKeyTest {
         @Test
         void wrongModesOrOwnersAreFixedWithoutRewriting() {
             KeyFile loose = new KeyFile("1001:1001", PATH, "755 0:0", "644 1001:1001", List.of(ED));
-            Plan p = plan(AuthorizedKey.present("alice", ED), loose);
+            Plan p = plan(AuthorizedKey.present("alice", ED).build(), loose);
             assertThat(summaries(p)).containsExactly("set mode 700 and owner alice on /home/alice/.ssh",
                     "set mode 600 and owner alice on " + PATH);
             assertThat(p.applyStdin()).isNull();
@@ -166,7 +166,7 @@ class AuthorizedKeyTest {
             KeyFile f = KeyFile.parse(PlanContext.run(probe, null), "root");
             assertThat(f.owner()).isEqualTo("0:0");
             assertThat(f.path()).endsWith("/.ssh/other keys");
-            assertThat(PlanContext.syntaxErrors(AuthorizedKey.present("alice", ED).probe(PLAIN).script())).isEmpty();
+            assertThat(PlanContext.syntaxErrors(AuthorizedKey.present("alice", ED).build().probe(PLAIN).script())).isEmpty();
         }
     }
 
@@ -174,7 +174,7 @@ class AuthorizedKeyTest {
     void yamlBinding() {
         AuthorizedKey.Type type = new AuthorizedKey.Type();
         assertThat(type.create(Args.of("authorized_key", Map.of("user", "alice", "key", ED + "\n" + RSA, "exclusive", true))))
-                .isEqualTo(AuthorizedKey.exclusive("alice", ED + "\n" + RSA));
+                .isEqualTo(AuthorizedKey.exclusive("alice", ED + "\n" + RSA).build());
         assertThat(type.create(Args.of("authorized_key", Map.of("user", "alice", "key", List.of(ED, RSA), "state", "absent"))))
                 .isEqualTo(new AuthorizedKey("alice", List.of(ED, RSA), false, false, null, true));
         assertThatThrownBy(() -> type.create(Args.of("authorized_key", Map.of("user", "alice", "key", ED, "path", "relative"))))

@@ -11,7 +11,7 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.ExecResult;
 import dev.rigger.modules.apt.AptPackage;
-import dev.rigger.modules.apt.Package;
+import dev.rigger.modules.apt.GenericPackage;
 import dev.rigger.modules.builtin.IncludeVars;
 import dev.rigger.modules.builtin.Pause;
 import dev.rigger.modules.files.Stat;
@@ -87,12 +87,12 @@ class CommonModulesTest {
 
     @Test
     void packageIsTheSameAptTask() {
-        Module<?> pkg = new Package.Type().create(Args.of("package", Map.of("name", "ntp", "state", "latest")));
+        Module<?> pkg = new GenericPackage.Type().create(Args.of("package", Map.of("name", "ntp", "state", "latest")));
         Module<?> apt = new AptPackage.Type().create(Args.of("apt", Map.of("name", "ntp", "state", "latest")));
         assertThat(pkg).isEqualTo(apt);
-        assertThat(new Package.Type().create(Args.of("package", Map.of("name", List.of("a", "b"), "use", "apt"))))
+        assertThat(new GenericPackage.Type().create(Args.of("package", Map.of("name", List.of("a", "b"), "use", "apt"))))
                 .isEqualTo(new AptPackage.Type().create(Args.of("apt", Map.of("name", List.of("a", "b")))));
-        assertThatThrownBy(() -> new Package.Type().create(Args.of("package", Map.of("name", "ntp", "use", "yum"))))
+        assertThatThrownBy(() -> new GenericPackage.Type().create(Args.of("package", Map.of("name", "ntp", "use", "yum"))))
                 .isInstanceOf(InputException.class).hasMessageContaining("package manager 'yum' is not supported");
     }
 

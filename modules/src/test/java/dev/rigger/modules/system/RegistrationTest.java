@@ -14,7 +14,7 @@ class RegistrationTest {
         assertThat(registry.find("ansible.builtin.systemd_service")).containsInstanceOf(Systemd.Type.class);
         assertThat(registry.find("service")).containsInstanceOf(Systemd.Type.class);
         assertThat(registry.find("ansible.builtin.user")).containsInstanceOf(User.Type.class);
-        assertThat(registry.find("group")).containsInstanceOf(Group.Type.class);
+        assertThat(registry.find("group")).containsInstanceOf(LocalGroup.Type.class);
         assertThat(registry.find("ansible.posix.authorized_key")).containsInstanceOf(AuthorizedKey.Type.class);
         assertThat(registry.find("ansible.posix.sysctl")).containsInstanceOf(Sysctl.Type.class);
     }

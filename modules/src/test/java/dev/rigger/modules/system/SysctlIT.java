@@ -27,7 +27,7 @@ class SysctlIT {
     void nonlocalBindIsSetLiveAndPersisted(Lab lab) {
         lab.shell(H, "sysctl -q -w " + NONLOCAL_BIND + "=0");
         String fileBefore = lab.shell(H, "cat /etc/sysctl.conf");
-        Sysctl vip = Sysctl.set(NONLOCAL_BIND, "1");
+        Sysctl vip = Sysctl.set(NONLOCAL_BIND, "1").build();
 
         assertThat(bindForeignAddress(lab).stderr()).contains("Cannot assign requested address");
 
@@ -96,7 +96,7 @@ class SysctlIT {
                 "needs a host where kernel.panic is read-only (a container with /proc/sys mounted read-only); here it is writable");
         String before = lab.shell(H, "cat /etc/sysctl.conf");
         String value = String.valueOf(Integer.parseInt(live(lab, "kernel.panic")) + 7);
-        HostResult r = expect(apply(lab, H, Sysctl.set("kernel.panic", value)), Status.FAILED, 1);
+        HostResult r = expect(apply(lab, H, Sysctl.set("kernel.panic", value).build()), Status.FAILED, 1);
         assertThat(r.message()).isEqualTo("sysctl kernel.panic is read-only here: /proc/sys/kernel/panic is not writable "
                 + "(/proc/sys is mounted read-only, as in a container; only keys the container runtime made writable can be set)");
         assertThat(lab.shell(H, "cat /etc/sysctl.conf")).isEqualTo(before);
@@ -104,7 +104,7 @@ class SysctlIT {
 
     @Test
     void unknownKeyIsAClearError(Lab lab) {
-        HostResult r = expect(apply(lab, H, Sysctl.set("net.ipv4.no_such_knob", "1")), Status.FAILED, 1);
+        HostResult r = expect(apply(lab, H, Sysctl.set("net.ipv4.no_such_knob", "1").build()), Status.FAILED, 1);
         assertThat(r.message()).isEqualTo("sysctl net.ipv4.no_such_knob does not exist on this host (no /proc/sys/net/ipv4/no_such_knob; "
                 + "is its kernel module loaded?)");
     }

@@ -47,12 +47,12 @@ class SysctlTest {
     class LiveAndFile {
         @Test
         void bothRightIsUnchanged() {
-            assertThat(plan(Sysctl.set(KEY, "1"), current("1", "# comment", KEY + " = 1")).hasChanges()).isFalse();
+            assertThat(plan(Sysctl.set(KEY, "1").build(), current("1", "# comment", KEY + " = 1")).hasChanges()).isFalse();
         }
 
         @Test
         void bothWrongSetsLiveThenPersists() {
-            Plan p = plan(Sysctl.set(KEY, "1"), current("0", "# comment"));
+            Plan p = plan(Sysctl.set(KEY, "1").build(), current("0", "# comment"));
             assertThat(summaries(p)).containsExactly("set " + KEY + " live: 0 → 1", "set " + KEY + "=1 in " + FILE);
             assertThat(p.applyScript()).contains("sysctl -q -w '" + KEY + "=1'");
             assertThat(p.applyScript().indexOf("sysctl -q -w")).isLessThan(p.applyScript().indexOf("mv -f"));
@@ -61,7 +61,7 @@ class SysctlTest {
 
         @Test
         void liveDriftAloneIsCorrectedWithoutTouchingTheFile() {
-            Plan p = plan(Sysctl.set(KEY, "1"), current("0", KEY + "=1"));
+            Plan p = plan(Sysctl.set(KEY, "1").build(), current("0", KEY + "=1"));
             assertThat(summaries(p)).containsExactly("set " + KEY + " live: 0 → 1");
             assertThat(p.applyStdin()).isNull();
             assertThat(p.applyScript()).doesNotContain("mv -f");
@@ -78,14 +78,14 @@ class SysctlTest {
 
         @Test
         void multiValueKeysCompareWithBlanksCollapsed() {
-            Sysctl range = Sysctl.set("net.ipv4.ip_local_port_range", "1024   65000");
+            Sysctl range = Sysctl.set("net.ipv4.ip_local_port_range", "1024   65000").build();
             assertThat(range.value()).isEqualTo("1024 65000");
             assertThat(plan(range, current("1024 65000", "net.ipv4.ip_local_port_range = 1024\t65000")).hasChanges()).isFalse();
         }
 
         @Test
         void diffModeShowsTheFileDiff() {
-            Plan p = Sysctl.set(KEY, "1").plan(current("1", KEY + "=0"), DIFF);
+            Plan p = Sysctl.set(KEY, "1").build().plan(current("1", KEY + "=0"), DIFF);
             assertThat(p.changes().get(0).unifiedDiff()).hasValueSatisfying(d -> assertThat(d).contains("-" + KEY + "=0").contains("+" + KEY + "=1"));
         }
 
@@ -101,7 +101,7 @@ class SysctlTest {
 
     @Nested
     class FileLines {
-        private final Sysctl one = Sysctl.set(KEY, "1");
+        private final Sysctl one = Sysctl.set(KEY, "1").build();
 
         @Test
         void firstLineOfTheKeyIsRewrittenLaterOnesDropped() {
@@ -134,7 +134,7 @@ class SysctlTest {
             assertThat(Sysctl.procPath("net.ipv4.conf.eth0/100.rp_filter")).isEqualTo("net/ipv4/conf/eth0.100/rp_filter");
             assertThat(Sysctl.procPath("net/ipv4/conf/eth0.100/rp_filter")).isEqualTo("net/ipv4/conf/eth0.100/rp_filter");
             assertThat(Sysctl.procPath("kernel")).isEqualTo("kernel");
-            Sysctl vlan = Sysctl.set("net/ipv4/conf/eth0.100/rp_filter", "2");
+            Sysctl vlan = Sysctl.set("net/ipv4/conf/eth0.100/rp_filter", "2").build();
             assertThat(vlan.desiredLines(List.of("net.ipv4.conf.eth0/100.rp_filter=1", "net.ipv4.conf.eth0.100.rp_filter=1")))
                     .as("the second line is another key: eth0 → 100 → rp_filter")
                     .containsExactly("net/ipv4/conf/eth0.100/rp_filter=2", "net.ipv4.conf.eth0.100.rp_filter=1");
@@ -146,25 +146,25 @@ class SysctlTest {
         @Test
         void readOnlyKeySaysSoBeforeChangingAnything() {
             Current ro = new Current("0", false, true, FILE, true, List.of());
-            assertThatThrownBy(() -> plan(Sysctl.set("kernel.panic", "3"), ro)).isInstanceOf(ModuleException.class)
+            assertThatThrownBy(() -> plan(Sysctl.set("kernel.panic", "3").build(), ro)).isInstanceOf(ModuleException.class)
                     .hasMessageContaining("sysctl kernel.panic is read-only here: /proc/sys/kernel/panic is not writable")
                     .hasMessageContaining("container");
             Current notRoot = new Current("0", false, false, FILE, true, List.of());
-            assertThatThrownBy(() -> plan(Sysctl.set("kernel.panic", "3"), notRoot)).hasMessageContaining("become: true");
+            assertThatThrownBy(() -> plan(Sysctl.set("kernel.panic", "3").build(), notRoot)).hasMessageContaining("become: true");
         }
 
         @Test
         void unknownKeyIsAModuleError() {
-            assertThatThrownBy(() -> plan(Sysctl.set("net.bridge.bridge-nf-call-iptables", "1"), current(null)))
+            assertThatThrownBy(() -> plan(Sysctl.set("net.bridge.bridge-nf-call-iptables", "1").build(), current(null)))
                     .isInstanceOf(ModuleException.class).hasMessageContaining("does not exist on this host");
         }
 
         @Test
         void badSpecs() {
-            assertThatThrownBy(() -> Sysctl.set("../etc/passwd", "1")).hasMessageContaining("is not a sysctl key");
-            assertThatThrownBy(() -> Sysctl.set("-p", "1")).hasMessageContaining("is not a sysctl key");
+            assertThatThrownBy(() -> Sysctl.set("../etc/passwd", "1").build()).hasMessageContaining("is not a sysctl key");
+            assertThatThrownBy(() -> Sysctl.set("-p", "1").build()).hasMessageContaining("is not a sysctl key");
             assertThatThrownBy(() -> new Sysctl(KEY, null, true, null, true)).hasMessageContaining("value: required");
-            assertThatThrownBy(() -> Sysctl.set(KEY, "1\n2")).hasMessageContaining("one non-empty line");
+            assertThatThrownBy(() -> Sysctl.set(KEY, "1\n2").build()).hasMessageContaining("one non-empty line");
         }
     }
 
@@ -198,11 +198,11 @@ class SysctlTest {
     @Test
     void yamlBinding() {
         Sysctl.Type type = new Sysctl.Type();
-        assertThat(type.create(Args.of("sysctl", Map.of("name", KEY, "value", true)))).isEqualTo(Sysctl.set(KEY, "1"));
+        assertThat(type.create(Args.of("sysctl", Map.of("name", KEY, "value", true)))).isEqualTo(Sysctl.set(KEY, "1").build());
         assertThat(type.create(Args.of("sysctl", Map.of("name", KEY, "value", 1, "reload", false))))
                 .isEqualTo(new Sysctl(KEY, "1", true, null, false));
         assertThat(type.create(Args.of("sysctl", Map.of("name", KEY, "value", 1, "reload", false, "sysctl_set", true))))
-                .isEqualTo(Sysctl.set(KEY, "1"));
+                .isEqualTo(Sysctl.set(KEY, "1").build());
         assertThatThrownBy(() -> type.create(Args.of("sysctl", Map.of("name", KEY, "value", 1, "sysctl_file", "rel.conf"))))
                 .isInstanceOf(InputException.class).hasMessageContaining("sysctl_file: must be an absolute file path");
     }

@@ -136,7 +136,7 @@ class SystemdIT {
         assertThat(missing.message()).isEqualTo("unit rigger-nope.service not found");
 
         // As after an apt task that would install the package providing the unit.
-        RunResult run = LabRuns.run(lab, H, true, new ArrayList<>(), Group.present("rigger-pending"),
+        RunResult run = LabRuns.run(lab, H, true, new ArrayList<>(), LocalGroup.present("rigger-pending").build(),
                 Systemd.unit("rigger-nope").started().build());
         assertThat(run.result(H, "task 1").orElseThrow().status()).isEqualTo(Status.CHANGED);
         HostResult second = run.result(H, "task 2").orElseThrow();

@@ -261,7 +261,7 @@ class SystemdTest {
 
         @Test
         void withoutNameItAlwaysReloadsWithoutProbing() {
-            Systemd reload = Systemd.daemonReloadOnly();
+            Systemd reload = Systemd.daemonReloadOnly().build();
             assertThat(reload.probe(PLAIN).needsExec()).isFalse();
             Plan p = plan(reload, reload.probe(PLAIN).constant());
             assertThat(summaries(p)).containsExactly("daemon-reload");

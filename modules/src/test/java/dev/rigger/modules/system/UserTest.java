@@ -153,9 +153,9 @@ class UserTest {
 
         @Test
         void absentRemovesOnlyAnExistingUser() {
-            assertThat(plan(User.absent("alice", true), ALICE).applyScript()).isEqualTo("userdel -r -- 'alice'\n");
-            assertThat(plan(User.absent("alice", false), ALICE).applyScript()).isEqualTo("userdel -- 'alice'\n");
-            assertThat(plan(User.absent("alice", true), UserState.absent(Map.of())).hasChanges()).isFalse();
+            assertThat(plan(User.absent("alice", true).build(), ALICE).applyScript()).isEqualTo("userdel -r -- 'alice'\n");
+            assertThat(plan(User.absent("alice", false).build(), ALICE).applyScript()).isEqualTo("userdel -- 'alice'\n");
+            assertThat(plan(User.absent("alice", true).build(), UserState.absent(Map.of())).hasChanges()).isFalse();
         }
     }
 

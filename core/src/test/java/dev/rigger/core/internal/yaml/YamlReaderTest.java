@@ -1,4 +1,4 @@
-package dev.rigger.core.yaml;
+package dev.rigger.core.internal.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.rigger.core.error;
+package dev.rigger.core.internal.text;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -21,11 +21,11 @@ import java.util.Set;
  *     state: present
  * }</pre>
  * <pre>{@code
- * Module<?> ntp = new Package.Type().create(Args.of("package", Map.of("name", "ntp")));
+ * Module<?> ntp = new GenericPackage.Type().create(Args.of("package", Map.of("name", "ntp")));
  * }</pre>
  */
-public final class Package {
-    private Package() {}
+public final class GenericPackage {
+    private GenericPackage() {}
 
     /** YAML binding: {@code package}. */
     public static final class Type implements ModuleType {

@@ -1,4 +1,4 @@
-package dev.rigger.testing;
+package dev.rigger.testing.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

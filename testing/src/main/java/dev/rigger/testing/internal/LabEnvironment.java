@@ -1,4 +1,4 @@
-package dev.rigger.testing;
+package dev.rigger.testing.internal;
 
 import java.util.Locale;
 import java.util.Set;

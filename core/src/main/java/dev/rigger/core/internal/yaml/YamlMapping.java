@@ -1,7 +1,7 @@
-package dev.rigger.core.yaml;
+package dev.rigger.core.internal.yaml;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import java.util.Collection;
 import java.util.Collections;

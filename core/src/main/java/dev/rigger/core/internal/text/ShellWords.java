@@ -1,4 +1,4 @@
-package dev.rigger.core.text;
+package dev.rigger.core.internal.text;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -56,18 +56,18 @@ import java.util.Set;
  * }</pre>
  *
  * <pre>{@code
- * File current = File.link("/opt/app/current", "/opt/app/releases/42").build();
+ * ManagedPath current = ManagedPath.link("/opt/app/current", "/opt/app/releases/42").build();
  * }</pre>
  *
  * Exec budget: unchanged 1 (the probe), changed 2 (probe, apply).
  */
-public record File(String path, Ensure state, String src, FileAttributes attributes, boolean recurse, boolean force,
+public record ManagedPath(String path, Ensure state, String src, FileAttributes attributes, boolean recurse, boolean force,
                    boolean follow, boolean touchAccessTime, boolean touchModificationTime) implements Module<FileProbe.State> {
 
     /** What the path should be; {@code null} in the spec keeps what it is. */
     public enum Ensure { FILE, DIRECTORY, LINK, HARD, ABSENT, TOUCH }
 
-    public File {
+    public ManagedPath {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(attributes, "attributes");
         if (!path.startsWith("/")) throw new ModuleArgumentException("file", "path", "'" + path + "' must be an absolute path");
@@ -287,7 +287,7 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Builds a {@link File}; {@code follow} defaults to true, timestamps to Ansible's defaults. */
+    /** Builds a {@link ManagedPath}; {@code follow} defaults to true, timestamps to Ansible's defaults. */
     public static final class Builder {
         private final String path;
         private Ensure state;
@@ -318,9 +318,9 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
         /** {@code touch}: false keeps the modification time ({@code modification_time: preserve}). */
         public Builder touchModificationTime(boolean value) { this.modificationTime = value; return this; }
 
-        public File build() {
+        public ManagedPath build() {
             boolean touch = state == Ensure.TOUCH;
-            return new File(path, state, src, new FileAttributes(mode, owner, group), recurse, force, follow,
+            return new ManagedPath(path, state, src, new FileAttributes(mode, owner, group), recurse, force, follow,
                     accessTime != null ? accessTime : touch, modificationTime != null ? modificationTime : touch);
         }
     }
@@ -364,7 +364,7 @@ public record File(String path, Ensure state, String src, FileAttributes attribu
             boolean touch = state == Ensure.TOUCH;
             String src = args.optionalString("src").orElse(null);
             if (src != null && src.indexOf('\0') >= 0) throw args.error("src", "'src' contains a NUL byte");
-            return new File(path, state, src, FileAttributes.from(args), recurse, args.bool("force", false),
+            return new ManagedPath(path, state, src, FileAttributes.from(args), recurse, args.bool("force", false),
                     args.bool("follow", true), time(args, "access_time", touch), time(args, "modification_time", touch));
         }
 

@@ -45,17 +45,17 @@ import java.util.Set;
  * }</pre>
  *
  * <pre>{@code
- * Template cfg = Template.of("haproxy.cfg.mustache", "/etc/haproxy/haproxy.cfg")
+ * TemplateFile cfg = TemplateFile.of("haproxy.cfg.mustache", "/etc/haproxy/haproxy.cfg")
  *         .mode("0644").validate(List.of("haproxy", "-c", "-f", "%s")).build();
  * }</pre>
  *
  * Exec budget: unchanged 1 (the probe), changed 2 (probe, write). Rendering happens on the controller.
  */
-public record Template(String src, String dest, FileAttributes attributes, boolean backup, boolean force,
+public record TemplateFile(String src, String dest, FileAttributes attributes, boolean backup, boolean force,
                        List<String> validate) implements Module<FileProbe.State> {
     private static final String SUFFIX = ".mustache";
 
-    public Template {
+    public TemplateFile {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dest, "dest");
         if (!dest.startsWith("/")) throw new ModuleArgumentException("template", "dest", "'" + dest + "' must be an absolute path");
@@ -98,7 +98,7 @@ public record Template(String src, String dest, FileAttributes attributes, boole
         return Destination.of(dest, fileName(src));
     }
 
-    /** Builds a {@link Template}; {@code force} defaults to true. */
+    /** Builds a {@link TemplateFile}; {@code force} defaults to true. */
     public static final class Builder {
         private final String src;
         private final String dest;
@@ -122,8 +122,8 @@ public record Template(String src, String dest, FileAttributes attributes, boole
         /** Checker words with {@code %s} for the new file, e.g. {@code List.of("haproxy", "-c", "-f", "%s")}. */
         public Builder validate(List<String> value) { this.validate = value; return this; }
 
-        public Template build() {
-            return new Template(src, dest, new FileAttributes(mode, owner, group), backup, force, validate);
+        public TemplateFile build() {
+            return new TemplateFile(src, dest, new FileAttributes(mode, owner, group), backup, force, validate);
         }
     }
 
@@ -149,7 +149,7 @@ public record Template(String src, String dest, FileAttributes attributes, boole
             args.requireKnown(parameters());
             String dest = args.string("dest");
             if (!dest.startsWith("/")) throw args.error("dest", "'dest' must be an absolute path, got '" + dest + "'");
-            return new Template(args.string("src"), dest, FileAttributes.from(args), args.bool("backup", false),
+            return new TemplateFile(args.string("src"), dest, FileAttributes.from(args), args.bool("backup", false),
                     args.bool("force", true), FileArgs.validate(args));
         }
     }

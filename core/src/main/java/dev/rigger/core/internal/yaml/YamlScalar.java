@@ -1,4 +1,4 @@
-package dev.rigger.core.yaml;
+package dev.rigger.core.internal.yaml;
 
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.secret.Secret;

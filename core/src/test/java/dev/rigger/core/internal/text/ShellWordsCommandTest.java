@@ -1,4 +1,4 @@
-package dev.rigger.core.text;
+package dev.rigger.core.internal.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -35,23 +35,46 @@ import java.util.Set;
  * }</pre>
  *
  * <pre>{@code
- * new Group("lbadmin", 1500, true, false)
+ * LocalGroup.present("lbadmin").gid(1500).build()
  * }</pre>
  */
-public record Group(String name, Integer gid, boolean present, boolean system) implements Module<Group.GroupState> {
+public record LocalGroup(String name, Integer gid, boolean present, boolean system) implements Module<LocalGroup.GroupState> {
 
-    public Group {
+    public LocalGroup {
         Accounts.requireName("group", "name", "group", name);
         if (gid != null && gid < 0) throw new ModuleArgumentException("group", "gid", "must not be negative, got " + gid);
     }
 
     /** A group that must exist, with whatever id the system gives it. */
-    public static Group present(String name) {
-        return new Group(name, null, true, false);
+    public static Builder present(String name) {
+        return new Builder(name, true);
     }
 
-    public static Group absent(String name) {
-        return new Group(name, null, false, false);
+    /** A group that must not exist. */
+    public static Builder absent(String name) {
+        return new Builder(name, false);
+    }
+
+    /** Optional parameters of a group task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String name;
+        private final boolean present;
+        private Integer gid;
+        private boolean system;
+
+        private Builder(String name, boolean present) {
+            this.name = name;
+            this.present = present;
+        }
+
+        public Builder gid(Integer value) { this.gid = value; return this; }
+        /** Created as a system group (an id from the system range). */
+        public Builder system(boolean value) { this.system = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public LocalGroup build() {
+            return new LocalGroup(name, gid, present, system);
+        }
     }
 
     @Override
@@ -126,7 +149,7 @@ public record Group(String name, Integer gid, boolean present, boolean system) i
             String name = args.string("name");
             boolean present = args.choice("state", List.of("present", "absent"), "present").equals("present");
             try {
-                return new Group(name, args.optionalInt("gid").orElse(null), present, args.bool("system", false));
+                return new LocalGroup(name, args.optionalInt("gid").orElse(null), present, args.bool("system", false));
             } catch (IllegalArgumentException e) {
                 throw args.error(e, "name");
             }

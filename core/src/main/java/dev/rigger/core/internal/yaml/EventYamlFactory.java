@@ -1,4 +1,4 @@
-package dev.rigger.core.yaml;
+package dev.rigger.core.internal.yaml;
 
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,4 +1,4 @@
-package dev.rigger.core.yaml;
+package dev.rigger.core.internal.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;

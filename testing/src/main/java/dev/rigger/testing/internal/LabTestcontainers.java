@@ -1,4 +1,4 @@
-package dev.rigger.testing;
+package dev.rigger.testing.internal;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -16,7 +16,7 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * keeps in memory instead:
  * <ul>
  *   <li>{@code TESTCONTAINERS_RYUK_DISABLED}: no Ryuk container. The lab removes its own containers
- *       and a JVM's leftovers (see {@link Lab}); Ryuk would only add an image pull that hangs for
+ *       and a JVM's leftovers (see {@link dev.rigger.testing.Lab}); Ryuk would only add an image pull that hangs for
  *       minutes on a machine without a registry.</li>
  *   <li>{@code TESTCONTAINERS_HOST_OVERRIDE}: inside a container ({@code /.dockerenv}) Testcontainers
  *       would start a helper container (another pull) to find the Docker host's address; the lab
@@ -28,7 +28,7 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * A variable that is set always wins. With a Testcontainers whose internals differ from the one
  * Rigger is built with, this fails at once, naming the variables to set.
  */
-final class LabTestcontainers {
+public final class LabTestcontainers {
     static final String RYUK_DISABLED = "TESTCONTAINERS_RYUK_DISABLED";
     static final String HOST_OVERRIDE = "TESTCONTAINERS_HOST_OVERRIDE";
     static final String CHECKS_DISABLE = "TESTCONTAINERS_CHECKS_DISABLE";
@@ -36,7 +36,7 @@ final class LabTestcontainers {
 
     private LabTestcontainers() {}
 
-    static synchronized void configure() {
+    public static synchronized void configure() {
         if (configured) return;
         configured = true;
         try {
