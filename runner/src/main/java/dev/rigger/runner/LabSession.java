@@ -1,7 +1,7 @@
 package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
-import dev.rigger.core.error.NearNames;
+import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHost;

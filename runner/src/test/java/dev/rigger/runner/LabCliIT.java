@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.rigger.testing.Lab;
-import dev.rigger.testing.LabEnvironment;
+import dev.rigger.testing.internal.LabEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -57,7 +57,7 @@ public final class LabTestcontainers {
      * this JVM's session in a shutdown hook (and Ryuk would remove them when the JVM dies). Must
      * come before Testcontainers' first use in this JVM, whatever TESTCONTAINERS_RYUK_DISABLED says.
      */
-    static synchronized void keepContainersAfterExit() {
+    public static synchronized void keepContainersAfterExit() {
         try {
             Field instance = ResourceReaper.class.getDeclaredField("instance");
             instance.setAccessible(true);
