@@ -209,6 +209,8 @@ final class LabCommand {
             Path checks = verify != null ? verify : playbook.resolveSibling("verify.yml");
             if (verify != null && !Files.isRegularFile(verify)) throw new InputException(SourceLocation.unknown(verify.toString()), "playbook not found");
             boolean ownDir = dir == null;
+            // Checked before any step: destroy, which always runs, must not remove a lab this test did not start.
+            if (!ownDir) requireNoLab(dir);
             Path labDir = ownDir ? Files.createTempDirectory("rigger-lab-test") : dir;
             List<String> inventories = flags.inventories.stream().map(Path::toString).toList();
             Steps steps = new Steps(out);
@@ -284,12 +286,17 @@ final class LabCommand {
         }
     }
 
-    /** Starts the lab for the inventories of {@code flags} and writes its inventory and state into {@code dir}. */
-    static int up(Path dir, RunFlags flags, PrintStream out) {
-        if (Files.exists(dir.resolve(STATE))) {
+    /** A folder holding a lab, or what an interrupted up left, is not started in again. */
+    private static void requireNoLab(Path dir) {
+        if (Files.exists(dir.resolve(STATE)) || Files.exists(dir.resolve("lab"))) {
             throw new InputException(SourceLocation.unknown(dir.toString()), "a lab is up already; remove it first with rigger lab down"
                     + (dir.toString().equals(DEFAULT_DIR) ? "" : " --lab-dir " + dir));
         }
+    }
+
+    /** Starts the lab for the inventories of {@code flags} and writes its inventory and state into {@code dir}. */
+    static int up(Path dir, RunFlags flags, PrintStream out) {
+        requireNoLab(dir);
         Settings settings = Settings.resolve(flags);
         Inventory inventory = InventoryLoader.load(settings.inventories);
         List<String> hosts = inventory.hosts().stream().map(Host::name).toList();
@@ -397,6 +404,10 @@ final class LabCommand {
             return body.get();
         } catch (InputException e) {
             throw e;
+        } catch (IllegalArgumentException e) {
+            // The lab refused what the inventory asks of it (a host name that is no DNS label): bad input.
+            Main.Streams.err().println("error: lab " + what + ": " + e.getMessage());
+            return Main.EXIT_BAD_INPUT;
         } catch (RuntimeException e) {
             String message = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : e.toString();
             Main.Streams.err().println("error: lab " + what + ": " + message);

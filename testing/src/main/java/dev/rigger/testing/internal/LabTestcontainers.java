@@ -52,7 +52,7 @@ public final class LabTestcontainers {
     }
 
     /**
-     * For a lab that outlives this JVM ({@link Lab.Builder#detached}): Testcontainers' resource
+     * For a lab that outlives this JVM ({@link dev.rigger.testing.Lab.Builder#detached}): Testcontainers' resource
      * reaper does nothing. Without Ryuk, Testcontainers would otherwise remove every container of
      * this JVM's session in a shutdown hook (and Ryuk would remove them when the JVM dies). Must
      * come before Testcontainers' first use in this JVM, whatever TESTCONTAINERS_RYUK_DISABLED says.
