@@ -68,6 +68,7 @@ public final class Lab implements AutoCloseable {
     // Generous: lab test classes run side by side (docs/lab.md) and a 2-core machine busy with
     // dpkg in other labs has been seen to need more than 90 s to boot systemd and sshd.
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(240);
+    private static final int PAUSE_ATTEMPTS = 5;
     /**
      * Docker mounts /proc/sys read-only, but a real host can set its network sysctls (HAProxy on a
      * VIP backup needs net.ipv4.ip_nonlocal_bind). Those live in the container's own network
@@ -337,6 +338,40 @@ public final class Lab implements AutoCloseable {
     public void start(String host) {
         docker().startContainerCmd(host(host).containerId()).exec();
         waitUntilBooted(host(host));
+    }
+
+    /**
+     * Freezes every process of the host ({@code docker pause}): it hangs as a host whose kernel
+     * stalls, with its connections open and silent. On a loaded machine the freeze can fail
+     * ("unable to freeze"), so it is tried up to five times until Docker reports the host paused;
+     * when this returns, the host is frozen, so a test's clock may start.
+     */
+    public void pause(String host) {
+        String id = host(host).containerId();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= PAUSE_ATTEMPTS; attempt++) {
+            try {
+                docker().pauseContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                last = e;
+                log.info("docker pause {} failed (attempt {} of {}): {}", host, attempt, PAUSE_ATTEMPTS, e.getMessage());
+            }
+            if (paused(id)) return;
+            sleep(500);
+        }
+        throw new AssertionError("could not freeze " + host + " with docker pause in " + PAUSE_ATTEMPTS + " attempts"
+                + (last != null ? ": " + last.getMessage() : ""), last);
+    }
+
+    /** Thaws a host frozen by {@link #pause}; its processes go on where they stopped. Does nothing if it is not paused. */
+    public void unpause(String host) {
+        String id = host(host).containerId();
+        if (paused(id)) docker().unpauseContainerCmd(id).exec();
+        if (paused(id)) throw new AssertionError("docker unpause left " + host + " paused");
+    }
+
+    private static boolean paused(String containerId) {
+        return Boolean.TRUE.equals(docker().inspectContainerCmd(containerId).exec().getState().getPaused());
     }
 
     /** Cuts the host off the lab network: neither the other hosts nor Rigger can reach it. */

@@ -18,7 +18,11 @@ public sealed interface RunEvent {
     /**
      * One host's result for one task (or one loop item).
      *
-     * @param execs   scripts this task ran on the host (the exec budget: unchanged 1, changed ≤ 2)
+     * @param execs   scripts this task ran on the host (the exec budget: unchanged 1, changed ≤ 2).
+     *                Counted where they ran: a loop item's result has its own, the loop's closing
+     *                result (item null) their sum; with batched probes the batch counts 1 on the
+     *                task that took it and the tasks it served report 0. So, per host, the results
+     *                with item null add up to exactly the execs its connection ran.
      * @param changes what changed or, in check mode, would change; diffs redacted
      * @param message failure text, skip reason, or "would change (after pending change)"
      * @param item    the loop item's display form, or null outside loops
