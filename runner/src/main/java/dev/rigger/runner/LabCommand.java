@@ -337,14 +337,15 @@ final class LabCommand {
 
     /** Removes the lab of {@code dir} (or what an interrupted up left) and the state files. */
     static int down(Path dir, PrintStream out) {
-        if (!Files.isDirectory(dir.resolve("lab")) && !Files.exists(dir.resolve(STATE))) {
-            out.println("no lab in " + dir + ": nothing to remove");
-            return 0;
-        }
         requireLabJar();
         long t0 = System.nanoTime();
         return lab("down", () -> {
+            // Docker is asked even when the folder is gone: the containers carry its name.
             int removed = LabSession.down(dir.resolve("lab"));
+            if (removed == 0 && !Files.exists(dir.resolve(STATE))) {
+                out.println("no lab in " + dir + ": nothing to remove");
+                return 0;
+            }
             deleteTree(dir.resolve("inventory"));
             try {
                 Files.deleteIfExists(dir.resolve(STATE));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -117,6 +118,15 @@ class LabCliIT {
         assertThat(test.err).contains("error: not idempotent: task 'stamp the time'");
         assertThat(test.out).containsPattern("idempotence +exit 2").contains("verify       not run").containsPattern("destroy +ok");
         assertThat(containers(dir)).isEmpty();
+    }
+
+    /** A test that failed halfway leaves its lab up (it outlives every process): remove what is left. */
+    @AfterAll
+    static void removeLabsLeftByAFailure() throws Exception {
+        for (String name : List.of("demo", "solo", "failing")) {
+            Path dir = tmp.resolve(name);
+            if (!containers(dir).isEmpty()) rigger(MODULE, "lab", "down", "--lab-dir", dir.toString());
+        }
     }
 
     private record Run(int code, String out, String err) {}
