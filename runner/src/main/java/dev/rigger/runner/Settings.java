@@ -51,9 +51,9 @@ final class Settings {
     private final Secret becomePassword;
 
     private Settings(RunFlags flags, AnsibleConfig config, Map<String, String> env) {
-        if (flags.step) {
+        if (flags.step && !StepPrompt.hasTerminal()) {
             throw new InputException(SourceLocation.unknown("--step"),
-                    "not supported: Rigger runs tasks without stopping to ask; use --start-at-task or --tags to run part of a playbook");
+                    "needs a terminal to ask on before each task; without one, use --start-at-task or --tags to run part of a playbook");
         }
         List<Path> inventories = new ArrayList<>(flags.inventories);
         if (inventories.isEmpty()) inventories.addAll(config.paths("ANSIBLE_INVENTORY", "defaults", "inventory", ","));

@@ -219,6 +219,7 @@ final class PlayExecution {
         List<HostState> hosts = pastStartAt(task, walking);
         if (hosts.isEmpty()) return;
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
+        if (run.step() != null && !run.step().allows(task.name(), task.location().toString())) return;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
         TaskExecution execution = new TaskExecution(run, play, batchNames, names(targets), after);
         Semaphore slots = task.throttle() > 0

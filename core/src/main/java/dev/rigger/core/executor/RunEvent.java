@@ -31,6 +31,14 @@ public sealed interface RunEvent {
                       List<Change> changes, Duration duration, int execs, String item,
                       Map<String, Object> registered) implements RunEvent {}
 
+    /**
+     * A script about to run on a host, secrets masked: sent only when {@link PlaybookRun#traceExecs}
+     * asks for it ({@code -vvv}).
+     *
+     * @param becomeUser whom the script runs as through sudo, or null for the login user
+     */
+    record Exec(String host, String script, String becomeUser) implements RunEvent {}
+
     /** Hosts still running the current task, for live progress. */
     record Progress(String task, List<String> running, Duration elapsed) implements RunEvent {}
 
