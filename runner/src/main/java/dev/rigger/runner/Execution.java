@@ -9,6 +9,7 @@ import dev.rigger.core.executor.DynamicInclude;
 import dev.rigger.core.executor.Play;
 import dev.rigger.core.executor.PlaybookRun;
 import dev.rigger.core.executor.RunOptions;
+import dev.rigger.core.executor.RunListener;
 import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.executor.RoleScope;
 import dev.rigger.core.executor.Task;
@@ -48,12 +49,19 @@ final class Execution {
     private final Settings settings;
     private final PrintStream out;
     private final PrintStream err;
+    private final List<RunListener> listeners = new ArrayList<>();
 
     Execution(RunFlags flags, Settings settings, PrintStream out, PrintStream err) {
         this.flags = flags;
         this.settings = settings;
         this.out = out;
         this.err = err;
+    }
+
+    /** Also tells {@code listener} every event of the run ({@code rigger lab idempotence} counts changes so). */
+    Execution listener(RunListener listener) {
+        listeners.add(listener);
+        return this;
     }
 
     /** @param title how listings name the playbook: the path as given, as ansible-playbook prints it */
@@ -87,9 +95,11 @@ final class Execution {
         JsonLinesWriter json = flags.json != null ? openJson() : null;
         try (ConsoleReporter console = new ConsoleReporter(out, System.console() != null, settings.verbosity); json) {
             PlaybookRun run = PlaybookRun.of(settings.withBecomeDefaults(loaded.playbook())).inventory(inventory).options(options)
-                    .listener(console)
+                    .listener(console).traceExecs(settings.verbosity >= 3)
+                    .step(flags.step ? new StepPrompt(System.console(), out) : null)
                     .connector(host -> Connections.open(settings.adjust(connections.settingsFor(host), inventory, host)));
             if (json != null) run.listener(json);
+            listeners.forEach(run::listener);
             RunResult result;
             try (Interrupts interrupts = Interrupts.forward(run)) {
                 result = run.execute();

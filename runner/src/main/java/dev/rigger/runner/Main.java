@@ -2,6 +2,7 @@ package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.executor.RunListener;
 import dev.rigger.core.loader.LoadedPlaybook;
 import dev.rigger.core.loader.LoaderOptions;
 import dev.rigger.core.loader.PlaybookLoader;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The {@code rigger} command line: {@code rigger play PLAYBOOK -i INVENTORY [flags]} and
- * {@code rigger apply ROLE... -i INVENTORY --hosts PATTERN [flags]}. Exit codes as ansible-playbook:
+ * The {@code rigger} command line: {@code rigger play PLAYBOOK -i INVENTORY [flags]},
+ * {@code rigger apply ROLE... -i INVENTORY --hosts PATTERN [flags]}, {@code rigger vault ...} and
+ * {@code rigger lab ...} (see {@link LabCommand}). Exit codes as ansible-playbook:
  * 0 all ok, 2 a task failed or the input is bad, 4 a host was unreachable.
  *
  * <p>Not {@code Callable} itself: without a subcommand picocli reports "Missing required
@@ -33,7 +35,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rigger", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ansible-style playbooks for high-availability clusters, typed and honest in dry-run.",
-        subcommands = {Main.Play.class, Main.Apply.class, VaultCommand.class})
+        subcommands = {Main.Play.class, Main.Apply.class, VaultCommand.class, LabCommand.class})
 public final class Main {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 250;
@@ -116,12 +118,19 @@ public final class Main {
 
         @Override
         public Integer call() {
+            return run(playbook, flags, List.of());
+        }
+
+        /** Runs the playbook, also telling {@code listeners} its events ({@code rigger lab} runs playbooks so). */
+        static int run(Path playbook, RunFlags flags, List<RunListener> listeners) {
             if (!Files.isRegularFile(playbook)) throw new InputException(SourceLocation.unknown(playbook.toString()), "playbook not found");
             Settings settings = Settings.resolve(flags);
             LoaderOptions.Builder options = LoaderOptions.builder().displayRoot(Path.of("").toAbsolutePath());
             settings.rolesPaths.forEach(options::rolesPath);
             LoadedPlaybook loaded = new PlaybookLoader(ModuleRegistry.load(), options.build()).load(playbook);
-            return new Execution(flags, settings, Streams.out(), Streams.err()).run(loaded, playbook.toString());
+            Execution execution = new Execution(flags, settings, Streams.out(), Streams.err());
+            listeners.forEach(execution::listener);
+            return execution.run(loaded, playbook.toString());
         }
     }
 

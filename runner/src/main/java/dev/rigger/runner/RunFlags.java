@@ -62,7 +62,8 @@ final class RunFlags {
             description = "More folders to look for roles in; repeatable; searched before ANSIBLE_ROLES_PATH / roles_path.")
     List<Path> rolesPaths = new ArrayList<>();
 
-    @Option(names = {"-v", "--verbose"}, description = "More output (exec counts and timings per task); default ANSIBLE_VERBOSITY.")
+    @Option(names = {"-v", "--verbose"},
+            description = "More output: -v exec counts and timings per task, -vvv also each script sent to a host (secrets masked); default ANSIBLE_VERBOSITY.")
     boolean[] verbose = new boolean[0];
 
     @Option(names = {"-k", "--ask-pass"}, description = "Ask for the SSH password (without a terminal: env " + Settings.ENV_SSH_PASSWORD + ").")
@@ -87,7 +88,7 @@ final class RunFlags {
     @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "SSH connect timeout (default: ANSIBLE_TIMEOUT, timeout of ansible.cfg, else 10).")
     Integer timeout;
 
-    @Option(names = "--step", description = "Not supported: Rigger cannot stop before each task to ask (exit 2).")
+    @Option(names = "--step", description = "Ask before each task: (y)es, (n)o (skip it), (c)ontinue without asking; needs a terminal.")
     boolean step;
 
     @Option(names = "--flush-cache", description = "Accepted for ansible-playbook compatibility: Rigger keeps no fact cache, facts are always gathered fresh.")

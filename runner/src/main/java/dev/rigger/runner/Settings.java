@@ -51,9 +51,9 @@ final class Settings {
     private final Secret becomePassword;
 
     private Settings(RunFlags flags, AnsibleConfig config, Map<String, String> env) {
-        if (flags.step) {
+        if (flags.step && !StepPrompt.hasTerminal()) {
             throw new InputException(SourceLocation.unknown("--step"),
-                    "not supported: Rigger runs tasks without stopping to ask; use --start-at-task or --tags to run part of a playbook");
+                    "needs a terminal to ask on before each task; without one, use --start-at-task or --tags to run part of a playbook");
         }
         List<Path> inventories = new ArrayList<>(flags.inventories);
         if (inventories.isEmpty()) inventories.addAll(config.paths("ANSIBLE_INVENTORY", "defaults", "inventory", ","));
@@ -129,9 +129,7 @@ final class Settings {
     Playbook withBecomeDefaults(Playbook playbook) {
         if (become == null && becomeUser == null) return playbook;
         Attributes defaults = Attributes.NONE.withBecome(become, becomeUser);
-        List<Play> plays = playbook.plays().stream().map(p -> new Play(p.name(), p.location(), p.hosts(), p.gatherFacts(), p.vars(),
-                p.preTasks(), p.tasks(), p.postTasks(), p.handlers(), p.serial(), p.maxFailPercentage(), p.anyErrorsFatal(),
-                p.strategy(), p.attributes().within(defaults), p.forceHandlers())).toList();
+        List<Play> plays = playbook.plays().stream().map(p -> p.withAttributes(p.attributes().within(defaults))).toList();
         return new Playbook(playbook.name(), playbook.dir(), plays);
     }
 

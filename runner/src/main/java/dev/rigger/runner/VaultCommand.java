@@ -2,6 +2,7 @@ package dev.rigger.runner;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.secret.Secret;
 import dev.rigger.core.vault.Vault;
 import dev.rigger.core.vault.VaultFormat;
 import java.io.IOException;
@@ -21,16 +22,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code rigger vault encrypt|decrypt|view|edit|encrypt_string}: ansible-vault's everyday
+ * {@code rigger vault create|encrypt|decrypt|view|edit|rekey|encrypt_string}: ansible-vault's everyday
  * commands, writing and reading the same bytes (see {@link VaultFormat}). Passwords come as for
  * {@code rigger play}: {@code --vault-password-file}, {@code --vault-id}, {@code --ask-vault-pass},
  * ANSIBLE_VAULT_PASSWORD_FILE and ansible.cfg.
  */
 @Command(name = "vault", mixinStandardHelpOptions = true, description = "Encrypt and decrypt Ansible Vault files.",
-        subcommands = {VaultCommand.Encrypt.class, VaultCommand.Decrypt.class, VaultCommand.View.class,
-                VaultCommand.Edit.class, VaultCommand.EncryptString.class})
+        subcommands = {VaultCommand.Create.class, VaultCommand.Encrypt.class, VaultCommand.Decrypt.class, VaultCommand.View.class,
+                VaultCommand.Edit.class, VaultCommand.Rekey.class, VaultCommand.EncryptString.class})
 final class VaultCommand {
     private static final String STDIN = "-";
+    /** Answers rekey's "New Vault password" without a terminal. */
+    static final String ENV_NEW_PASSWORD = "RIGGER_NEW_VAULT_PASSWORD";
 
     /** The password flags and the choice of the password that encrypts. */
     static final class Passwords {
@@ -62,6 +65,83 @@ final class VaultCommand {
                 throw new InputException(SourceLocation.unknown("--vault-id"), "several vault passwords are given; name the one to encrypt with --encrypt-vault-id");
             }
             return all.get(0);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Write a new vault file: open an empty file in $EDITOR (default vi), encrypt what was written.")
+    static final class Create implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The file to create; it must not exist.")
+        String file;
+
+        @Mixin
+        Passwords passwords = new Passwords();
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (Files.exists(Path.of(file))) throw new InputException(at(file), "file already exists (rigger vault edit changes it)");
+            Vault.Password password = passwords.forEncrypting();
+            byte[] plain = edited(file, new byte[0]);
+            if (plain.length == 0) throw new InputException(at(file), "nothing was written in the editor; the file is not created");
+            write(file, VaultFormat.encrypt(plain, password.password().reveal().getBytes(StandardCharsets.UTF_8), password.label())
+                    .getBytes(StandardCharsets.UTF_8));
+            return 0;
+        }
+    }
+
+    @Command(name = "rekey", mixinStandardHelpOptions = true,
+            description = "Encrypt vault files again with a new password (--new-vault-password-file, --new-vault-id, else asked).")
+    static final class Rekey implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "FILE")
+        List<String> files = new ArrayList<>();
+
+        @Option(names = "--new-vault-password-file", paramLabel = "FILE", description = "The new password: the file's text, or what it prints when executable.")
+        String newFile;
+
+        @Option(names = "--new-vault-id", paramLabel = "[LABEL@]SOURCE", description = "The new password with its label (format 1.2); SOURCE is a file, a script or 'prompt'.")
+        String newId;
+
+        @Mixin
+        Passwords passwords = new Passwords();
+
+        @Override
+        public Integer call() {
+            passwords.use();
+            Vault.Password next = newPassword();
+            // Every file is read before any is written: a wrong old password leaves all of them as they were.
+            List<byte[]> plain = new ArrayList<>();
+            for (String file : files) plain.add(decrypt(file).plaintext());
+            byte[] pw = next.password().reveal().getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < files.size(); i++) {
+                write(files.get(i), VaultFormat.encrypt(plain.get(i), pw, next.label()).getBytes(StandardCharsets.UTF_8));
+            }
+            return 0;
+        }
+
+        /** As ansible-vault: --new-vault-id's label, else the default one (format 1.1); asked twice when no source is given. */
+        private Vault.Password newPassword() {
+            if (newFile != null && newId != null) {
+                throw new InputException(SourceLocation.unknown("--new-vault-id"), "give --new-vault-password-file or --new-vault-id, not both");
+            }
+            Map<String, String> env = Main.Streams.env();
+            String label = VaultPasswords.DEFAULT;
+            String source = newFile;
+            if (newId != null) {
+                int at = newId.indexOf('@');
+                label = at < 0 ? VaultPasswords.DEFAULT : newId.substring(0, at);
+                source = at < 0 ? newId : newId.substring(at + 1);
+            }
+            String flag = newId != null ? "--new-vault-id " + newId : newFile != null ? "--new-vault-password-file " + newFile : "rigger vault rekey";
+            if (source != null && !source.equals("prompt")) {
+                return new Vault.Password(label, VaultPasswords.fromFile(AnsibleConfig.expandUser(source, env), label, flag));
+            }
+            Secret first = Prompt.password("New Vault password: ", flag, ENV_NEW_PASSWORD, env);
+            if (first.reveal().isEmpty()) throw new InputException(SourceLocation.unknown(flag), "the new vault password is empty");
+            if (!env.containsKey(ENV_NEW_PASSWORD)) {
+                Secret again = Prompt.password("Confirm New Vault password: ", flag, ENV_NEW_PASSWORD, env);
+                if (!again.reveal().equals(first.reveal())) throw new InputException(SourceLocation.unknown(flag), "the passwords do not match");
+            }
+            return new Vault.Password(label, first);
         }
     }
 
@@ -141,24 +221,10 @@ final class VaultCommand {
             for (String file : files) {
                 Vault.Decrypted before = decrypt(file);
                 String label = envelope(file).label();
-                String name = Path.of(file).getFileName().toString();
-                Path temp = Files.createTempFile("rigger-vault-", name.contains(".") ? name.substring(name.lastIndexOf('.')) : "",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                try {
-                    Files.write(temp, before.plaintext());
-                    List<String> command = new ArrayList<>(List.of(Main.Streams.env().getOrDefault("EDITOR", "vi").trim().split("\\s+")));
-                    command.add(temp.toString());
-                    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-                    if (exit != 0) throw new InputException(at(file), "the editor exited with " + exit + "; the file is unchanged");
-                    byte[] after = Files.readAllBytes(temp);
-                    if (Arrays.equals(after, before.plaintext())) continue;
-                    byte[] password = before.password().password().reveal().getBytes(StandardCharsets.UTF_8);
-                    write(file, VaultFormat.encrypt(after, password, label).getBytes(StandardCharsets.UTF_8));
-                } finally {
-                    // The plaintext does not stay on disk: overwritten, then removed (ansible-vault shreds it).
-                    Files.write(temp, new byte[(int) Files.size(temp)]);
-                    Files.delete(temp);
-                }
+                byte[] after = edited(file, before.plaintext());
+                if (Arrays.equals(after, before.plaintext())) continue;
+                byte[] password = before.password().password().reveal().getBytes(StandardCharsets.UTF_8);
+                write(file, VaultFormat.encrypt(after, password, label).getBytes(StandardCharsets.UTF_8));
             }
             return 0;
         }
@@ -229,6 +295,28 @@ final class VaultCommand {
         private static byte[] nonEmpty(byte[] text, String from) {
             if (text.length == 0) throw new InputException(SourceLocation.unknown(from), "the string to encrypt is empty");
             return text;
+        }
+    }
+
+    /**
+     * The text after {@code $EDITOR} (default vi) edited {@code plain} in a private temporary file
+     * named like {@code file} (so the editor picks its syntax). The plaintext does not stay on
+     * disk: overwritten, then removed, as ansible-vault shreds it.
+     */
+    private static byte[] edited(String file, byte[] plain) throws IOException, InterruptedException {
+        String name = Path.of(file).getFileName().toString();
+        Path temp = Files.createTempFile("rigger-vault-", name.contains(".") ? name.substring(name.lastIndexOf('.')) : "",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(temp, plain);
+            List<String> command = new ArrayList<>(List.of(Main.Streams.env().getOrDefault("EDITOR", "vi").trim().split("\\s+")));
+            command.add(temp.toString());
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) throw new InputException(at(file), "the editor exited with " + exit + "; the file is unchanged");
+            return Files.readAllBytes(temp);
+        } finally {
+            Files.write(temp, new byte[(int) Files.size(temp)]);
+            Files.delete(temp);
         }
     }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 final class VaultPasswords {
     static final String ENV_PROMPT = "RIGGER_VAULT_PASSWORD";
-    private static final String DEFAULT = "default";
+    static final String DEFAULT = "default";
 
     @Option(names = {"--vault-password-file", "--vault-pass-file"}, paramLabel = "FILE",
             description = "Vault password file, or a script printing the password; repeatable.")

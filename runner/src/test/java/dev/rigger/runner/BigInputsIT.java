@@ -1,10 +1,11 @@
 package dev.rigger.runner;
 
+import static dev.rigger.runner.JarRuns.hostResult;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rigger.runner.JarRuns.Run;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +20,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
 @LabHosts({"b1", "b2", "b3"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BigInputsIT {
-    private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
     private static final List<String> HOSTS = List.of("b1", "b2", "b3");
     private static final long MIB = 1024 * 1024;
     private static final long BIG = Long.getLong("rigger.bigcopy.mib", 256) * MIB;
@@ -55,25 +53,28 @@ class BigInputsIT {
     private static final String BIG_HEAP = "-Xmx" + System.getProperty("rigger.bigcopy.heap", "64m");
     /** The heap for every other run: the 256 MiB. */
     private static final String HEAP = "-Xmx256m";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path tmp;
-    private static Path inventory;
+    private static JarRuns jar;
     private static Path big;
     private static String bigSha;
 
     @BeforeAll
     static void files(Lab lab) throws Exception {
-        assertThat(JAR).as("built by 'mvn package'").exists();
-        inventory = lab.writeInventory();
+        jar = new JarRuns(tmp, lab.writeInventory());
         Files.createDirectories(tmp.resolve("files"));
         Files.createDirectories(tmp.resolve("templates"));
         big = tmp.resolve("files/big.bin");
         long started = System.nanoTime();
         bigSha = writeRandom(big, BIG);
         System.out.printf("BigInputsIT: wrote %d MiB in %.1f s%n", BIG / MIB, seconds(started));
-        for (String h : HOSTS) lab.shell(h, "mkdir -p /srv/big /srv/cut /srv/odd");
+        // Most servers have OpenSSL (ca-certificates needs it); with it the hosts hash what they
+        // receive with the CPU's SHA instructions. The other lab tests check sha256sum's way.
+        for (String h : HOSTS) {
+            lab.shell(h, "mkdir -p /srv/big /srv/cut /srv/odd && apt-get update -q >/dev/null"
+                    + " && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssl >/dev/null");
+        }
     }
 
     @Test
@@ -287,13 +288,13 @@ class BigInputsIT {
         Process play = start(playbook, log, "-e", "nap=13");
         lab.await("the nap runs on b1", Duration.ofSeconds(30),
                 () -> lab.exec("b1", "pgrep", "-fx", "sleep 13").exitCode() == 0);
-        pauseWithRetries(lab.host("b1").containerId());
+        lab.pause("b1");
         Instant paused = Instant.now();
         Run run;
         try {
             run = finish(play, Duration.ofSeconds(120));
         } finally {
-            docker("unpause", lab.host("b1").containerId());
+            lab.unpause("b1");
         }
 
         JsonNode b1 = hostResult(log, "b1", "nap");
@@ -350,24 +351,6 @@ class BigInputsIT {
         // /run is a tmpfs: the file proves the task after the reboot ran on the new boot.
         assertThat(lab.shell("b2", "cat /run/after-reboot")).isEqualTo("after the reboot\n");
         assertThat(lab.shell("b2", "cut -d ' ' -f 22 /proc/1/stat").strip()).isNotEqualTo(pid1Before);
-    }
-
-    /**
-     * {@code docker pause} can fail with "unable to freeze" on a loaded machine; the freeze is tried
-     * again, and the test's clock starts once it held.
-     */
-    private static void pauseWithRetries(String container) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            if (new ProcessBuilder("docker", "pause", container).inheritIO().start().waitFor() == 0) return;
-            assertThat(attempt).as("docker pause " + container + " failed " + attempt + " times").isLessThan(5);
-            Thread.sleep(500);
-        }
-    }
-
-    private static void docker(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as(String.join(" ", command)).isZero();
     }
 
     private static String dockerOut(String... args) {
@@ -454,73 +437,23 @@ class BigInputsIT {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private record Run(int exitCode, String out, long peakRssKib) {}
-
     private static Run play(Path playbook, Path log, String... extra) throws Exception {
-        return play(HEAP, playbook, log, extra);
+        return jar.play(HEAP, playbook, log, extra);
     }
 
     private static Run play(String heap, Path playbook, Path log, String... extra) throws Exception {
-        return finish(start(heap, playbook, log, extra), Duration.ofMinutes(5));
+        return jar.play(heap, playbook, log, extra);
     }
 
     private static Process start(Path playbook, Path log, String... extra) throws IOException {
-        return start(HEAP, playbook, log, extra);
+        return jar.start(HEAP, playbook, log, extra);
     }
 
-    /** {@code java -XmxN -jar rigger.jar play}, output to a file, its peak RSS sampled while it runs. */
     private static Process start(String heap, Path playbook, Path log, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-jar", JAR.toString(), "play", playbook.toString(), "-i", inventory.toString(), "--json", log.toString()));
-        command.addAll(List.of(extra));
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("NO_COLOR", "1");
-        Process process = builder.start();
-        AtomicLong peak = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-            while (process.isAlive()) {
-                try {
-                    for (String line : Files.readAllLines(status)) {
-                        if (line.startsWith("VmHWM:")) peak.set(Long.parseLong(line.replaceAll("\\D", "")));
-                    }
-                    Thread.sleep(50);
-                } catch (IOException | InterruptedException | NumberFormatException e) {
-                    return; // the process is gone
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
-        RUNS.put(process, new Object[] {out, peak});
-        return process;
+        return jar.start(heap, playbook, log, extra);
     }
-
-    private static final java.util.Map<Process, Object[]> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Run finish(Process process, Duration limit) throws Exception {
-        Object[] run = RUNS.remove(process);
-        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
-            if (Files.isExecutable(jstack)) { // where it hangs, for the report
-                new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).inheritIO().start().waitFor();
-            }
-            process.destroyForcibly();
-            System.out.println(Files.readString((Path) run[0]));
-            throw new AssertionError("rigger play did not finish within " + limit.toSeconds() + " s: it hangs");
-        }
-        String out = Files.readString((Path) run[0]);
-        System.out.println(out.length() > 20_000 ? out.substring(0, 20_000) + "..." : out);
-        return new Run(process.exitValue(), out, ((AtomicLong) run[1]).get());
-    }
-
-    private static JsonNode hostResult(Path log, String host, String task) throws IOException {
-        for (String line : Files.readAllLines(log)) {
-            JsonNode e = JSON.readTree(line);
-            if (e.get("event").asText().equals("host_result") && e.get("host").asText().equals(host)
-                    && e.get("task").asText().equals(task)) return e;
-        }
-        throw new AssertionError("no result of " + task + " on " + host + " in " + log);
+        return jar.finish(process, limit);
     }
 }

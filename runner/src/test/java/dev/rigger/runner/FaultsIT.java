@@ -1,9 +1,11 @@
 package dev.rigger.runner;
 
+import static dev.rigger.runner.JarRuns.hostResult;
+import static dev.rigger.runner.JarRuns.lastEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rigger.runner.JarRuns.Run;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
 import java.io.IOException;
@@ -13,9 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @LabHosts({"f1", "f2", "f3"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
-    private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
     /** A long task ({@code sleep NAP}), then a file that proves the play went on. */
     private static final String PLAYBOOK = """
             - name: faults
@@ -46,17 +44,16 @@ class FaultsIT {
                     content: "ran\\n"
                     dest: /etc/rigger-fault
             """;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path tmp;
     private static Path playbook;
-    private static Path inventory;
+    private static JarRuns jar;
 
     @BeforeAll
     static void files(Lab lab) throws IOException {
         playbook = Files.writeString(tmp.resolve("faults.yml"), PLAYBOOK);
-        inventory = lab.writeInventory();
+        jar = new JarRuns(tmp, lab.writeInventory());
     }
 
     @Test
@@ -106,7 +103,7 @@ class FaultsIT {
         assertThat(f3.get("status").asText()).isEqualTo("unreachable");
         assertThat(f3.get("duration_ms").asLong()).isLessThanOrEqualTo(Duration.ofSeconds(10 + 2).toMillis());
         assertThat(run.exitCode()).isEqualTo(4);
-        assertThat(run.out()).containsPattern("f1 +: ok=0 +changed=2 +unreachable=0 +failed=0")
+        assertThat(run.out()).containsPattern("f1 +: ok=2 +changed=2 +unreachable=0 +failed=0")
                 .containsPattern("f3 +: ok=0 +changed=0 +unreachable=1 +failed=0");
         for (String h : List.of("f1", "f2")) assertThat(lab.shell(h, "cat /etc/rigger-fault")).isEqualTo("ran\n");
     }
@@ -153,57 +150,14 @@ class FaultsIT {
         return lab.exec(host, "pgrep", "-fx", "sleep " + nap).exitCode() == 0;
     }
 
-    /**
-     * {@code java -jar rigger.jar play} on the lab with a JSON log, started and left running.
-     * Through {@code env --default-signal=INT}: a shell starts background jobs (as Maven may run
-     * here) with SIGINT ignored, and the JVM then never sees it, as Ctrl-C in a terminal does.
-     */
+    /** {@code rigger play} of the fault playbook with these extra variables, started and left running. */
     private static Process start(Path log, String... extraVars) throws IOException {
-        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "play", playbook.toString(), "-i", inventory.toString(), "--json", log.toString()));
-        for (String e : extraVars) command.addAll(List.of("-e", e));
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("NO_COLOR", "1");
-        Process process = builder.start();
-        OUTPUTS.put(process, new Path[] {out, err});
-        return process;
+        List<String> args = new ArrayList<>();
+        for (String e : extraVars) args.addAll(List.of("-e", e));
+        return jar.start(null, playbook, log, args.toArray(String[]::new));
     }
-
-    /** Where each started process writes its stdout and stderr. */
-    private static final Map<Process, Path[]> OUTPUTS = new ConcurrentHashMap<>();
-
-    private record Run(int exitCode, String out, String err) {}
 
     private static Run finish(Process process, Duration limit) throws Exception {
-        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("rigger play did not finish within " + limit.toSeconds() + " s: it hangs");
-        }
-        Path[] files = OUTPUTS.remove(process);
-        Run run = new Run(process.exitValue(), Files.readString(files[0]), Files.readString(files[1]));
-        System.out.println(run.out());
-        System.out.println(run.err());
-        return run;
-    }
-
-    private static List<JsonNode> events(Path log) throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : Files.readAllLines(log)) events.add(JSON.readTree(line)); // each line must be valid JSON
-        return events;
-    }
-
-    private static JsonNode hostResult(Path log, String host, String task) throws IOException {
-        return events(log).stream()
-                .filter(e -> e.get("event").asText().equals("host_result") && e.get("host").asText().equals(host)
-                        && e.get("task").asText().equals(task))
-                .findFirst().orElseThrow(() -> new AssertionError("no result of " + task + " on " + host + " in " + log));
-    }
-
-    private static JsonNode lastEvent(Path log) throws IOException {
-        List<JsonNode> all = events(log);
-        return all.get(all.size() - 1);
+        return jar.finish(process, limit);
     }
 }

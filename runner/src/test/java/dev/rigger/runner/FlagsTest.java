@@ -69,13 +69,30 @@ class FlagsTest {
         Map<String, String> expected = Map.of(
                 "--become-method=su", "error: --become-method: become method 'su' is not supported: Rigger's transports become other users through sudo only",
                 "--connection=winrm", "error: --connection: connection 'winrm' is not supported (Rigger connects with ssh or local)",
-                "--step", "error: --step: not supported: Rigger runs tasks without stopping to ask; use --start-at-task or --tags to run part of a playbook",
+                "--step", "error: --step: needs a terminal to ask on before each task; without one, use --start-at-task or --tags to run part of a playbook",
                 "--timeout=0", "error: --timeout: must be at least 1, got 0");
         expected.forEach((flag, error) -> {
             Cli run = riggerWith(env(), "", "play", DIR + "site.yml", "-i", REFUSED, flag);
             assertThat(run.exitCode()).as(flag).isEqualTo(2);
             assertThat(run.errLines()).as(flag).containsExactly(error);
         });
+    }
+
+    @Test
+    void threeVsPrintEveryScriptBeforeItRunsWithSecretsMasked() throws Exception {
+        Path playbook = workdir.resolve("vvv.yml");
+        Path out = workdir.resolve("token");
+        Files.writeString(playbook, "- hosts: web1\n  gather_facts: false\n  vars:\n    token: !secret \"vvv-secret-token\"\n  tasks:\n"
+                + "    - name: write the token\n      shell: printf %s {{ token }} > " + out + "\n");
+
+        Cli vvv = riggerWith(env(), "", "play", playbook.toString(), "-i", LOCAL, "-vvv");
+        Cli vv = riggerWith(env(), "", "play", playbook.toString(), "-i", LOCAL, "-vv");
+
+        assertThat(vvv.exitCode()).as(vvv.err()).isZero();
+        assertThat(Files.readString(out)).as("the secret reached the host").isEqualTo("vvv-secret-token");
+        assertThat(vvv.out()).contains("<web1> EXEC:").containsPattern("(?m)^    .*printf %s '?\\*{8}'? > ").doesNotContain("vvv-secret-token");
+        assertThat(vv.exitCode()).isZero();
+        assertThat(vv.out()).doesNotContain("EXEC");
     }
 
     @Test

@@ -2,14 +2,10 @@ package dev.rigger.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rigger.core.testsupport.ScratchProject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -24,15 +20,15 @@ import net.jqwik.api.Provide;
  * from an exception to what the user sees.)
  */
 class HostileCliTest {
-    private static final Path PROJECT = copy(Path.of(Cli.DIR));
-    private static final String SEED = read(PROJECT.resolve("site.yml"));
+    private static final ScratchProject PROJECT = ScratchProject.copyOf(Path.of(Cli.DIR));
+    private static final String SEED = PROJECT.read("site.yml");
     private static final List<String> FRAGMENTS = List.of("'", "\"", "{{", "}}", "{%", "[", "]", "{", "}", ": ", "- ",
             "\t", "\u0000", "&a ", "*a", "<<: *a", "!!binary ", "!vault ", "| default(", "99999999999999999999",
             "(".repeat(500), "{% if x %}".repeat(300), "host[1:999999999]", "\ud83d\ude00", "\n  ", "\n- ", "#");
 
     @Property(tries = 300, seed = "20261130")
-    void badPlaybooksGiveExitCode2AndNoStackTrace(@ForAll("playbooks") String playbook) throws IOException {
-        Path file = Files.write(PROJECT.resolve("fuzzed.yml"), playbook.getBytes(StandardCharsets.UTF_8));
+    void badPlaybooksGiveExitCode2AndNoStackTrace(@ForAll("playbooks") String playbook) {
+        Path file = PROJECT.write("fuzzed.yml", playbook);
         Cli run = Cli.riggerWith(Map.of(), "", "play", file.toString(), "-i", PROJECT.resolve("inventory/refused.yml").toString(),
                 "--syntax-check");
         assertThat(run.exitCode()).as("exit code, stderr: %s", run.err()).isIn(0, 2);
@@ -50,30 +46,5 @@ class HostileCliTest {
             for (int[] i : list) text.insert(Math.min(i[0], text.length()), FRAGMENTS.get(i[1]));
             return text.toString();
         });
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A copy under target/, so the fuzzed playbook sits next to the roles it names without touching the sources. */
-    private static Path copy(Path from) {
-        try {
-            Path to = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "cli-fuzz-");
-            try (Stream<Path> all = Files.walk(from)) {
-                for (Path p : (Iterable<Path>) all::iterator) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) Files.createDirectories(target);
-                    else Files.copy(p, target);
-                }
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

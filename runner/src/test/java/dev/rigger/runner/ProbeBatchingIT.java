@@ -3,12 +3,15 @@ package dev.rigger.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rigger.core.executor.PlaybookRun;
+import dev.rigger.core.inventory.InventoryConnections;
 import dev.rigger.core.executor.RunEvent.HostResult;
 import dev.rigger.core.executor.RunOptions;
 import dev.rigger.core.executor.RunResult;
 import dev.rigger.core.loader.LoaderOptions;
 import dev.rigger.core.loader.PlaybookLoader;
 import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.core.transport.Connection;
+import dev.rigger.core.transport.Connections;
 import dev.rigger.testing.Lab;
 import dev.rigger.testing.LabHosts;
 import java.net.URISyntaxException;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the hosts end up with must be the same both ways. Playbooks: EngineIT's (roles, loops, block,
  * serial, handlers) and one of plain tasks back to back where later probes read what earlier
  * tasks changed, whose unchanged second run must cost fewer execs with batching.
+ *
+ * <p>Every run also checks that the exec counts in the result events are honest, batched or not:
+ * per host, the task results (for a loop, its closing result; its items' results show their share)
+ * add up to exactly the execs the host's connection ran. A batch of probes counts on the task
+ * that took it; the tasks it served ran none.
  */
 @LabHosts(value = {"web1", "web2", "db1"}, groups = {"web=web1,web2", "db=db1"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -102,12 +111,28 @@ class ProbeBatchingIT {
         try {
             Path site = Path.of(ProbeBatchingIT.class.getResource(playbook).toURI());
             var loaded = new PlaybookLoader(ModuleRegistry.load(), LoaderOptions.builder().build()).load(site);
+            InventoryConnections settings = new InventoryConnections(lab.inventory());
+            List<Connection> opened = new CopyOnWriteArrayList<>();
             long started = System.nanoTime();
             RunResult result = PlaybookRun.of(loaded.playbook()).inventory(lab.inventory())
                     .options(RunOptions.builder().checkMode(check).diffMode(diff).batchProbes(batch).build())
+                    .connector(host -> {
+                        Connection c = Connections.open(settings.settingsFor(host));
+                        opened.add(c);
+                        return c;
+                    })
                     .execute();
             System.out.printf("BATCHING %s batch=%s check=%s: %d ms, %d execs, exit %d%n", playbook, batch, check,
                     (System.nanoTime() - started) / 1_000_000, execs(result), result.exitCode());
+            Map<String, Long> ran = new TreeMap<>();
+            for (Connection c : opened) ran.merge(c.hostName(), c.execCount(), Long::sum);
+            Map<String, Long> reported = new TreeMap<>();
+            for (HostResult r : result.hostResults()) {
+                if (r.item() == null) reported.merge(r.host(), (long) r.execs(), Long::sum);
+            }
+            reported.keySet().retainAll(ran.keySet()); // hosts that never needed a connection ran nothing
+            assertThat(reported).as("%s batch=%s check=%s: execs reported per host = execs run", playbook, batch, check)
+                    .isEqualTo(ran);
             return result;
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
@@ -127,8 +152,9 @@ class ProbeBatchingIT {
         return result.hostResults().stream().filter(r -> r.host().equals(host) && tasks.contains(r.task())).mapToLong(HostResult::execs).sum();
     }
 
+    /** The execs of a run: its task results (a loop's items are inside its closing result). */
     private static long execs(RunResult result) {
-        return result.hostResults().stream().mapToLong(HostResult::execs).sum();
+        return result.hostResults().stream().filter(r -> r.item() == null).mapToLong(HostResult::execs).sum();
     }
 
     /** Per host, in order: task, item, status, message (digits masked: timestamps), changes with their diffs. */

@@ -58,6 +58,63 @@ class RiggerJarIT {
         }
     }
 
+    /**
+     * rigger.jar stays thin: the lab (Testcontainers, Docker's client) is rigger-lab.jar, which
+     * rigger.jar's manifest names; the two share no class, and rigger.jar alone runs everything but
+     * {@code rigger lab}, which names the jar it misses.
+     */
+    @Test
+    void theLabIsItsOwnJarAndRiggerJarRunsWithoutIt() throws Exception {
+        Path labJar = JAR.resolveSibling(LabCommand.LAB_JAR);
+        List<String> runner = classes(JAR);
+        List<String> lab = classes(labJar);
+        assertThat(runner).contains("dev/rigger/runner/LabSession.class").noneMatch(c -> c.startsWith("org/testcontainers/"))
+                .noneMatch(c -> c.startsWith("com/github/dockerjava/")).noneMatch(c -> c.startsWith("dev/rigger/testing/"));
+        assertThat(lab).contains("dev/rigger/testing/Lab.class", "org/testcontainers/DockerClientFactory.class")
+                .noneMatch(c -> c.startsWith("dev/rigger/core/") || c.startsWith("dev/rigger/runner/"));
+        assertThat(runner).doesNotContainAnyElementsOf(lab);
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Class-Path")).isEqualTo(LabCommand.LAB_JAR);
+        }
+
+        Path alone = Files.copy(JAR, Files.createDirectory(workdir.resolve("alone")).resolve("rigger.jar"));
+        Run site = java(alone, "play", DIR + "site.yml", "-i", LOCAL);
+        assertThat(site.code).as(site.err).isZero();
+        Run up = java(alone, "lab", "up", LOCAL, "--lab-dir", workdir.resolve("lab").toString());
+        assertThat(up.err).isEqualTo("error: rigger lab: the lab is not installed: put rigger-lab.jar (built next to rigger.jar, in runner/target/)"
+                + " in the folder of rigger.jar; the other commands need nothing more\n");
+        assertThat(up.code).isEqualTo(2);
+    }
+
+    /**
+     * {@code --step} asks on a terminal: here a pseudo-terminal made by util-linux's {@code script},
+     * with the answers typed ahead: yes, no, continue.
+     */
+    @Test
+    void stepAsksOnTheTerminalBeforeEachTask() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String play = String.join(" ", java, "-jar", JAR.toString(), "play", DIR + "step.yml", "-i", LOCAL, "-e", "workdir=" + workdir, "--step");
+        Path answers = Files.writeString(workdir.resolve("answers"), "y\nn\nc\n");
+        Path out = workdir.resolve("terminal");
+        Process process = new ProcessBuilder("script", "-qec", play, "/dev/null")
+                .redirectInput(answers.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("rigger finished").isTrue();
+        String terminal = Files.readString(out);
+        assertThat(process.exitValue()).as(terminal).isZero();
+        assertThat(terminal).contains("Perform task: TASK: one (N)o/(y)es/(c)ontinue:", "Perform task: TASK: two (N)o/(y)es/(c)ontinue:",
+                "Perform task: TASK: three (N)o/(y)es/(c)ontinue:").doesNotContain("TASK: four (N)o");
+        assertThat(Files.exists(workdir.resolve("one"))).isTrue();
+        assertThat(Files.exists(workdir.resolve("two"))).as("answered no").isFalse();
+        assertThat(Files.exists(workdir.resolve("three"))).isTrue();
+        assertThat(Files.exists(workdir.resolve("four"))).as("after continue, not asked").isTrue();
+    }
+
+    private static List<String> classes(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/")).toList();
+        }
+    }
+
     @Test
     void versionAndAPlaybookRunThroughTheJar() throws Exception {
         Run version = java("--version");
@@ -91,8 +148,12 @@ class RiggerJarIT {
     private record Run(int code, String out, String err) {}
 
     private Run java(String... args) throws IOException, InterruptedException {
-        assertThat(JAR).as("built by 'mvn package'").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        return java(JAR, args);
+    }
+
+    private Run java(Path jar, String... args) throws IOException, InterruptedException {
+        assertThat(jar).as("built by 'mvn package'").exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         Path out = workdir.resolve("stdout");
         Path err = workdir.resolve("stderr");

@@ -163,6 +163,79 @@ class VaultCliTest {
         assertThat(rigger("vault", "view", "--vault-password-file", PASS, copy.toString()).out()).isEqualTo("file_secret: edited-secret\n");
     }
 
+    @Test
+    void createEncryptsWhatTheEditorWroteAndNeverOverwrites() throws Exception {
+        Path file = workdir.resolve("new.yml");
+        Path editor = workdir.resolve("editor.sh");
+        Files.writeString(editor, "#!/bin/sh\nprintf 'created: in the editor\\n' > \"$1\"\n");
+        editor.toFile().setExecutable(true);
+
+        Cli create = riggerWith(env("EDITOR", editor.toString()), "", "vault", "create", "--vault-password-file", PASS, file.toString());
+
+        assertThat(create.exitCode()).as(create.err()).isZero();
+        assertThat(Files.readString(file)).startsWith("$ANSIBLE_VAULT;1.1;AES256\n");
+        assertThat(rigger("vault", "view", "--vault-password-file", PASS, file.toString()).out()).isEqualTo("created: in the editor\n");
+        Cli again = riggerWith(env("EDITOR", editor.toString()), "", "vault", "create", "--vault-password-file", PASS, file.toString());
+        assertThat(again.errLines()).containsExactly("error: " + file + ": file already exists (rigger vault edit changes it)");
+        assertThat(again.exitCode()).isEqualTo(2);
+
+        Path empty = workdir.resolve("empty.yml");
+        Cli nothing = riggerWith(env("EDITOR", "true"), "", "vault", "create", "--vault-password-file", PASS, empty.toString());
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(empty).doesNotExist();
+    }
+
+    @Test
+    void rekeyEncryptsAnsibleVaultFilesAgainWithTheNewPasswordAndLabel() throws Exception {
+        Path copy = workdir.resolve("secret.yml");
+        Files.copy(Path.of(VAULT + "vars/secret.yml"), copy);
+        Path other = workdir.resolve("other.yml");
+        Files.copy(Path.of(VAULT + "inventory/group_vars/all/vault.yml"), other);
+        Path newPass = workdir.resolve("new-pass.txt");
+        Files.writeString(newPass, "the-new-password\n");
+        String plain = rigger("vault", "view", "--vault-password-file", PASS, copy.toString()).out();
+
+        Cli rekey = rigger("vault", "rekey", "--vault-password-file", PASS, "--new-vault-id", "next@" + newPass, copy.toString(), other.toString());
+
+        assertThat(rekey.exitCode()).as(rekey.err()).isZero();
+        assertThat(Files.readString(copy)).startsWith("$ANSIBLE_VAULT;1.2;AES256;next\n");
+        assertThat(rigger("vault", "view", "--vault-password-file", newPass.toString(), copy.toString()).out()).isEqualTo(plain);
+        assertThat(rigger("vault", "view", "--vault-password-file", PASS, copy.toString()).exitCode()).isEqualTo(2);
+        assertThat(rigger("vault", "view", "--vault-password-file", newPass.toString(), other.toString()).exitCode()).isZero();
+
+        // Asked (here: answered by the environment), the new password gets the default label: format 1.1.
+        Cli asked = riggerWith(env(VaultCommand.ENV_NEW_PASSWORD, "third-password"), "", "vault", "rekey",
+                "--vault-password-file", newPass.toString(), copy.toString());
+        assertThat(asked.exitCode()).as(asked.err()).isZero();
+        assertThat(Files.readString(copy)).startsWith("$ANSIBLE_VAULT;1.1;AES256\n");
+        assertThat(riggerWith(env(VaultPasswords.ENV_PROMPT, "third-password"), "", "vault", "view", "-J", copy.toString()).out()).isEqualTo(plain);
+
+        // A wrong old password changes no file.
+        String before = Files.readString(copy);
+        Cli wrong = rigger("vault", "rekey", "--vault-password-file", PASS, "--new-vault-password-file", newPass.toString(), copy.toString());
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(Files.readString(copy)).isEqualTo(before);
+    }
+
+    /** Only where Ansible is installed (not in CI): ansible-vault rekeys what Rigger created, and Rigger what ansible-vault rekeyed. */
+    @Test
+    void ansibleVaultAndRiggerRekeyEachOthersFiles() throws Exception {
+        assumeTrue(onPath("ansible-vault"), "ansible-vault is not installed (apt-get install ansible-core)");
+        Path file = workdir.resolve("both.yml");
+        Path newPass = workdir.resolve("new-pass.txt");
+        Files.writeString(newPass, "the-new-password\n");
+        Path editor = workdir.resolve("editor.sh");
+        Files.writeString(editor, "#!/bin/sh\nprintf 'made: by rigger vault create\\n' > \"$1\"\n");
+        editor.toFile().setExecutable(true);
+        assertThat(riggerWith(env("EDITOR", editor.toString()), "", "vault", "create", "--vault-password-file", PASS, file.toString()).exitCode()).isZero();
+
+        ansibleVault("rekey", "--vault-password-file", PASS, "--new-vault-password-file", newPass.toString(), file.toString());
+        assertThat(rigger("vault", "view", "--vault-password-file", newPass.toString(), file.toString()).out()).isEqualTo("made: by rigger vault create\n");
+
+        assertThat(rigger("vault", "rekey", "--vault-password-file", newPass.toString(), "--new-vault-id", "prod@" + PASS, file.toString()).exitCode()).isZero();
+        assertThat(ansibleVault("view", "--vault-id", "prod@" + PASS, file.toString())).isEqualTo("made: by rigger vault create\n");
+    }
+
     /** Only where Ansible is installed (not in CI): the real ansible-vault reads what Rigger wrote. */
     @Test
     void ansibleVaultDecryptsWhatRiggerWrote() throws Exception {

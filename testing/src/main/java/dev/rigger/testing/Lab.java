@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,15 +52,23 @@ import org.testcontainers.utility.DockerImageName;
  *
  * Containers carry labels naming this JVM; a lab that starts removes leftovers of JVMs that died
  * without closing theirs (Ryuk cannot run here, so nobody else would).
+ *
+ * <p>A {@linkplain Builder#detached detached} lab outlives its JVM (the {@code rigger lab} command
+ * line starts one in one process and drills or removes it in later ones): it keeps its key,
+ * known_hosts and a description of its containers in a folder, and {@link #attach} finds it again.
  */
 public final class Lab implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
     static final String LABEL_LAB = "dev.rigger.lab";
     static final String LABEL_PID = "dev.rigger.lab.pid";
     static final String LABEL_MACHINE = "dev.rigger.lab.machine";
+    /** On the containers of a detached lab instead of the JVM's pid: the folder that describes the lab. */
+    public static final String LABEL_DETACHED = "dev.rigger.lab.detached";
+    private static final String STATE_FILE = "lab.properties";
     // Generous: lab test classes run side by side (docs/lab.md) and a 2-core machine busy with
     // dpkg in other labs has been seen to need more than 90 s to boot systemd and sshd.
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(240);
+    private static final int PAUSE_ATTEMPTS = 5;
     /**
      * Docker mounts /proc/sys read-only, but a real host can set its network sysctls (HAProxy on a
      * VIP backup needs net.ipv4.ip_nonlocal_bind). Those live in the container's own network
@@ -71,13 +80,17 @@ public final class Lab implements AutoCloseable {
 
     private final String id;
     private final String subnetPrefix;
+    /** Null when the lab was {@linkplain #attach attached}: the network is then known by its id only. */
     private final Network network;
+    private final String networkId;
+    private final boolean detached;
     private final Path workDir;
     private final Path knownHostsFile;
     private final LabKeys keys;
     private final LabAptCache aptCache;
     private final Map<String, LabHost> hosts;
     private final Inventory inventory;
+    /** Null for a detached or attached lab: it outlives this JVM. */
     private final Thread shutdownHook;
     private volatile boolean closed;
 
@@ -86,19 +99,25 @@ public final class Lab implements AutoCloseable {
         removeLeftovers();
         this.id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 8);
         this.aptCache = LabAptCache.fromEnvironment();
+        this.detached = b.detachedDir != null;
         try {
-            this.workDir = Files.createTempDirectory("rigger-lab-" + id);
+            this.workDir = detached ? Files.createDirectories(b.detachedDir).toAbsolutePath() : Files.createTempDirectory("rigger-lab-" + id);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.knownHostsFile = workDir.resolve("known_hosts");
         this.keys = LabKeys.generate(workDir, "rigger-lab-" + id);
-        var created = LabNetwork.create(id);
+        var created = LabNetwork.create(id, detached ? workDir.toString() : null);
         this.network = created.network();
+        this.networkId = network.getId();
         this.subnetPrefix = created.prefix();
         this.hosts = new LinkedHashMap<>();
-        this.shutdownHook = new Thread(this::close, "rigger-lab-" + id + "-cleanup");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (detached) {
+            this.shutdownHook = null;
+        } else {
+            this.shutdownHook = new Thread(this::close, "rigger-lab-" + id + "-cleanup");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         try {
             int index = 0;
             for (String name : b.hosts) {
@@ -108,11 +127,108 @@ public final class Lab implements AutoCloseable {
             startAll();
             writeKnownHosts();
             this.inventory = buildInventory(b.groups);
+            if (detached) writeState(b.groups);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
         log.info("lab {} up: {}", id, hosts.values());
+    }
+
+    /** A detached lab found again in its folder; see {@link #attach}. */
+    private Lab(Path dir, Properties state) {
+        this.detached = true;
+        this.workDir = dir;
+        this.id = required(state, "id");
+        this.subnetPrefix = required(state, "subnet");
+        this.networkId = required(state, "network");
+        this.network = null;
+        this.aptCache = LabAptCache.fromEnvironment();
+        this.knownHostsFile = dir.resolve("known_hosts");
+        this.keys = new LabKeys(dir.resolve("id_ed25519"), null);
+        this.shutdownHook = null;
+        this.hosts = new LinkedHashMap<>();
+        for (String name : required(state, "hosts").split(",")) {
+            hosts.put(name, new LabHost(name, required(state, "host." + name + ".ip"),
+                    new AttachedContainer(required(state, "host." + name + ".container")), keys.privateKeyFile(), knownHostsFile));
+        }
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String group : state.getProperty("groups", "").split(",")) {
+            if (!group.isEmpty()) groups.put(group, List.of(required(state, "group." + group).split(",")));
+        }
+        this.inventory = buildInventory(groups);
+    }
+
+    /**
+     * Finds a {@linkplain Builder#detached detached} lab again from the folder it was started with,
+     * in this JVM or another; {@link #close} then removes it. Fails when the folder holds no lab.
+     */
+    public static Lab attach(Path dir) {
+        Path file = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(file)) throw new IllegalStateException("no lab in " + dir + " (" + STATE_FILE + " is missing)");
+        Properties state = new Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            state.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        LabTestcontainers.keepContainersAfterExit();
+        return new Lab(dir.toAbsolutePath(), state);
+    }
+
+    /**
+     * Removes what a detached lab started with {@code dir} left, whether or not it came up whole
+     * (a start interrupted before {@link Builder#detached}'s folder described the lab): the lab
+     * when {@link #attach} finds it, then any container and network still labelled with the folder.
+     * Returns how many containers were removed.
+     */
+    public static int removeDetached(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        int removed = 0;
+        if (Files.isRegularFile(absolute.resolve(STATE_FILE))) {
+            try (Lab lab = attach(absolute)) {
+                removed = lab.hosts.size();
+            }
+        } else {
+            LabTestcontainers.keepContainersAfterExit();
+        }
+        DockerClient docker = docker();
+        Map<String, String> label = Map.of(LABEL_DETACHED, absolute.toString());
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+            removed++;
+        }
+        for (var n : docker.listNetworksCmd().withFilter("label", List.of(LABEL_DETACHED + "=" + absolute)).exec()) {
+            docker.removeNetworkCmd(n.getId()).exec();
+        }
+        deleteRecursively(absolute);
+        return removed;
+    }
+
+    private static String required(Properties state, String key) {
+        String value = state.getProperty(key);
+        if (value == null || value.isBlank()) throw new IllegalStateException(STATE_FILE + " names no " + key);
+        return value;
+    }
+
+    /** What {@link #attach} needs to find the lab again, written last so a folder holding it holds a whole lab. */
+    private void writeState(Map<String, List<String>> groups) {
+        Properties state = new Properties();
+        state.setProperty("id", id);
+        state.setProperty("subnet", subnetPrefix);
+        state.setProperty("network", networkId);
+        state.setProperty("hosts", String.join(",", hosts.keySet()));
+        for (LabHost h : hosts.values()) {
+            state.setProperty("host." + h.name() + ".ip", h.ip());
+            state.setProperty("host." + h.name() + ".container", h.containerId());
+        }
+        state.setProperty("groups", String.join(",", groups.keySet()));
+        groups.forEach((g, members) -> state.setProperty("group." + g, String.join(",", members)));
+        try (var out = Files.newBufferedWriter(workDir.resolve(STATE_FILE))) {
+            state.store(out, "rigger lab " + id + " (Lab.attach reads this)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Builder builder() {
@@ -224,15 +340,49 @@ public final class Lab implements AutoCloseable {
         waitUntilBooted(host(host));
     }
 
+    /**
+     * Freezes every process of the host ({@code docker pause}): it hangs as a host whose kernel
+     * stalls, with its connections open and silent. On a loaded machine the freeze can fail
+     * ("unable to freeze"), so it is tried up to five times until Docker reports the host paused;
+     * when this returns, the host is frozen, so a test's clock may start.
+     */
+    public void pause(String host) {
+        String id = host(host).containerId();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= PAUSE_ATTEMPTS; attempt++) {
+            try {
+                docker().pauseContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                last = e;
+                log.info("docker pause {} failed (attempt {} of {}): {}", host, attempt, PAUSE_ATTEMPTS, e.getMessage());
+            }
+            if (paused(id)) return;
+            sleep(500);
+        }
+        throw new AssertionError("could not freeze " + host + " with docker pause in " + PAUSE_ATTEMPTS + " attempts"
+                + (last != null ? ": " + last.getMessage() : ""), last);
+    }
+
+    /** Thaws a host frozen by {@link #pause}; its processes go on where they stopped. Does nothing if it is not paused. */
+    public void unpause(String host) {
+        String id = host(host).containerId();
+        if (paused(id)) docker().unpauseContainerCmd(id).exec();
+        if (paused(id)) throw new AssertionError("docker unpause left " + host + " paused");
+    }
+
+    private static boolean paused(String containerId) {
+        return Boolean.TRUE.equals(docker().inspectContainerCmd(containerId).exec().getState().getPaused());
+    }
+
     /** Cuts the host off the lab network: neither the other hosts nor Rigger can reach it. */
     public void disconnect(String host) {
-        docker().disconnectFromNetworkCmd().withNetworkId(network.getId()).withContainerId(host(host).containerId()).withForce(true).exec();
+        docker().disconnectFromNetworkCmd().withNetworkId(networkId).withContainerId(host(host).containerId()).withForce(true).exec();
     }
 
     /** Puts a disconnected host back on the lab network with its old address and name. */
     public void reconnect(String host) {
         LabHost h = host(host);
-        docker().connectToNetworkCmd().withNetworkId(network.getId()).withContainerId(h.containerId())
+        docker().connectToNetworkCmd().withNetworkId(networkId).withContainerId(h.containerId())
                 .withContainerNetwork(new ContainerNetwork()
                         .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(h.ip()))
                         .withAliases(h.name()))
@@ -261,36 +411,48 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** Removes every container, the network and the key files; harvests downloaded .debs first. */
+    /**
+     * Removes every container, the network and the key files (for a detached lab: its folder);
+     * harvests downloaded .debs first.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // Called from the hook itself: nothing to remove.
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // Called from the hook itself: nothing to remove.
+            }
         }
         int harvested = 0;
         for (LabHost h : hosts.values()) {
-            GenericContainer<?> c = h.container();
+            var c = h.container();
             try {
                 if (c.getContainerId() != null && c.isRunning()) harvested += aptCache.harvest(c);
             } catch (RuntimeException e) {
                 log.warn("could not harvest apt downloads from {}: {}", h.name(), e.getMessage());
             }
             try {
-                c.stop();
+                if (c instanceof GenericContainer<?> started) {
+                    started.stop();
+                } else {
+                    docker().removeContainerCmd(c.getContainerId()).withForce(true).withRemoveVolumes(true).exec();
+                }
+            } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+                // Removed by hand already: nothing left to do.
             } catch (RuntimeException e) {
                 log.warn("could not remove lab container {}: {}", h.name(), e.getMessage());
             }
         }
-        if (network != null) {
-            try {
-                network.close();
-            } catch (RuntimeException e) {
-                log.warn("could not remove lab network: {}", e.getMessage());
-            }
+        try {
+            if (network != null) network.close();
+            else docker().removeNetworkCmd(networkId).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+            // Removed by hand already.
+        } catch (RuntimeException e) {
+            log.warn("could not remove lab network: {}", e.getMessage());
         }
         deleteRecursively(workDir);
         log.info("lab {} removed ({} new .debs cached in {})", id, harvested, aptCache.dir());
@@ -303,7 +465,8 @@ public final class Lab implements AutoCloseable {
                 .withNetwork(network)
                 .withNetworkAliases(name)
                 .withLabel(LABEL_LAB, id)
-                .withLabel(LABEL_PID, Long.toString(ProcessHandle.current().pid()))
+                // A detached lab outlives this JVM: no pid, or the next lab would remove it as a leftover.
+                .withLabel(detached ? LABEL_DETACHED : LABEL_PID, detached ? workDir.toString() : Long.toString(ProcessHandle.current().pid()))
                 .withLabel(LABEL_MACHINE, machineName())
                 .withLabel("dev.rigger.lab.test", labelName)
                 .withTmpFs(Map.of("/run", "", "/run/lock", ""))
@@ -331,7 +494,7 @@ public final class Lab implements AutoCloseable {
             List<Future<?>> started = new ArrayList<>();
             for (LabHost h : hosts.values()) {
                 started.add(pool.submit(() -> {
-                    h.container().start();
+                    ((GenericContainer<?>) h.container()).start();
                     waitUntilBooted(h);
                     return null;
                 }));
@@ -449,6 +612,7 @@ public final class Lab implements AutoCloseable {
         private final List<String> hosts = new ArrayList<>();
         private final Map<String, List<String>> groups = new LinkedHashMap<>();
         private String labelName = "lab";
+        private Path detachedDir;
 
         private Builder() {}
 
@@ -474,9 +638,26 @@ public final class Lab implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The lab outlives this JVM until {@code Lab.attach(dir).close()}: no shutdown hook, and
+         * other labs do not take it for a leftover. Its key, known_hosts and what {@link #attach}
+         * reads go into {@code dir}, which must not exist yet or be empty ({@link #close} deletes it).
+         * Call it before any other use of Testcontainers in this JVM.
+         */
+        public Builder detached(Path dir) {
+            try (Stream<Path> entries = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+                if (entries.findAny().isPresent()) throw new IllegalArgumentException("a detached lab needs an empty folder, " + dir + " is not");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.detachedDir = dir;
+            return this;
+        }
+
         public Lab start() {
             if (hosts.isEmpty()) throw new IllegalArgumentException("a lab needs at least one host");
             if (hosts.size() > 150) throw new IllegalArgumentException("a lab holds at most 150 hosts");
+            if (detachedDir != null) LabTestcontainers.keepContainersAfterExit();
             LabTestcontainers.configure();
             return new Lab(this);
         }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.regex.Pattern;
-import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.ContainerState;
 
 /**
  * A .deb cache shared by all lab hosts of this machine, safe when many hosts install at once.
@@ -53,7 +53,7 @@ final class LabAptCache {
     }
 
     /** Copies the .debs this host downloaded itself (regular files, not our links) into the cache. */
-    int harvest(GenericContainer<?> container) {
+    int harvest(ContainerState container) {
         try {
             var listing = container.execInContainer("find", "/var/cache/apt/archives", "-maxdepth", "1", "-type", "f", "-name", "*.deb");
             int added = 0;

@@ -3,7 +3,7 @@ package dev.rigger.testing;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.transport.HostKeyPolicy;
 import java.nio.file.Path;
-import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.ContainerState;
 
 /**
  * One lab host: a container running systemd and sshd with a fixed address on the lab network.
@@ -14,11 +14,11 @@ import org.testcontainers.containers.GenericContainer;
 public final class LabHost {
     private final String name;
     private final String ip;
-    private final GenericContainer<?> container;
+    private final ContainerState container;
     private final Path privateKeyFile;
     private final Path knownHostsFile;
 
-    LabHost(String name, String ip, GenericContainer<?> container, Path privateKeyFile, Path knownHostsFile) {
+    LabHost(String name, String ip, ContainerState container, Path privateKeyFile, Path knownHostsFile) {
         this.name = name;
         this.ip = ip;
         this.container = container;
@@ -39,7 +39,8 @@ public final class LabHost {
         return container.getContainerId();
     }
 
-    GenericContainer<?> container() {
+    /** The container as Testcontainers started it, or as found again by {@link Lab#attach}. */
+    ContainerState container() {
         return container;
     }
 

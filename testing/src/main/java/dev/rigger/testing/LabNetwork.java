@@ -19,7 +19,11 @@ final class LabNetwork {
 
     private LabNetwork() {}
 
-    static Created create(String labId) {
+    /**
+     * @param detachedDir the folder of a detached lab (labelled instead of this JVM's pid, so the
+     *                    network is never taken for a leftover), or null
+     */
+    static Created create(String labId, String detachedDir) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             int third = ThreadLocalRandom.current().nextInt(1, 255);
@@ -27,7 +31,8 @@ final class LabNetwork {
             Network network = Network.builder()
                     .createNetworkCmdModifier(cmd -> cmd
                             .withName("rigger-lab-" + labId)
-                            .withLabels(Map.of(LABEL, labId, LABEL_PID, Long.toString(ProcessHandle.current().pid())))
+                            .withLabels(detachedDir == null ? Map.of(LABEL, labId, LABEL_PID, Long.toString(ProcessHandle.current().pid()))
+                                    : Map.of(LABEL, labId, Lab.LABEL_DETACHED, detachedDir))
                             .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
                                     new com.github.dockerjava.api.model.Network.Ipam.Config()
                                             .withSubnet(prefix + "0/24")

@@ -99,6 +99,23 @@ class LabIT {
     }
 
     @Test
+    @Order(6)
+    void pausedHostAcceptsConnectionsButNeverAnswersUntilUnpaused(Lab lab) {
+        // The kernel still completes TCP handshakes; a frozen sshd never sends its banner.
+        String banner = "timeout 3 bash -c 'exec 3<>/dev/tcp/" + lab.host("beta").ip() + "/22; head -c 4 <&3'";
+        assertThat(lab.exec("alpha", "sh", "-c", banner).stdout()).isEqualTo("SSH-");
+        lab.pause("beta");
+        try {
+            Lab.LabExec frozen = lab.exec("alpha", "sh", "-c", banner);
+            assertThat(frozen.exitCode()).as("timeout's exit code").isEqualTo(124);
+            assertThat(frozen.stdout()).isEmpty();
+        } finally {
+            lab.unpause("beta");
+        }
+        assertThat(lab.exec("alpha", "sh", "-c", banner).stdout()).isEqualTo("SSH-");
+    }
+
+    @Test
     @Order(7)
     void awaitFailsWithTheDescriptionAndLastError(Lab lab) {
         assertThatThrownBy(() -> lab.await("the moon turns blue", Duration.ofMillis(300), () -> {

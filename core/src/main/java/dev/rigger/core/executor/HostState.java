@@ -91,15 +91,25 @@ final class HostState {
         return !failed && !unreachable;
     }
 
+    /**
+     * Counts a task's result as ansible-playbook's PLAY RECAP does: {@code ok} counts every task
+     * that did not fail, changed ones and ignored failures included (AnsibleDifferentialIT compares).
+     */
     synchronized void count(Status status) {
         switch (status) {
             case OK -> ok++;
-            case CHANGED -> changed++;
+            case CHANGED -> {
+                ok++;
+                changed++;
+            }
             case FAILED -> failedCount++;
             case SKIPPED -> skipped++;
             case UNREACHABLE -> unreachableCount++;
             case RESCUED -> rescued++;
-            case IGNORED -> ignored++;
+            case IGNORED -> {
+                ok++;
+                ignored++;
+            }
         }
     }
 

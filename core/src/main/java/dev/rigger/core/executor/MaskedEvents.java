@@ -38,6 +38,7 @@ final class MaskedEvents implements RunListener {
         }
         if (event instanceof TaskStarted t) return new TaskStarted(secrets.mask(t.name()), t.location(), t.hosts(), t.handler());
         if (event instanceof PlayStarted p) return new PlayStarted(secrets.mask(p.name()), p.hosts());
+        if (event instanceof RunEvent.Exec x) return new RunEvent.Exec(x.host(), secrets.mask(x.script()), x.becomeUser());
         return event;
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
 public record Play(String name, SourceLocation location, String hosts, boolean gatherFacts,
                    Map<String, Object> vars, List<TaskNode> preTasks, List<TaskNode> tasks, List<TaskNode> postTasks,
                    List<Task> handlers, Serial serial, Integer maxFailPercentage, boolean anyErrorsFatal,
-                   Strategy strategy, Attributes attributes, boolean forceHandlers) {
+                   Strategy strategy, Attributes attributes, boolean forceHandlers, HostOrder order) {
 
     public Play {
         vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
@@ -23,6 +23,12 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
         tasks = List.copyOf(tasks);
         postTasks = List.copyOf(postTasks);
         handlers = List.copyOf(handlers);
+    }
+
+    /** This play with other inherited attributes (the runner's {@code -b} defaults under the play's own). */
+    public Play withAttributes(Attributes value) {
+        return new Play(name, location, hosts, gatherFacts, vars, preTasks, tasks, postTasks, handlers, serial,
+                maxFailPercentage, anyErrorsFatal, strategy, value, forceHandlers, order);
     }
 
     /**
@@ -52,6 +58,7 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
         private Strategy strategy = Strategy.LINEAR;
         private Attributes attributes = Attributes.NONE;
         private boolean forceHandlers;
+        private HostOrder order = HostOrder.INVENTORY;
 
         private Builder(String hosts) {
             this.hosts = InvalidPlaybookException.requireText(hosts, "Play.builder(hosts): the host pattern");
@@ -89,6 +96,8 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
         public Builder attributes(Attributes value) { this.attributes = value; return this; }
         /** Notified handlers run even on hosts that failed ({@code force_handlers}). */
         public Builder forceHandlers(boolean value) { this.forceHandlers = value; return this; }
+        /** The order hosts are taken in for batches and {@code run_once} ({@code order}; default inventory order). */
+        public Builder order(HostOrder value) { this.order = value; return this; }
 
         /**
          * Adds a role: its dependencies first (each role once per play, as Ansible), then its tasks,
@@ -114,7 +123,7 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
             List<TaskNode> main = new ArrayList<>(roleTasks);
             main.addAll(tasks);
             return new Play(name != null ? name : hosts, location, hosts, gatherFacts, vars, preTasks, main,
-                    postTasks, handlers, serial, maxFailPercentage, anyErrorsFatal, strategy, attributes, forceHandlers);
+                    postTasks, handlers, serial, maxFailPercentage, anyErrorsFatal, strategy, attributes, forceHandlers, order);
         }
     }
 }

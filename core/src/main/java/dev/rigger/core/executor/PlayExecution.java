@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +41,11 @@ final class PlayExecution {
     private final boolean startAtPending;
     /** Hosts that reached the {@code --start-at-task} task in this play; each host skips until it does. */
     private final Set<String> startedAt = ConcurrentHashMap.newKeySet();
+    /**
+     * A {@code throttle}d task's slots, by where it is written: under the free strategy each host
+     * walks its own copy of the task, and all copies share the limit.
+     */
+    private final Map<String, Semaphore> throttles = new ConcurrentHashMap<>();
 
     PlayExecution(RunContext run, Play play) {
         this.run = run;
@@ -74,7 +80,7 @@ final class PlayExecution {
     }
 
     private List<String> selectHosts() {
-        List<String> hosts = select(play.hosts());
+        List<String> hosts = play.order().apply(select(play.hosts()));
         if (run.options().limit() != null) {
             Set<String> limit = new LinkedHashSet<>(select(run.options().limit()));
             hosts = hosts.stream().filter(limit::contains).toList();
@@ -184,7 +190,8 @@ final class PlayExecution {
                 // The include's own conditions were checked above; its tasks must not re-check them
                 // with variables that the included tasks may change (as Ansible's include_tasks).
                 Attributes inner = new Attributes(List.of(), itemScope.tags(), itemScope.become(), itemScope.becomeUser(),
-                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role(), itemScope.noLog());
+                        itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role(), itemScope.noLog(),
+                        itemScope.environment());
                 walk(resolved, inner, List.of(host));
             }
         });
@@ -212,9 +219,23 @@ final class PlayExecution {
         List<HostState> hosts = pastStartAt(task, walking);
         if (hosts.isEmpty()) return;
         List<HostState> targets = task.runOnce() ? List.of(hosts.get(0)) : hosts;
+        if (run.step() != null && !run.step().allows(task.name(), task.location().toString())) return;
         run.emit(new TaskStarted(task.name(), task.location().toString(), names(targets), handler));
         TaskExecution execution = new TaskExecution(run, play, batchNames, names(targets), after);
-        parallel(targets, host -> execution.run(task, host));
+        Semaphore slots = task.throttle() > 0
+                ? throttles.computeIfAbsent(task.location() + "\u0000" + task.name(), k -> new Semaphore(task.throttle(), true)) : null;
+        parallel(targets, host -> {
+            if (slots == null) {
+                execution.run(task, host);
+                return;
+            }
+            slots.acquireUninterruptibly();
+            try {
+                execution.run(task, host);
+            } finally {
+                slots.release();
+            }
+        });
         if (task.runOnce() && task.register() != null) {
             Object result = targets.get(0).registered.get(task.register());
             if (result != null) hosts.forEach(h -> h.registered.put(task.register(), result));
@@ -249,9 +270,19 @@ final class PlayExecution {
             });
             List<HostState> forced = notified.stream().filter(h -> h.failed).toList();
             forced.forEach(h -> h.failed = false);
-            runTask(handler, notified, true, List.of());
+            runTask(handler.within(handlerScope()), notified, true, List.of());
             forced.forEach(h -> h.failed = true);
         }
+    }
+
+    /**
+     * What the play passes down to its handlers, as Ansible does: become, check_mode, ignore_errors,
+     * no_log and environment. Not tags: a notified handler runs whatever the tag selection.
+     */
+    private Attributes handlerScope() {
+        Attributes p = play.attributes();
+        return new Attributes(List.of(), Set.of(), p.become(), p.becomeUser(), Map.of(), p.checkMode(), p.ignoreErrors(), null,
+                p.noLog(), p.environment());
     }
 
     private static boolean isNotified(HostState host, Task handler) {

@@ -50,6 +50,8 @@ public final class PlaybookRun {
     private Inventory inventory;
     private RunOptions options = RunOptions.builder().build();
     private HostConnector connector;
+    private boolean traceExecs;
+    private TaskGate step;
     private FactSource facts;
     private TemplateEngine templates;
     private final List<RunListener> listeners = new ArrayList<>();
@@ -78,6 +80,15 @@ public final class PlaybookRun {
      * Replace it to change connection settings, such as the connect timeout, in code.
      */
     public PlaybookRun connector(HostConnector value) { this.connector = value; return this; }
+
+    /**
+     * Also sends every script to the listeners, before it runs, as a {@link RunEvent.Exec} with
+     * secrets masked (what {@code -vvv} prints). Off by default: scripts are long.
+     */
+    public PlaybookRun traceExecs(boolean value) { this.traceExecs = value; return this; }
+
+    /** Asks {@code gate} before each task and handler whether it runs ({@code --step}); null runs them all. */
+    public PlaybookRun step(TaskGate gate) { this.step = gate; return this; }
     /** Gathers a host's facts ({@code ansible_*}); by default {@code FactsGatherer}, one exec per host. */
     public PlaybookRun facts(FactSource value) { this.facts = value; return this; }
     /** Renders templates; by default Mustache with strict variables (docs/templates.md). */
@@ -147,8 +158,12 @@ public final class PlaybookRun {
         });
         // Every event leaves the run through the mask: no listener sees a secret the run has seen.
         List<RunListener> masked = List.of(new MaskedEvents(variables.secrets(), all));
-        RunContext run = new RunContext(inventory, options, hosts, variables, connector, facts, templates, dir, workers, masked,
-                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong());
+        // Traced scripts leave through the run's one ordered, masked way out, which exists once the context does.
+        java.util.concurrent.atomic.AtomicReference<RunContext> context = new java.util.concurrent.atomic.AtomicReference<>();
+        HostConnector opening = traceExecs ? host -> new TracedConnection(connector.open(host), e -> context.get().emit(e)) : connector;
+        RunContext run = new RunContext(inventory, options, hosts, variables, opening, facts, templates, dir, workers, masked,
+                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong(), step);
+        context.set(run);
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));
             for (Play play : playbook.plays()) {

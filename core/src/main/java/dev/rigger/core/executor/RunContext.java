@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param changes        counts scripts that may change a host, before and after each: probes taken
  *                       ahead serve a task only if it has not moved between their taking and the
  *                       task's start (see {@link HostState#takeProbe})
+ * @param step           asked before each task ({@code --step}), or null to run them all
  */
 record RunContext(Inventory inventory, RunOptions options, Map<String, HostState> hosts, Variables variables,
                   HostConnector connector, FactSource facts, TemplateEngine templates, Path playbookDir,
                   ExecutorService workers, List<RunListener> listeners, AtomicBoolean startAtPending,
-                  AtomicBoolean interrupted, AtomicLong changes) {
+                  AtomicBoolean interrupted, AtomicLong changes, TaskGate step) {
 
     void emit(RunEvent event) {
         // One event at a time, so listeners see a consistent order and need no locking of their own.

@@ -22,12 +22,31 @@ import java.util.function.Function;
  * }</pre>
  *
  * @param delegateTo host to run on instead (computed from the task's variables), or null
+ * @param throttle   at most this many hosts run the task at once ({@code throttle}); 0 for no limit
+ * @param async      {@code async}/{@code poll}: a time limit, and whether the task waits for its job; or null
  */
 public record Task(String name, SourceLocation location, ModuleFactory module, Attributes attributes,
                    String register, LoopSource loop, String loopVar, List<String> notifies, List<String> listen,
                    int retries, Duration delay, Condition until, boolean runOnce,
                    Function<Map<String, Object>, String> delegateTo,
-                   Condition changedWhen, Condition failedWhen) implements TaskNode {
+                   Condition changedWhen, Condition failedWhen, int throttle, Async async) implements TaskNode {
+
+    /**
+     * Ansible's {@code async: seconds} with {@code poll}: with {@code poll > 0} the task runs to its
+     * end but fails after {@code seconds}; with {@code poll: 0} its change is started as a background
+     * job on the host (see {@code AsyncJobs}) and the task goes on at once, registering
+     * {@code ansible_job_id} for {@code async_status}.
+     */
+    public record Async(int seconds, int poll) {
+        public Async {
+            if (seconds < 1) throw new IllegalArgumentException("async needs at least 1 second, got " + seconds);
+            if (poll < 0) throw new IllegalArgumentException("poll must not be negative, got " + poll);
+        }
+
+        public boolean background() {
+            return poll == 0;
+        }
+    }
 
     public Task {
         Objects.requireNonNull(name, "name");
@@ -50,7 +69,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         b.location = location; b.module = module; b.attributes = attributes; b.register = register;
         b.loop = loop; b.loopVar = loopVar; b.notify = new ArrayList<>(notifies); b.listen = new ArrayList<>(listen);
         b.retries = retries; b.delay = delay; b.until = until; b.runOnce = runOnce; b.delegateTo = delegateTo;
-        b.changedWhen = changedWhen; b.failedWhen = failedWhen;
+        b.changedWhen = changedWhen; b.failedWhen = failedWhen; b.throttle = throttle; b.async = async;
         return b;
     }
 
@@ -79,6 +98,8 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         private Function<Map<String, Object>, String> delegateTo;
         private Condition changedWhen;
         private Condition failedWhen;
+        private int throttle;
+        private Async async;
 
         private Builder(String name) {
             this.name = InvalidPlaybookException.requireText(name, "Task.named(name): the task name");
@@ -134,6 +155,10 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         public Builder changedWhen(Condition value) { this.changedWhen = value; return this; }
         /** Whether the result counts as failed, decided from it ({@code failed_when}). */
         public Builder failedWhen(Condition value) { this.failedWhen = value; return this; }
+        /** At most this many hosts run the task at the same time ({@code throttle}); 0 (default) for no limit. */
+        public Builder throttle(int value) { this.throttle = value; return this; }
+        /** A time limit, run in the background when {@code poll} is 0 ({@code async}/{@code poll}); null for none. */
+        public Builder async(Async value) { this.async = value; return this; }
 
         /**
          * The task.
@@ -143,7 +168,7 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
             if (module == null) throw new IllegalStateException("task '" + name + "' has no module");
             if (until != null && retries == 0) retries = 3; // Ansible's default when only until is given
             return new Task(name, location, module, attributes, register, loop, loopVar, notify, listen,
-                    retries, delay, until, runOnce, delegateTo, changedWhen, failedWhen);
+                    retries, delay, until, runOnce, delegateTo, changedWhen, failedWhen, throttle, async);
         }
     }
 }

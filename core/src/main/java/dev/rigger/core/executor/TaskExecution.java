@@ -2,6 +2,7 @@ package dev.rigger.core.executor;
 
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.executor.RunEvent.HostResult;
+import dev.rigger.core.module.AsyncJobs;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleContext;
@@ -12,6 +13,7 @@ import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.Connection;
 import dev.rigger.core.transport.ExecRequest;
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.ShellQuote;
 import dev.rigger.core.transport.Stdin;
 import dev.rigger.core.transport.TransportException;
 import java.io.IOException;
@@ -152,16 +154,30 @@ final class TaskExecution {
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
         String becomeUser = becomeUser(task);
+        Map<String, String> environment;
+        try {
+            environment = task.attributes().environment(vars);
+        } catch (RuntimeException e) {
+            return Attempt.failed("environment: " + describe(e), 0);
+        }
         // Probes taken ahead serve a plain task on its own host; retries want the state as it is now.
-        boolean ahead = run.options().batchProbes() && target.equals(host.name) && task.loop() == null && task.until() == null;
+        boolean ahead = run.options().batchProbes() && target.equals(host.name) && task.loop() == null && task.until() == null
+                && environment.isEmpty() && task.async() == null;
+        // async with polling: the task runs to its end, but no exec of it may outlast the limit.
+        Duration limit = task.async() != null && !task.async().background() ? Duration.ofSeconds(task.async().seconds()) : null;
 
         int attempts = task.until() != null ? task.retries() + 1 : 1;
         int execs = 0;
         Attempt last = null;
         for (int n = 1; n <= attempts; n++) {
-            Counter counter = new Counter(connection, becomeUser);
+            Counter counter = new Counter(connection, becomeUser, environment, limit);
             Probes probes = ahead ? script -> probeAhead(script, counter, host, checkMode) : script -> counter.exec(script, null);
-            last = once(module, context, counter, probes, checkMode, host);
+            try {
+                last = once(module, context, counter, probes, checkMode, host, task.async());
+            } catch (TransportException e) {
+                if (limit == null || e.kind() != TransportException.Kind.TIMEOUT) throw e;
+                return Attempt.failed("async task did not complete within the requested time - " + task.async().seconds() + "s", execs + counter.count);
+            }
             execs += counter.count;
             last = last.withExecs(execs);
             last = applyOverrides(task, vars, last);
@@ -185,7 +201,8 @@ final class TaskExecution {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Attempt once(Module module, ModuleContext context, Counter connection, Probes probes, boolean checkMode, HostState host) {
+    private Attempt once(Module module, ModuleContext context, Counter connection, Probes probes, boolean checkMode, HostState host,
+                         Task.Async async) {
         Object state;
         Plan plan;
         try {
@@ -199,15 +216,18 @@ final class TaskExecution {
             }
             return Attempt.failed(e.getMessage(), 0);
         }
+        boolean background = async != null && async.background() && !checkMode;
         if (!plan.hasChanges()) {
             // A module may explain an unchanged result (debug's message, a skipped command's reason).
             String message = plan.data().get("msg") != null ? String.valueOf(plan.data().get("msg")) : "";
-            return new Attempt(Status.OK, message, List.of(), 0, registered(false, false, "", plan.data()));
+            Map<String, Object> data = background ? job(AsyncJobs.newId() + AsyncJobs.NO_CHANGE, plan.data()) : plan.data();
+            return new Attempt(Status.OK, message, List.of(), 0, registered(false, false, "", data));
         }
         if (checkMode) {
             host.pendingChange = true;
             return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", plan.data()));
         }
+        if (background) return startJob(plan, async, connection);
         ExecResult applied;
         // Counted before and after: probes taken ahead on any host are stale from here on.
         run.changes().incrementAndGet();
@@ -223,6 +243,32 @@ final class TaskExecution {
         Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
         return new Attempt(status, outcome.message(), plan.changes(), 0,
                 registered(outcome.changed(), outcome.failed(), outcome.message(), outcome.data()));
+    }
+
+    /** poll: 0 — the apply script becomes a background job on the host; the task reports it started. */
+    private Attempt startJob(Plan plan, Task.Async async, Counter connection) {
+        if (plan.applyInput() != null) {
+            return Attempt.failed("async with poll: 0 cannot hand this task's input (file content) to a background job; use poll: N to wait for it", 0);
+        }
+        String jid = AsyncJobs.newId();
+        run.changes().incrementAndGet();
+        ExecResult started;
+        try {
+            started = connection.exec(AsyncJobs.launch(jid, plan.applyScript(), async.seconds()), null);
+        } finally {
+            run.changes().incrementAndGet();
+        }
+        if (!started.succeeded()) return Attempt.failed("could not start the background job: " + started.stderr().strip(), 0);
+        return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", job(jid, Map.of())));
+    }
+
+    /** What a task started with poll: 0 registers, as Ansible's: the id async_status reads. */
+    private static Map<String, Object> job(String jid, Map<String, Object> data) {
+        Map<String, Object> out = new LinkedHashMap<>(data);
+        out.put("ansible_job_id", jid);
+        out.put("started", 1);
+        out.put("finished", jid.endsWith(AsyncJobs.NO_CHANGE) ? 1 : 0);
+        return out;
     }
 
     private static String becomeUser(Task task) {
@@ -277,6 +323,7 @@ final class TaskExecution {
         try {
             if (!run.options().selectsTags(next.attributes().tags())) return null;
             if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
+            if (next.attributes().environment() != null || next.async() != null) return null;
             if (!java.util.Objects.equals(becomeUser(next), becomeUser) || checkModeOf(next) != checkMode) return null;
             Map<String, Object> vars = run.variables().forTask(host.name, next.attributes(), play, playHosts);
             for (Condition c : next.attributes().when()) {
@@ -425,22 +472,32 @@ final class TaskExecution {
     }
 
 
-    /** Runs scripts on the task's connection, as the task's become user, and counts them. */
+    /** Runs scripts on the task's connection, as the task's become user with its environment, and counts them. */
     private static final class Counter {
         private final Supplier<Connection> connection;
         private final String becomeUser;
+        /** {@code export NAME='value'} lines for the task's {@code environment}, before each script. */
+        private final String exports;
         int count;
 
-        Counter(Supplier<Connection> connection, String becomeUser) {
+        /** Each exec's time limit ({@code async} with polling), or null for the connection's own. */
+        private final Duration limit;
+
+        Counter(Supplier<Connection> connection, String becomeUser, Map<String, String> environment, Duration limit) {
             this.connection = connection;
             this.becomeUser = becomeUser;
+            this.limit = limit;
+            StringBuilder lines = new StringBuilder();
+            environment.forEach((name, value) -> lines.append("export ").append(name).append('=').append(ShellQuote.quote(value)).append('\n'));
+            this.exports = lines.toString();
         }
 
         ExecResult exec(String script, Stdin stdin) {
             count++;
-            ExecRequest request = ExecRequest.of(script);
+            ExecRequest request = ExecRequest.of(exports + script);
             if (stdin != null) request = request.withStdin(stdin);
             if (becomeUser != null) request = request.as(becomeUser);
+            if (limit != null) request = request.withTimeout(limit);
             return connection.get().exec(request);
         }
     }

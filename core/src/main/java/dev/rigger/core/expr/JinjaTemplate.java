@@ -252,7 +252,7 @@ public final class JinjaTemplate {
         private List<Part> bodyParts(Set<String> stop) {
             List<Part> parts = new ArrayList<>();
             while (true) {
-                int open = nextTag(pos);
+                int open = JinjaTags.next(text, pos);
                 String literal = text.substring(pos, open < 0 ? text.length() : open);
                 boolean stripBefore = open >= 0 && open + 2 < text.length() && text.charAt(open + 2) == '-';
                 if (stripNext) literal = literal.stripLeading();
@@ -269,7 +269,7 @@ public final class JinjaTemplate {
                 char kind = text.charAt(open + 1);
                 int inner = open + 2 + (stripBefore ? 1 : 0);
                 String closer = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-                int close = kind == '#' ? text.indexOf("#}", inner) : closing(inner, closer);
+                int close = kind == '#' ? text.indexOf("#}", inner) : JinjaTags.closing(text, inner, closer);
                 if (close < 0) throw new ExpressionException(at.apply(open), "'" + text.substring(open, open + 2) + "' is never closed with '" + closer + "'");
                 boolean stripAfter = close > inner && text.charAt(close - 1) == '-';
                 int innerEnd = stripAfter ? close - 1 : close;
@@ -411,36 +411,6 @@ public final class JinjaTemplate {
 
         private Expression expression(int from, int to) {
             return Expression.parse(text.substring(from, to), at.apply(from));
-        }
-
-        private int nextTag(int from) {
-            for (int i = text.indexOf('{', from); i >= 0 && i + 1 < text.length(); i = text.indexOf('{', i + 1)) {
-                char next = text.charAt(i + 1);
-                if (next == '{' || next == '%' || next == '#') return i;
-            }
-            return -1;
-        }
-
-        /** The closing {@code }}} or {@code %}} of a tag, skipping quoted strings and braces of map literals. */
-        private int closing(int from, String closer) {
-            char quote = 0;
-            int depth = 0;
-            for (int i = from; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quote != 0) {
-                    if (c == '\\') i++;
-                    else if (c == quote) quote = 0;
-                } else if (c == '\'' || c == '"') {
-                    quote = c;
-                } else if (c == '{') {
-                    depth++;
-                } else if (depth == 0 && text.startsWith(closer, i)) {
-                    return i;
-                } else if (c == '}') {
-                    depth--;
-                }
-            }
-            return -1;
         }
     }
 

@@ -7,6 +7,8 @@ import dev.rigger.core.executor.Condition;
 import dev.rigger.core.expr.Expression;
 import dev.rigger.core.render.ExpressionCondition;
 import dev.rigger.core.render.ScalarPositions;
+import dev.rigger.core.render.TemplatedEnvironment;
+import dev.rigger.core.render.TemplatedString;
 import dev.rigger.core.render.ValueTemplate;
 import dev.rigger.core.internal.yaml.YamlMapping;
 import dev.rigger.core.internal.yaml.YamlNode;
@@ -26,11 +28,11 @@ import java.util.regex.Pattern;
 /**
  * Reads the keywords plays, blocks, roles and tasks share: the inherited attributes ({@code when},
  * {@code tags}, {@code become}, {@code become_user}, {@code vars}, {@code check_mode},
- * {@code ignore_errors}, {@code no_log}) and the value shapes Ansible accepts for them (a condition may be a
+ * {@code ignore_errors}, {@code no_log}, {@code environment}) and the value shapes Ansible accepts for them (a condition may be a
  * string, a boolean or a list of them; tags a list or a comma-separated string).
  */
 final class Keywords {
-    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors", "no_log"));
+    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors", "no_log", "environment"));
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private Keywords() {}
@@ -68,7 +70,28 @@ final class Keywords {
         Boolean checkMode = m.optionalBool("check_mode").orElse(null);
         Boolean ignoreErrors = m.optionalBool("ignore_errors").orElse(null);
         Boolean noLog = m.optionalBool("no_log").orElse(null);
-        return new Attributes(when, tags, become, becomeUser, vars, checkMode, ignoreErrors, null, noLog);
+        return new Attributes(when, tags, become, becomeUser, vars, checkMode, ignoreErrors, null, noLog, environment(m, symbols));
+    }
+
+    /**
+     * {@code environment}: a mapping of names to (templated) values, or one expression that yields
+     * such a mapping; null when absent. Literal names are checked here, computed ones when rendered.
+     */
+    static TemplatedEnvironment environment(YamlMapping m, Symbols symbols) {
+        YamlNode node = m.optional("environment").orElse(null);
+        if (node == null) return null;
+        if (node instanceof YamlMapping env) {
+            for (YamlMapping.Entry e : env.entries()) {
+                if (!IDENTIFIER.matcher(e.key()).matches()) {
+                    throw new InputException(e.keyLocation(), "environment variable name '" + e.key() + "' is not a shell variable name (letters, digits, underscores)");
+                }
+            }
+        } else if (!(node instanceof YamlScalar scalar && TemplatedString.isTemplated(scalar.text()))) {
+            throw new InputException(node.location(), "environment must be a mapping of variable names to values, or an expression that gives one");
+        }
+        ValueTemplate template = ValueTemplate.compile(node);
+        template.collect(symbols.expressions);
+        return new TemplatedEnvironment(template, node.location());
     }
 
     /** A condition, or a list of them that must all hold; a boolean is a constant condition. */

@@ -3,6 +3,7 @@ package dev.rigger.core.loader;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.executor.Attributes;
+import dev.rigger.core.executor.HostOrder;
 import dev.rigger.core.executor.Play;
 import dev.rigger.core.executor.Serial;
 import dev.rigger.core.executor.Strategy;
@@ -13,6 +14,7 @@ import dev.rigger.core.internal.yaml.YamlNode;
 import dev.rigger.core.internal.yaml.YamlScalar;
 import dev.rigger.core.internal.yaml.YamlSequence;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +27,8 @@ final class PlayLoader {
             "pre_tasks", "tasks", "post_tasks", "handlers", "serial", "max_fail_percentage", "any_errors_fatal",
             "strategy", "become", "become_user", "force_handlers", "tags", "check_mode", "ignore_errors", "no_log",
             "remote_user", "connection", "port", "become_method", "vars_prompt", "order", "module_defaults", "gather_subset",
-            "gather_timeout"));
+            "gather_timeout", "environment"));
     private static final Map<String, String> UNSUPPORTED = Map.of(
-            "environment", "'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)",
             "when", "plays have no 'when'; put it on a block or the tasks");
     /** Ansible's connection plugins that mean what Rigger's ssh and local connections do. */
     private static final List<String> CONNECTIONS = List.of("ssh", "smart", "paramiko", "local", "ansible.builtin.ssh", "ansible.builtin.local");
@@ -50,7 +51,7 @@ final class PlayLoader {
         TaskListLoader tasks = roles.tasks();
         Play.Builder play = Play.builder(hosts(m.require("hosts")))
                 .location(m.location())
-                .attributes(attributes(m))
+                .attributes(attributes(m, unit.symbols))
                 .vars(vars(m, playbook, unit.symbols));
         m.optionalString("name").ifPresent(play::name);
         m.optionalBool("gather_facts").ifPresent(play::gatherFacts);
@@ -62,7 +63,7 @@ final class PlayLoader {
         // gather_subset and gather_timeout only narrow or bound fact gathering: Rigger gathers all facts in one exec.
         connectionKeywords(m, unit.symbols);
         m.optional("vars_prompt").ifPresent(n -> prompts(n, unit.symbols));
-        m.optional("order").ifPresent(n -> order(n.asScalar()));
+        m.optional("order").ifPresent(n -> play.order(order(n.asScalar())));
         unit.moduleDefaults = m.optionalMapping("module_defaults").map(PlayLoader::moduleDefaults).orElse(Map.of());
 
         for (YamlNode entry : m.optionalSequence("roles").map(YamlSequence::items).orElse(List.of())) {
@@ -108,11 +109,14 @@ final class PlayLoader {
         }
     }
 
-    /** Hosts run in inventory order; other orders would run the same tasks in another sequence, so they are refused. */
-    private static void order(YamlScalar value) {
-        if (!value.text().equals("inventory")) {
-            throw new InputException(value.location(), "order '" + value.text() + "' is not supported: Rigger runs hosts in inventory order (order: inventory)");
+    private static HostOrder order(YamlScalar value) {
+        for (HostOrder order : HostOrder.values()) {
+            if (order.keyword().equals(value.text())) return order;
         }
+        List<String> names = Arrays.stream(HostOrder.values()).map(HostOrder::keyword).toList();
+        String near = NearNames.closest(value.text(), names).orElse(null);
+        String problem = "unknown order '" + value.text() + "'";
+        throw new InputException(value.location(), near != null ? problem : problem + " (expected one of " + String.join(", ", names) + ")", near);
     }
 
     private static Map<String, YamlMapping> moduleDefaults(YamlMapping m) {
@@ -134,12 +138,12 @@ final class PlayLoader {
         return String.join(",", patterns);
     }
 
-    /** Plays pass become, tags, check_mode, ignore_errors and no_log down; their vars are play vars, a level of their own. */
-    private static Attributes attributes(YamlMapping m) {
+    /** Plays pass become, tags, check_mode, ignore_errors, no_log and environment down; their vars are play vars, a level of their own. */
+    private static Attributes attributes(YamlMapping m, Symbols symbols) {
         return new Attributes(List.of(), m.optional("tags").map(Keywords::tags).orElse(Set.of()),
                 m.optionalBool("become").orElse(null), m.optionalString("become_user").orElse(null), Map.of(),
                 m.optionalBool("check_mode").orElse(null), m.optionalBool("ignore_errors").orElse(null), null,
-                m.optionalBool("no_log").orElse(null));
+                m.optionalBool("no_log").orElse(null), Keywords.environment(m, symbols));
     }
 
     /** {@code vars}, then each of {@code vars_files} over them, in order. */

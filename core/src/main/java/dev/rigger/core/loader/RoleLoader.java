@@ -70,13 +70,17 @@ final class RoleLoader {
         }
         Folder folder = find(name, from.playbook(), at);
         String taskFile = tasksFrom == null ? "main" : tasksFrom.replaceFirst("\\.ya?ml$", "");
-        String key = folder.describe(taskFile);
+        // The play's module_defaults reach the role's tasks; they are bound at load time, so a role
+        // loaded under other defaults is loaded anew.
+        Map<String, YamlMapping> moduleDefaults = from.unit().moduleDefaults;
+        String key = folder.describe(taskFile) + (moduleDefaults.isEmpty() ? "" : "\u0000" + System.identityHashCode(moduleDefaults));
         LoadedRole role = loaded.get(key);
         if (role != null) return role;
 
         List<String> chain = new ArrayList<>(from.roles());
         chain.add(name);
         Unit unit = new Unit();
+        unit.moduleDefaults = moduleDefaults;
         Folder taskFolder = folder.resolve("tasks");
         Scope scope = new Scope(from.playbook(), taskFolder, folder, unit, List.of(), chain);
         Map<String, Object> defaults = variables(folder, "defaults/main", unit);

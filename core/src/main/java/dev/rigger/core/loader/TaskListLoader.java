@@ -41,7 +41,7 @@ import java.util.function.Supplier;
 final class TaskListLoader {
     private static final Set<String> TASK_KEYWORDS = with(Keywords.INHERITED, "name", "register", "loop", "with_items",
             "loop_control", "notify", "listen", "retries", "delay", "until", "run_once", "delegate_to", "changed_when",
-            "failed_when", "args", "become_method");
+            "failed_when", "args", "become_method", "throttle", "async", "poll");
     private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always", "become_method");
     private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name", "become_method");
     private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control", "become_method");
@@ -144,6 +144,12 @@ final class TaskListLoader {
         m.optional("delegate_to").ifPresent(n -> task.delegateTo(delegateTo(n, symbols)));
         m.optional("changed_when").ifPresent(n -> task.changedWhen(Keywords.allOf(Keywords.conditions(n, symbols))));
         m.optional("failed_when").ifPresent(n -> task.failedWhen(Keywords.allOf(Keywords.conditions(n, symbols))));
+        m.optional("async").ifPresent(n -> task.async(async(m)));
+        m.optional("throttle").ifPresent(n -> {
+            int limit = m.requireInt("throttle");
+            if (limit < 0) throw new InputException(n.location(), "throttle must be 0 (no limit) or more hosts, got " + limit);
+            task.throttle(limit);
+        });
         return task.build();
     }
 
@@ -234,6 +240,19 @@ final class TaskListLoader {
         String name = Keywords.identifier(control.get(), "loop_var", "loop_var");
         symbols.variables.add(name);
         return Optional.of(name);
+    }
+
+    /**
+     * {@code async: N} (seconds; 0 means no async, as in Ansible) with {@code poll} (seconds between
+     * checks, default 15 as Ansible's; 0 starts a background job). Rigger waits for a polled job on
+     * its open connection rather than checking every {@code poll} seconds: the outcome is the same.
+     */
+    private static Task.Async async(YamlMapping m) {
+        int seconds = m.requireInt("async");
+        int poll = m.optionalInt("poll").orElse(15);
+        if (seconds < 0) throw new InputException(m.require("async").location(), "async must be 0 or more seconds, got " + seconds);
+        if (poll < 0) throw new InputException(m.require("poll").location(), "poll must be 0 or more seconds, got " + poll);
+        return seconds == 0 ? null : new Task.Async(seconds, poll);
     }
 
     private static Function<Map<String, Object>, String> delegateTo(YamlNode node, Symbols symbols) {
@@ -381,7 +400,7 @@ final class TaskListLoader {
         }
     }
 
-    /** Why a well-known Ansible module of another OS family or collection is not here, or null. */
+    /** Why a well-known Ansible module (of another OS family or collection, or one that edits the inventory) is not here, or null. */
     private static String unsupportedFamily(String key) {
         String name = key.substring(key.lastIndexOf('.') + 1);
         if (Set.of("yum", "dnf", "yum_repository", "rpm_key", "zypper", "zypper_repository", "pacman", "apk", "pkgng", "portage",
@@ -389,6 +408,10 @@ final class TaskListLoader {
             return "manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)";
         }
         if (name.startsWith("win_")) return "is a Windows module; Rigger manages Debian hosts over ssh";
+        if (name.equals("add_host") || name.equals("group_by")) {
+            return "is not supported: Rigger's inventory is fixed for a run (put the hosts and groups in the inventory,"
+                    + " or pick hosts with a pattern such as 'web:&dc1' or with when:)";
+        }
         boolean known = key.startsWith("ansible.") || key.startsWith("community.general.") || key.startsWith("rigger.");
         if (key.indexOf('.') > 0 && !known) {
             return "comes from the collection " + key.substring(0, key.lastIndexOf('.')) + ", which Rigger does not support (cloud, network and database collections stay out)";
@@ -408,10 +431,6 @@ final class TaskListLoader {
                 "collections", "timeout", "remote_user", "become_flags", "vars_files")) {
             out.put(key, "'" + key + "' is not supported on tasks by Rigger");
         }
-        out.put("environment", "'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)");
-        out.put("throttle", "'throttle' is not supported: limit the hosts running at once with serial: on the play or --forks");
-        out.put("async", "'async' is not supported: Rigger runs each task to its end (use a systemd unit for a long background job)");
-        out.put("poll", "'poll' is not supported: Rigger runs each task to its end (use a systemd unit for a long background job)");
         return Map.copyOf(out);
     }
 }

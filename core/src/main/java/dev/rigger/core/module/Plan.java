@@ -58,11 +58,6 @@ public record Plan(List<Change> changes, String applyScript, Stdin applyInput,
         return new Plan(changes, applyScript, stdin, interpreter, data, afterApply);
     }
 
-    /** The apply script's stdin in memory, or null: for small inputs and tests. */
-    public byte[] applyStdin() {
-        return applyInput == null ? null : applyInput.readAll();
-    }
-
     public Plan interpretedBy(Function<ExecResult, Outcome> outcome) {
         return new Plan(changes, applyScript, applyInput, outcome, data, afterApply);
     }

@@ -3,6 +3,7 @@ package dev.rigger.core.render;
 import dev.rigger.core.error.InputException;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.expr.Expression;
+import dev.rigger.core.expr.JinjaTags;
 import dev.rigger.core.expr.JinjaTemplate;
 import dev.rigger.core.expr.VariableScope;
 import dev.rigger.core.secret.Secret;
@@ -43,13 +44,13 @@ public final class TemplatedString {
         }
         int i = 0;
         while (i < text.length()) {
-            int open = nextTag(text, i);
+            int open = JinjaTags.next(text, i);
             if (open < 0) {
                 parts.add(text.substring(i));
                 break;
             }
             if (open > i) parts.add(text.substring(i, open));
-            int close = closing(text, open + 2);
+            int close = JinjaTags.closing(text, open + 2, "}}");
             if (close < 0) throw new InputException(at.apply(open), "'{{' is never closed with '}}'");
             parts.add(Expression.parse(text.substring(open + 2, close), at.apply(open + 2)));
             i = close + 2;
@@ -82,35 +83,6 @@ public final class TemplatedString {
         }
         // A string built from a secret is a secret: it must stay out of logs and diffs too.
         return secrets.isEmpty() ? out.toString() : Secret.composed(out.toString(), secrets);
-    }
-
-    private static int nextTag(String text, int from) {
-        for (int i = text.indexOf('{', from); i >= 0 && i + 1 < text.length(); i = text.indexOf('{', i + 1)) {
-            char next = text.charAt(i + 1);
-            if (next == '{' || next == '%' || next == '#') return i;
-        }
-        return -1;
-    }
-
-    /** The {@code }}} that ends an expression, skipping quoted strings and map literals' braces. */
-    private static int closing(String text, int from) {
-        char quote = 0;
-        int depth = 0;
-        for (int i = from; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                if (depth == 0 && text.startsWith("}}", i)) return i;
-                depth--;
-            }
-        }
-        return -1;
     }
 
     /** A value inside text, as Ansible prints it: Python's {@code str}, with none as the empty string. */

@@ -37,7 +37,8 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
     private final ScheduledExecutorService ticker;
 
     /**
-     * @param verbosity 0 normal; 1 also shows ok results' messages and exec counts
+     * @param verbosity 0 normal; 1 also shows ok results' messages and exec counts; 3 also each
+     *                  script sent to a host, as {@link RunEvent.Exec} events bring them
      */
     public ConsoleReporter(PrintStream out, boolean terminal, int verbosity) {
         this.out = out;
@@ -79,6 +80,10 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
             if (r.item() == null) running.remove(r.host());
         } else if (event instanceof RunFinished f) {
             printRecap(f.recap(), f.duration());
+        } else if (event instanceof RunEvent.Exec x && verbosity >= 3) {
+            // As ansible-playbook -vvv: what runs where, as which user; secrets are masked already.
+            out.println("<" + x.host() + "> EXEC" + (x.becomeUser() != null ? " (become " + x.becomeUser() + ")" : "") + ":");
+            x.script().lines().forEach(l -> out.println("    " + l));
         }
         out.flush();
     }

@@ -55,15 +55,20 @@ public interface Stdin {
         return new Bytes(bytes.clone());
     }
 
-    /** A controller file, read from disk at every exec; its hash is computed once. */
+    /**
+     * A controller file, read from disk at every exec. Its hash is computed once for the life of
+     * the process, as long as the file keeps its size, modification time and inode (see
+     * {@link LocalFileHashes}): a big unchanged file is not read again just to learn it is unchanged.
+     */
     static Stdin of(Path file) throws IOException {
-        return new Streamed(file.toString(), Files.size(file), () -> {
+        LocalFileHashes.Key key = LocalFileHashes.key(file);
+        return new Streamed(file.toString(), key.size(), () -> {
             try {
                 return Files.newInputStream(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, key);
     }
 
     /**
@@ -74,7 +79,7 @@ public interface Stdin {
      * @param opener opens the source; may throw {@link UncheckedIOException}
      */
     static Stdin of(String name, long size, Supplier<InputStream> opener) {
-        return new Streamed(name, size, opener);
+        return new Streamed(name, size, opener, null);
     }
 
     static MessageDigest sha256Digest() {
@@ -125,12 +130,14 @@ public interface Stdin {
         private final String name;
         private final long size;
         private final Supplier<InputStream> opener;
-        private volatile String sha256;
+        private final LocalFileHashes.Key file; // null: not a controller file
+        private String sha256; // guarded by this
 
-        private Streamed(String name, long size, Supplier<InputStream> opener) {
+        private Streamed(String name, long size, Supplier<InputStream> opener, LocalFileHashes.Key file) {
             this.name = Objects.requireNonNull(name, "name");
             this.size = size;
             this.opener = Objects.requireNonNull(opener, "opener");
+            this.file = file;
         }
 
         @Override
@@ -147,14 +154,16 @@ public interface Stdin {
             return size;
         }
 
+        /**
+         * Computed by the first caller while the others wait: the hosts of a task plan at the same
+         * time, and each reading a gigabyte for the same answer would cost more than the copy.
+         */
         @Override
-        public String sha256() {
-            String known = sha256;
-            if (known == null) {
-                known = Stdin.super.sha256();
-                sha256 = known;
+        public synchronized String sha256() {
+            if (sha256 == null) {
+                sha256 = file == null ? Stdin.super.sha256() : LocalFileHashes.sha256(file, Stdin.super::sha256);
             }
-            return known;
+            return sha256;
         }
 
         @Override

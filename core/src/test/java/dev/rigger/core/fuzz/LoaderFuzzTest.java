@@ -7,15 +7,10 @@ import dev.rigger.core.loader.LoaderOptions;
 import dev.rigger.core.loader.PlaybookLoader;
 import dev.rigger.core.loader.Preflight;
 import dev.rigger.core.module.ModuleRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rigger.core.testsupport.ScratchProject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -45,14 +40,13 @@ class LoaderFuzzTest {
             "dir/02-groups", "dir/sub/03-more.ini", "dir/group_vars/all.yml", "dir/group_vars/db.json",
             "dir/group_vars/web/10-base.yml", "dir/host_vars/web1.yml");
 
-    private static final Path SITE = copy(RESOURCES.resolve("loader/site"));
-    private static final Path INVENTORIES = copy(RESOURCES.resolve("inventories"));
+    private static final ScratchProject SITE = ScratchProject.copyOf(RESOURCES.resolve("loader/site"));
+    private static final ScratchProject INVENTORIES = ScratchProject.copyOf(RESOURCES.resolve("inventories"));
 
     @Property(tries = 10_000, seed = FuzzSeed.SEED)
     void playbooksRolesAndVarsLoadOrFailLocated(@ForAll("site") Mutations.Mutant mutant) {
-        Path file = SITE.resolve(SITE_FILES.get(mutant.seed()));
-        withContent(file, mutant.text(), () -> Bounded.check(mutant.text(), () -> {
-            LoadedPlaybook playbook = new PlaybookLoader(MODULES, LoaderOptions.builder().displayRoot(SITE).build())
+        SITE.withContent(SITE_FILES.get(mutant.seed()), mutant.text(), () -> Bounded.check(mutant.text(), () -> {
+            LoadedPlaybook playbook = new PlaybookLoader(MODULES, LoaderOptions.builder().displayRoot(SITE.root()).build())
                     .load(SITE.resolve("site.yml"));
             Preflight.check(playbook, HOSTS, Map.of()).forEach(Bounded::assertLocated);
         }));
@@ -61,62 +55,17 @@ class LoaderFuzzTest {
     @Property(tries = 10_000, seed = FuzzSeed.SEED)
     void inventoriesLoadOrFailLocated(@ForAll("inventories") Mutations.Mutant mutant) {
         String name = INVENTORY_FILES.get(mutant.seed());
-        Path file = INVENTORIES.resolve(name);
-        Path source = name.startsWith("dir/") ? INVENTORIES.resolve("dir") : file;
-        withContent(file, mutant.text(), () -> Bounded.check(mutant.text(), () -> InventoryLoader.load(source)));
+        Path source = INVENTORIES.resolve(name.startsWith("dir/") ? "dir" : name);
+        INVENTORIES.withContent(name, mutant.text(), () -> Bounded.check(mutant.text(), () -> InventoryLoader.load(source)));
     }
 
     @Provide
     Arbitrary<Mutations.Mutant> site() {
-        return Mutations.mutants(read(SITE, SITE_FILES));
+        return Mutations.mutants(SITE.read(SITE_FILES));
     }
 
     @Provide
     Arbitrary<Mutations.Mutant> inventories() {
-        return Mutations.mutants(read(INVENTORIES, INVENTORY_FILES));
-    }
-
-    /** Runs {@code body} with {@code file} holding {@code text}, then puts the original back for the next case. */
-    private static void withContent(Path file, String text, Runnable body) {
-        try {
-            byte[] original = Files.readAllBytes(file);
-            Files.write(file, text.getBytes(StandardCharsets.UTF_8)); // a lone surrogate becomes "?"
-            try {
-                body.run();
-            } finally {
-                Files.write(file, original);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> read(Path dir, List<String> files) {
-        List<String> texts = new ArrayList<>();
-        for (String f : files) {
-            try {
-                texts.add(Files.readString(dir.resolve(f)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return texts;
-    }
-
-    /** A private copy under target/, so the edits never touch the test resources other tests read. */
-    private static Path copy(Path from) {
-        try {
-            Path to = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fuzz-").toAbsolutePath();
-            try (Stream<Path> all = Files.walk(from)) {
-                for (Path p : (Iterable<Path>) all::iterator) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) Files.createDirectories(target);
-                    else Files.copy(p, target);
-                }
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Mutations.mutants(INVENTORIES.read(INVENTORY_FILES));
     }
 }

@@ -214,17 +214,25 @@ class AnsibleFormsTest {
 
     @Test
     void moduleDefaultsFillArgumentsTheTaskLeavesOut() {
+        write("roles/app/tasks/main.yml", "- name: in role\n  copy: {dest: /y, content: y}\n");
         RunResult r = run("""
                 - hosts: web1
                   gather_facts: false
                   module_defaults:
                     ansible.builtin.copy: {mode: "0600", owner: app}
+                  roles: [app]
                   tasks:
                     - name: defaulted
                       copy: {dest: /x, content: x, owner: root}
+                - hosts: web1
+                  gather_facts: false
+                  roles: [app]
                 """);
         assertThat(r.resultsOf("defaulted")).extracting(h -> arg(h, "mode"), h -> arg(h, "owner"))
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("0600", "root"));
+        // The play's defaults reach its roles' tasks, and only that play's.
+        assertThat(r.resultsOf("in role")).extracting(h -> arg(h, "mode"), h -> arg(h, "owner"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("0600", "app"), org.assertj.core.groups.Tuple.tuple(null, null));
     }
 
     @Test
@@ -244,6 +252,9 @@ class AnsibleFormsTest {
     void modulesOfOtherFamiliesAreNamedAsSuch() {
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - yum: name=httpd\n"))
                 .hasMessage("site.yml:3:7: module 'yum' manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)");
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - add_host: name=10.0.0.9 groups=new\n"))
+                .hasMessage("site.yml:3:7: module 'add_host' is not supported: Rigger's inventory is fixed for a run (put the hosts and groups"
+                        + " in the inventory, or pick hosts with a pattern such as 'web:&dc1' or with when:)");
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - amazon.aws.ec2_instance: {name: x}\n"))
                 .hasMessage("site.yml:3:7: module 'amazon.aws.ec2_instance' comes from the collection amazon.aws, which Rigger does not support (cloud, network and database collections stay out)");
     }
@@ -312,5 +323,100 @@ class AnsibleFormsTest {
                 .containsExactly("server web1,\nserver web2\ncount=4\n");
         assertThat(preflight(load("- hosts: web1\n  tasks:\n    - template: src=bad.j2 dest=/x\n"), Map.of()))
                 .containsExactly("templates/bad.j2:1:6: undefined variable 'nope'");
+    }
+
+    @Test
+    void environmentOfPlayBlockAndTaskIsExportedBeforeEachScriptInnerOverOuter() {
+        LoadedPlaybook playbook = load("""
+                - hosts: web1
+                  gather_facts: false
+                  vars:
+                    proxy: {http_proxy: "http://proxy:3128", LEVEL: play}
+                  environment: "{{ proxy }}"
+                  tasks:
+                    - block:
+                        - name: inner
+                          touch: path=/a
+                          environment:
+                            LEVEL: "{{ 'task' }}"
+                            QUOTED: "it's $HOME"
+                        - name: block
+                          touch: path=/b
+                      environment: {LEVEL: block, ON: true}
+                    - name: play
+                      touch: path=/c
+                      notify: h
+                  handlers:
+                    - name: h
+                      touch: path=/h
+                """);
+        assertThat(preflight(playbook, Map.of())).isEmpty();
+        RecordingHosts hosts = new RecordingHosts();
+        RunResult r = PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(hosts).execute();
+        assertThat(r.exitCode()).isZero();
+        assertThat(hosts.execs).containsExactly(
+                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='task'\nexport ON='True'\nexport QUOTED='it'\\''s $HOME'\ntouch /a",
+                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='block'\nexport ON='True'\ntouch /b",
+                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='play'\ntouch /c",
+                "web1: export http_proxy='http://proxy:3128'\nexport LEVEL='play'\ntouch /h");
+    }
+
+    @Test
+    void environmentMustNameShellVariables() {
+        assertThatThrownBy(() -> load("- hosts: web1\n  tasks:\n    - touch: path=/a\n      environment: {BAD-NAME: x}\n"))
+                .isInstanceOf(InputException.class).hasMessageContaining("site.yml:4:21")
+                .hasMessageContaining("'BAD-NAME' is not a shell variable name");
+        assertThatThrownBy(() -> load("- hosts: web1\n  tasks:\n    - touch: path=/a\n      environment: [x]\n"))
+                .isInstanceOf(InputException.class).hasMessageContaining("environment must be a mapping");
+        RunResult r = run("- hosts: web1\n  gather_facts: false\n  vars: {e: [1]}\n  tasks:\n    - name: t\n      touch: path=/a\n      environment: '{{ e }}'\n");
+        assertThat(r.resultsOf("t").get(0).message()).contains("environment must be a mapping");
+    }
+
+    @Test
+    void throttleLimitsHostsRunningATaskAtOnceAndOrderSortsTheHosts() {
+        Inventory four = Inventory.builder().group("web", Map.of(), "web3", "web1", "web4", "web2").build();
+        LoadedPlaybook playbook = load("""
+                - hosts: web
+                  gather_facts: false
+                  order: reverse_sorted
+                  serial: 2
+                  tasks:
+                    - name: slow
+                      touch: path=/a
+                      throttle: 1
+                    - name: wide
+                      touch: path=/b
+                """);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, Integer> most = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunResult r = PlaybookRun.of(playbook.playbook()).inventory(four).connector(host -> new dev.rigger.core.transport.Connection() {
+            @Override public String hostName() { return host; }
+            @Override public long execCount() { return 0; }
+            @Override public void close() {}
+
+            @Override
+            public dev.rigger.core.transport.ExecResult exec(dev.rigger.core.transport.ExecRequest request) {
+                String path = request.script().substring("touch ".length());
+                if (path.equals("/a")) order.add(host);
+                most.merge(path, running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(150);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                return new dev.rigger.core.transport.ExecResult(0, "", "", java.time.Duration.ZERO);
+            }
+        }).execute();
+        assertThat(r.exitCode()).isZero();
+        assertThat(most).containsEntry("/a", 1).containsEntry("/b", 2);
+        // Batches of two in reverse sorted order: web4, web3 first, then web2, web1.
+        assertThat(order.subList(0, 2)).containsExactlyInAnyOrder("web4", "web3");
+        assertThat(order.subList(2, 4)).containsExactlyInAnyOrder("web2", "web1");
+        assertThatThrownBy(() -> load("- hosts: web\n  order: sorter\n  tasks: []\n"))
+                .isInstanceOf(InputException.class).hasMessageContaining("site.yml:2:10: unknown order 'sorter'")
+                .hasMessageContaining("sorted");
     }
 }

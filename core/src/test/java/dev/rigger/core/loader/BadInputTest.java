@@ -29,7 +29,7 @@ class BadInputTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 arguments("bad_bool.yml", "bad_bool.yml:2:11: expected a boolean for 'become', got a string 'maybe'"),
-                arguments("block_notify.yml", "block_notify.yml:5:7: unknown key 'notify' in block (expected one of: always, become, become_method, become_user, block, check_mode, ignore_errors, name, no_log, rescue, tags, vars, when)"),
+                arguments("block_notify.yml", "block_notify.yml:5:7: unknown key 'notify' in block (expected one of: always, become, become_method, become_user, block, check_mode, environment, ignore_errors, name, no_log, rescue, tags, vars, when)"),
                 arguments("include_role_unknown_key.yml", "include_role_unknown_key.yml:5:9: unknown key 'default_from' in include_role (expected one of: name, tasks_from, vars)"),
                 arguments("bad_choice.yml", "bad_choice.yml:6:9: apt: 'state' must be one of present, absent, latest, got 'presnt' (did you mean 'present'?)"),
                 arguments("bad_expression_argument.yml", "bad_expression_argument.yml:5:33: bad expression 'http_port )': unexpected ')'"),
@@ -89,7 +89,7 @@ class BadInputTest {
                 arguments("unknown_task_keyword.yml", "unknown_task_keyword.yml:5:7: unknown key 'regsiter' in task (did you mean 'register'?)"),
                 arguments("unsupported_meta.yml", "unsupported_meta.yml:3:13: meta: 'end_play' is not supported (only flush_handlers)"),
                 arguments("unsupported_play_keyword.yml", "unsupported_play_keyword.yml:2:16: remote_user: admin would apply to web1, web2, whose inventory sets no ansible_user; Rigger connects as the inventory says: set ansible_user=admin for them"),
-                arguments("unsupported_task_keyword.yml", "unsupported_task_keyword.yml:5:7: 'environment' is not supported by Rigger: set the variables in the command itself (command: env NAME=value ...)"),
+                arguments("unsupported_task_keyword.yml", "unsupported_task_keyword.yml:5:7: 'delegate_facts' is not supported on tasks by Rigger"),
                 arguments("wrong_type.yml", "wrong_type.yml:6:9: apt: 'update_cache' must be true or false, got 'maybe'"),
                 arguments("yaml_syntax.yml", "yaml_syntax.yml:6:8: YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block mapping that starts at line 3)")        );
     }

@@ -250,6 +250,34 @@ class RemoteFilesTest {
     }
 
     @Test
+    void aTargetWhoseNameTakesTheWhole255BytesInMultiByteCharactersIsWritten() throws IOException {
+        Path target = dir.resolve("日".repeat(85)); // 255 bytes in UTF-8, 85 chars
+
+        ExecResult result = local.exec(RemoteFiles.write(target.toString(), "x\n".getBytes(UTF_8)).request());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readString(target)).isEqualTo("x\n");
+        assertThat(entries()).containsExactly(target.getFileName().toString());
+    }
+
+    @Test
+    void aTempFileTheHostCannotWriteWholeNeverBecomesTheFile() throws IOException {
+        Path target = dir.resolve("app.conf");
+        Files.writeString(target, "old\n");
+        byte[] content = new byte[64 * 1024];
+        new Random(5).nextBytes(content);
+        ExecRequest write = RemoteFiles.write(target.toString(), content).request();
+        // A disk that fills up mid-write, as the shell's file size limit (512-byte blocks) makes it.
+        ExecRequest full = new ExecRequest("ulimit -f 8\n" + write.script(), write.input(), null, null);
+
+        ExecResult result = local.exec(full);
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(RemoteFiles.INCOMPLETE);
+        assertThat(Files.readString(target)).isEqualTo("old\n");
+        assertThat(entries()).containsExactly("app.conf");
+    }
+
+    @Test
     void aTempFileLeftByAKilledWriteGoesWithTheNextWriteOfItsTarget() throws IOException {
         Files.writeString(dir.resolve(".app.conf.rigger-Ab3dEf9h"), "half");
         Files.writeString(dir.resolve(".other.conf.rigger-Ab3dEf9h"), "another target's, maybe in flight");

@@ -116,7 +116,7 @@ record ContentWrite(Stdin content, Redaction redaction, FileAttributes attribute
         if (!state.exists()) {
             return "if [ -e " + q + " ] || [ -L " + q + " ]; then " + stale + "; fi\n";
         }
-        return "h=$(sha256sum < " + q + ") || exit 1\n"
+        return "h=$(" + RemoteFiles.SHA256 + " < " + q + ") || exit 1\n"
                 + "[ \"${h%% *}\" = " + state.sha256() + " ] || { " + stale + "; }\n";
     }
 

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.RemoteFiles;
 import dev.rigger.core.transport.ShellQuote;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -115,7 +116,7 @@ final class FileProbe {
         s.append("  stat -L -c 'stat=%a|%U|%G|%u|%g|%s|%d:%i' -- \"$p\" || exit 1\n");
         s.append("fi\n");
         s.append("if [ \"$t\" = file ]; then\n");
-        s.append("  h=$(sha256sum < \"$p\") || exit 1\n");
+        s.append("  h=$(").append(RemoteFiles.SHA256).append(" < \"$p\") || exit 1\n");
         s.append("  echo \"sha256=${h%% *}\"\n");
         if (contentLimit >= 0) {
             s.append("  printf 'content='; head -c ").append(contentLimit + 1L).append(" < \"$p\" | base64 -w0; echo\n");

@@ -88,7 +88,7 @@ class AptRepositoryTest {
                 "update the apt cache for " + LIST);
         String listContent = "deb [signed-by=" + KEYRING + "] file:/srv/repo ./\n";
         byte[] expectedStdin = (new String(KEY_ASC, UTF_8) + listContent).getBytes(UTF_8);
-        assertThat(plan.applyStdin()).isEqualTo(expectedStdin);
+        assertThat(plan.applyInput().readAll()).isEqualTo(expectedStdin);
         String script = plan.applyScript();
         assertThat(script).contains("head -c " + KEY_ASC.length + " >").contains("head -c " + listContent.length() + " >")
                 .contains("mkdir -p -m 0755 '/etc/apt/keyrings'")
@@ -108,7 +108,7 @@ class AptRepositoryTest {
     void aBinaryKeyIsArmoredForTheDefaultAscKeyring() {
         AptRepository spec = AptRepository.url("file:/srv/repo").suites("./").keyContent(KEY_GPG).build();
         Plan plan = plan(spec, state(Map.of(), null, KEYRING));
-        String stdin = new String(plan.applyStdin(), UTF_8);
+        String stdin = new String(plan.applyInput().readAll(), UTF_8);
         assertThat(stdin).startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----\n");
         // An armored keyring already holding that key (as gpg armored it) is the same key, but not the same bytes:
         assertThat(OpenPgpKey.parse(stdin.substring(0, stdin.indexOf("-----END")) .concat("-----END PGP PUBLIC KEY BLOCK-----\n").getBytes(UTF_8)).fingerprints())
@@ -119,7 +119,7 @@ class AptRepositoryTest {
     void aBinaryKeyringPathGetsTheBinaryKey() {
         AptRepository spec = AptRepository.url("file:/srv/repo").suites("./").keyContent(KEY_ASC).keyring("/etc/apt/keyrings/repo.gpg").build();
         Plan plan = plan(spec, state(Map.of(), null, "/etc/apt/keyrings/repo.gpg"));
-        byte[] stdin = plan.applyStdin();
+        byte[] stdin = plan.applyInput().readAll();
         assertThat(java.util.Arrays.copyOf(stdin, KEY_GPG.length)).isEqualTo(KEY_GPG);
         assertThat(summaries(plan).get(1)).contains("signed-by=/etc/apt/keyrings/repo.gpg");
     }
@@ -132,7 +132,7 @@ class AptRepositoryTest {
         assertThat(summaries(plan)).hasSize(2);
         assertThat(summaries(plan).get(0)).startsWith("replace the signing key in " + KEYRING + ": " + FPR + " (Rigger Test <test@rigger.invalid>) -> ");
         assertThat(plan.changes().get(0).unifiedDiff().orElseThrow()).startsWith("- key " + FPR).contains("\n+ key ");
-        assertThat(plan.applyStdin()).isEqualTo(OTHER_ASC);
+        assertThat(plan.applyInput().readAll()).isEqualTo(OTHER_ASC);
     }
 
     @Test
@@ -171,7 +171,7 @@ class AptRepositoryTest {
     void suitesDefaultToTheHostsCodenameAndEveryTypeAndSuiteGetsALine() {
         AptRepository spec = AptRepository.url("http://x.org/debian").types("deb", "deb-src").architectures("amd64", "arm64").build();
         Plan plan = plan(spec, state(Map.of(), null, null));
-        assertThat(new String(plan.applyStdin(), UTF_8)).isEqualTo(
+        assertThat(new String(plan.applyInput().readAll(), UTF_8)).isEqualTo(
                 "deb [arch=amd64,arm64] http://x.org/debian bookworm main\ndeb-src [arch=amd64,arm64] http://x.org/debian bookworm main\n");
         assertThatThrownBy(() -> spec.plan(state(Map.of(), null, null), Fixtures.context(false, false, Map.of())))
                 .isInstanceOf(ModuleException.class).hasMessageContaining("codename is unknown");
@@ -201,7 +201,7 @@ class AptRepositoryTest {
         AptRepository spec = AptRepository.line("deb-src http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main").filename("pgdg.list").build();
         Plan plan = plan(spec, state(Map.of(path, "deb http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main"), null, null));
         assertThat(summaries(plan).get(0)).isEqualTo("add repository deb-src http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main to " + path);
-        assertThat(new String(plan.applyStdin(), UTF_8)).isEqualTo(
+        assertThat(new String(plan.applyInput().readAll(), UTF_8)).isEqualTo(
                 "deb http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main\ndeb-src http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main\n");
     }
 
@@ -225,7 +225,7 @@ class AptRepositoryTest {
                 "remove the signing key " + KEYRING + " (" + FPR + " (Rigger Test <test@rigger.invalid>))", "update the apt cache");
         assertThat(plan.applyScript()).contains("rm -f '" + LIST + "'").contains("rm -f '" + KEYRING + "'")
                 .contains("rigger_apt_get update; then").doesNotContain("SourceParts");
-        assertThat(plan.applyStdin()).isEmpty();
+        assertThat(plan.applyInput().readAll()).isEmpty();
     }
 
     @Test
@@ -249,7 +249,7 @@ class AptRepositoryTest {
                 "remove repository deb http://x.org/debian bookworm main from /etc/apt/sources.list",
                 "remove repository deb http://x.org/debian bookworm main: delete " + own,
                 "update the apt cache");
-        assertThat(new String(plan.applyStdin(), UTF_8)).isEqualTo("deb http://deb.debian.org/debian bookworm main\n");
+        assertThat(new String(plan.applyInput().readAll(), UTF_8)).isEqualTo("deb http://deb.debian.org/debian bookworm main\n");
     }
 
     // ------------------------------------------------------------ apply outcome and binding

@@ -32,7 +32,7 @@ class CommandTest {
     private ExecResult apply(Command c) {
         Plan plan = c.plan(new Command.Guard(false, true), null);
         ExecRequest request = ExecRequest.of(plan.applyScript());
-        if (plan.applyStdin() != null) request = request.withStdin(plan.applyStdin());
+        request = request.withStdin(plan.applyInput());
         return local.exec(request);
     }
 

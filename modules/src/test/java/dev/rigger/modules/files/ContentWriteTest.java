@@ -34,7 +34,7 @@ class ContentWriteTest {
         Plan plan = write("x\n", new FileAttributes(FileMode.parse("u=rw,g=r,o="), null, null)).plan(States.missing(PATH), false);
         assertThat(plan.changes()).extracting(Change::summary).containsExactly("create /etc/app.conf (2 bytes)");
         assertThat(plan.applyScript()).contains("chmod 0640 -- \"$tmp\"").contains("mv -f -- \"$tmp\" \"$target\"");
-        assertThat(plan.applyStdin()).isEqualTo("x\n".getBytes(UTF_8));
+        assertThat(plan.applyInput().readAll()).isEqualTo("x\n".getBytes(UTF_8));
     }
 
     @Test
@@ -61,7 +61,7 @@ class ContentWriteTest {
     void sameContentOtherModeOnlyChmods() {
         Plan plan = write("x\n", new FileAttributes(FileMode.parse("go-r"), null, null)).plan(States.fileWithoutContent(PATH, "x\n"), false);
         assertThat(plan.applyScript()).isEqualTo("set -e\nchmod 0600 -- '/etc/app.conf'\n");
-        assertThat(plan.applyStdin()).isNull();
+        assertThat(plan.applyInput()).isNull();
     }
 
     @Test

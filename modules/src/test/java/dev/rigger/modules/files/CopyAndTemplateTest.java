@@ -17,7 +17,7 @@ class CopyAndTemplateTest {
         TestContext ctx = new TestContext().withFile("files", "deploy.sudoers", "deploy ALL=(ALL) NOPASSWD: ALL\n");
         Plan plan = CopyFile.src("/etc/sudoers.d/deploy", "deploy.sudoers").mode("0440").validate(List.of("visudo", "-cf", "%s")).build()
                 .plan(States.missing("/etc/sudoers.d/deploy"), ctx);
-        assertThat(new String(plan.applyStdin())).isEqualTo("deploy ALL=(ALL) NOPASSWD: ALL\n");
+        assertThat(new String(plan.applyInput().readAll())).isEqualTo("deploy ALL=(ALL) NOPASSWD: ALL\n");
         assertThat(plan.applyScript()).contains("chmod 0440").contains("'visudo' '-cf' \"$tmp\"");
     }
 
@@ -42,7 +42,7 @@ class CopyAndTemplateTest {
                 .plan(States.file("/etc/app.key", "OLD-SECRET-KEY"), new TestContext().withDiff());
         assertThat(plan.changes().toString()).doesNotContain("SECRET-KEY").contains("content is secret, no diff");
         assertThat(plan.applyScript()).doesNotContain("TOP-SECRET-KEY");
-        assertThat(new String(plan.applyStdin())).isEqualTo("TOP-SECRET-KEY");
+        assertThat(new String(plan.applyInput().readAll())).isEqualTo("TOP-SECRET-KEY");
         assertThat(CopyFile.content("/x", Secret.of("TOP-SECRET-KEY")).build().toString()).doesNotContain("TOP-SECRET-KEY");
     }
 
@@ -61,7 +61,7 @@ class CopyAndTemplateTest {
                         "listen stats\n  stats auth admin:{{stats_password}}\nbackend web\n{{#backends}}  server {{name}} {{ip}}:80 check\n{{/backends}}");
         Plan plan = TemplateFile.of("haproxy.cfg.mustache", "/etc/haproxy/haproxy.cfg").build()
                 .plan(States.file("/etc/haproxy/haproxy.cfg", "listen stats\n  stats auth admin:old-pw\n"), ctx);
-        assertThat(new String(plan.applyStdin())).contains("stats auth admin:st4ts-pw").contains("server web2 10.0.0.12:80 check");
+        assertThat(new String(plan.applyInput().readAll())).contains("stats auth admin:st4ts-pw").contains("server web2 10.0.0.12:80 check");
         String diff = plan.changes().get(0).diff();
         assertThat(diff).doesNotContain("st4ts-pw").doesNotContain("old-pw").contains("+  server web1 10.0.0.11:80 check");
     }

@@ -259,7 +259,7 @@ class LineInFileTest {
             Plan plan = line("x").create(true).mode("0600").build().plan(States.missingWithoutParent(PATH), context);
             assertThat(plan.changes().get(0).summary()).isEqualTo("line added: create /etc/app.conf (2 bytes)");
             assertThat(plan.applyScript()).contains("mkdir -p -- '/etc'").contains("chmod 0600");
-            assertThat(new String(plan.applyStdin())).isEqualTo("x\n");
+            assertThat(new String(plan.applyInput().readAll())).isEqualTo("x\n");
         }
 
         @Test
@@ -271,7 +271,7 @@ class LineInFileTest {
         void aChangeWritesTheWholeContentOnlyIfTheFileIsStillAsRead() {
             FileProbe.State state = States.file(PATH, "a\n");
             Plan plan = line("b").build().plan(state, context.withDiff());
-            assertThat(new String(plan.applyStdin())).isEqualTo("a\nb\n");
+            assertThat(new String(plan.applyInput().readAll())).isEqualTo("a\nb\n");
             assertThat(plan.applyScript()).contains(state.sha256()).contains("changed after it was read");
             assertThat(plan.changes().get(0).unifiedDiff()).hasValueSatisfying(d -> assertThat(d).contains("+b\n"));
         }
@@ -291,7 +291,7 @@ class LineInFileTest {
             Plan plan = line("b").mode("0600").build().plan(States.file(PATH, "b\n"), context);
             assertThat(plan.changes()).extracting(c -> c.summary()).containsExactly("mode of /etc/app.conf: 0644 → 0600");
             assertThat(plan.applyScript()).contains("chmod 0600").doesNotContain("mktemp");
-            assertThat(plan.applyStdin()).isNull();
+            assertThat(plan.applyInput()).isNull();
         }
 
         @Test

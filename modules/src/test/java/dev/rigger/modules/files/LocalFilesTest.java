@@ -256,7 +256,7 @@ class LocalFilesTest {
         Plan plan = spec.plan(probe.parser().apply(local.exec(probe.script())), new TestContext());
         Files.writeString(f, "a\nsomeone else\n");
 
-        ExecResult result = local.exec(ExecRequest.of(plan.applyScript()).withStdin(plan.applyStdin()));
+        ExecResult result = local.exec(ExecRequest.of(plan.applyScript()).withStdin(plan.applyInput()));
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("changed after it was read");

@@ -46,6 +46,6 @@ class RawTextTest {
         expected.writeBytes("\r\nname=gr\u00fc\u00df\r\n\u00ff\u00fe".getBytes(UTF_8));
         expected.write(0xff);
         expected.writeBytes("no newline at the end".getBytes(UTF_8));
-        assertThat(plan.applyStdin()).isEqualTo(expected.toByteArray());
+        assertThat(plan.applyInput().readAll()).isEqualTo(expected.toByteArray());
     }
 }

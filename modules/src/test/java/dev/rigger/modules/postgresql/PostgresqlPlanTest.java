@@ -123,7 +123,7 @@ class PostgresqlPlanTest {
 
         Plan changed = PostgresqlUser.named("app").password(Secret.of("new one")).build().plan(app, DIFF);
         assertThat(summaries(changed)).containsExactly("change the password of role app");
-        String sql = new String(changed.applyStdin(), StandardCharsets.UTF_8);
+        String sql = new String(changed.applyInput().readAll(), StandardCharsets.UTF_8);
         assertThat(sql).startsWith("\\set VERBOSITY terse\n").contains("ALTER ROLE \"app\" WITH PASSWORD 'SCRAM-SHA-256$4096:").doesNotContain("new one");
         assertThat(changed.applyScript()).doesNotContain("SCRAM").endsWith("rigger_sql\n");
         assertThat(changed.changes().get(0).diff()).contains("+password: ******** (new)").doesNotContain("SCRAM");
@@ -134,13 +134,13 @@ class PostgresqlPlanTest {
         PostgresqlUser.Current none = PostgresqlUser.Current.parse(captured("user-probe-absent.json"), "nobody");
         Plan create = PostgresqlUser.named("nobody").password(Secret.of("pw")).replication(true).build().plan(none, PLAIN);
         assertThat(summaries(create)).containsExactly("create role nobody (login=true, replication=true)");
-        assertThat(new String(create.applyStdin(), StandardCharsets.UTF_8)).contains("CREATE ROLE \"nobody\" WITH LOGIN REPLICATION PASSWORD 'SCRAM-SHA-256$");
+        assertThat(new String(create.applyInput().readAll(), StandardCharsets.UTF_8)).contains("CREATE ROLE \"nobody\" WITH LOGIN REPLICATION PASSWORD 'SCRAM-SHA-256$");
         assertThat(PostgresqlUser.named("nobody").absent().build().plan(none, PLAIN).hasChanges()).isFalse();
 
         PostgresqlUser.Current app = PostgresqlUser.Current.parse(captured("user-probe-app.json"), "app");
         Plan alter = PostgresqlUser.named("app").createdb(true).superuser(false).build().plan(app, PLAIN);
         assertThat(summaries(alter)).containsExactly("alter role app (createdb=true)");
-        assertThat(new String(alter.applyStdin(), StandardCharsets.UTF_8)).contains("ALTER ROLE \"app\" WITH CREATEDB;");
+        assertThat(new String(alter.applyInput().readAll(), StandardCharsets.UTF_8)).contains("ALTER ROLE \"app\" WITH CREATEDB;");
 
         PostgresqlUser.Current standby = new PostgresqlUser.Current(true, app.role());
         assertThat(PostgresqlUser.named("app").password(Secret.of("app-secret")).build().plan(standby, PLAIN).hasChanges()).isFalse();
@@ -245,7 +245,7 @@ class PostgresqlPlanTest {
         Plan plan = conf.plan(fresh, DIFF);
         assertThat(summaries(plan)).containsExactly("write 3 settings to /etc/postgresql/15/main/conf.d/rigger.conf and reload "
                 + "(wal_level, shared_buffers then need a restart)");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo(PostgresqlConf.HEADER
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo(PostgresqlConf.HEADER
                 + "work_mem = '8MB'\nwal_level = 'logical'\nshared_buffers = '256MB'\n");
         assertThat(syntaxErrors(plan.applyScript())).isEmpty();
         // A value equal to the live one in other units needs nothing live; only the file is written.
@@ -283,7 +283,7 @@ class PostgresqlPlanTest {
                 pending.known(), pending.pendingRestart());
         Plan plan = new PostgresqlConf(settings("work_mem", "8MB", "wal_level", "logical", "shared_buffers", "256MB"), null, 5432).plan(stale, PLAIN);
         assertThat(summaries(plan)).containsExactly("reload: work_mem differs between /etc/postgresql/15/main/conf.d/rigger.conf and the server");
-        assertThat(plan.applyStdin()).isNull();
+        assertThat(plan.applyInput()).isNull();
         assertThat(plan.applyScript()).doesNotContain("mktemp").contains("pg_reload_conf()");
     }
 

@@ -110,7 +110,7 @@ class RepmgrTest {
         Plan plan = other.plan(c, CONTEXT);
         assertThat(summaries(plan)).containsExactly("set the password of repmgr in ~postgres/.pgpass");
         assertThat(plan.applyScript()).doesNotContain("N3wPass");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo("*:*:*:repmgr:N3wPass\n");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo("*:*:*:repmgr:N3wPass\n");
     }
 
     @Test
@@ -182,7 +182,7 @@ class RepmgrTest {
         assertThat(script.indexOf("holds a cluster now")).isLessThan(script.indexOf("find \"$data\" -mindepth 1"));
         assertThat(script.indexOf("systemctl stop \"$svc\"")).isLessThan(script.indexOf("find \"$data\" -mindepth 1"));
         assertThat(script.indexOf("standby clone")).isLessThan(script.indexOf("standby register -F"));
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).endsWith("*:*:*:repmgr:Sekr\\:et\\\\x\n");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).endsWith("*:*:*:repmgr:Sekr\\:et\\\\x\n");
     }
 
     @Test

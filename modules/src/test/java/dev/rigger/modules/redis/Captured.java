@@ -3,6 +3,7 @@ package dev.rigger.modules.redis;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.Stdin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ final class Captured {
     static final Context CONTEXT = new Context();
 
     /** Runs a script with the local /bin/sh reading it and then {@code stdin} on its stdin, stub commands first in PATH. */
-    static ExecResult run(String script, byte[] stdin, Path pathPrefix, String... shFlags) {
+    static ExecResult run(String script, Stdin stdin, Path pathPrefix, String... shFlags) {
         try {
             String[] cmd = new String[shFlags.length + 1];
             cmd[0] = "/bin/sh";
@@ -70,7 +71,7 @@ final class Captured {
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             try (OutputStream in = p.getOutputStream()) {
                 // As the transport does: the script is parsed whole, then reads the payload.
-                String wrapped = stdin == null ? script : "{\n" + script + "\n} <<'RIGGER_STDIN'\n" + new String(stdin, StandardCharsets.UTF_8) + "RIGGER_STDIN\n";
+                String wrapped = stdin == null ? script : "{\n" + script + "\n} <<'RIGGER_STDIN'\n" + new String(stdin.readAll(), StandardCharsets.UTF_8) + "RIGGER_STDIN\n";
                 in.write(wrapped.getBytes(StandardCharsets.UTF_8));
             }
             int rc = p.waitFor();

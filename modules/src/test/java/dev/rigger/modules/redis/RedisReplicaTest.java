@@ -93,7 +93,7 @@ class RedisReplicaTest {
                 "set masterauth ********",
                 "replicate from " + MAIN + ":6379 (was a main with 0 replicas)");
         assertThat(plan.applyScript()).contains("REPLICAOF " + MAIN + " 6379").contains("CONFIG REWRITE");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo(PASSWORD + "\n" + PASSWORD + "\n");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo(PASSWORD + "\n" + PASSWORD + "\n");
     }
 
     @Test
@@ -188,7 +188,7 @@ class RedisReplicaTest {
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwx------"));
         Plan plan = plan(spec().build(), "fresh-replica");
 
-        ExecResult r = Captured.run(plan.applyScript(), plan.applyStdin(), dir);
+        ExecResult r = Captured.run(plan.applyScript(), plan.applyInput(), dir);
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(Files.readString(dir.resolve("argv"))).doesNotContain(PASSWORD);
@@ -209,7 +209,7 @@ class RedisReplicaTest {
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwx------"));
         Plan plan = plan(spec().build(), "failedover-oldmain");
 
-        ExecResult r = Captured.run(plan.applyScript(), plan.applyStdin(), dir);
+        ExecResult r = Captured.run(plan.applyScript(), plan.applyInput(), dir);
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("replication changed since the probe");

@@ -77,7 +77,7 @@ class RedisSentinelTest {
         assertThat(plan.applyScript()).contains("SENTINEL REMOVE mymaster").contains("SENTINEL MONITOR mymaster " + MAIN + " 6379 2")
                 .contains("down-after-milliseconds 3000").contains("failover-timeout 10000").contains("auth-pass $AUTH_PASS")
                 .doesNotContain("sentinel.conf");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo(PASSWORD + "\n");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo(PASSWORD + "\n");
     }
 
     @Test
@@ -98,11 +98,11 @@ class RedisSentinelTest {
         Plan plan = plan(spec().quorum(3).parallelSyncs(2).build(), "converged-sentinel");
         assertThat(summaries(plan)).containsExactly("set quorum 3 (was 2)", "set parallel-syncs 2 (was 1)");
         assertThat(plan.applyScript()).contains("SENTINEL SET mymaster quorum 3").doesNotContain("MONITOR").doesNotContain("auth-pass $AUTH_PASS");
-        assertThat(plan.applyStdin()).isNull();
+        assertThat(plan.applyInput()).isNull();
 
         Plan auth = plan(spec().authPass(Secret.of("another-one")).build(), "converged-sentinel");
         assertThat(summaries(auth)).containsExactly("set auth-pass ********");
-        assertThat(new String(auth.applyStdin(), StandardCharsets.UTF_8)).isEqualTo("another-one\n");
+        assertThat(new String(auth.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo("another-one\n");
     }
 
     @Test
@@ -122,7 +122,7 @@ class RedisSentinelTest {
     void theFileIsWrittenOnlyWhenAbsentAndTheSentinelIsNotRunning() {
         Plan write = plan(spec().build(), stopped(""));
         assertThat(summaries(write)).containsExactly("write /etc/redis/sentinel.conf monitoring mymaster at " + MAIN + ":6379 (Sentinel is not running)");
-        assertThat(new String(write.applyStdin(), StandardCharsets.UTF_8)).contains("port 26379\n")
+        assertThat(new String(write.applyInput().readAll(), StandardCharsets.UTF_8)).contains("port 26379\n")
                 .contains("sentinel monitor mymaster " + MAIN + " 6379 2\n").contains("sentinel auth-pass mymaster " + PASSWORD + "\n");
 
         Plan append = plan(spec().build(), stopped("exists\nauth-pass none\n"));
@@ -140,7 +140,7 @@ class RedisSentinelTest {
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwx------"));
         Plan plan = plan(spec().build(), "fresh-sentinel");
 
-        ExecResult r = Captured.run(plan.applyScript(), plan.applyStdin(), dir);
+        ExecResult r = Captured.run(plan.applyScript(), plan.applyInput(), dir);
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(Files.readString(dir.resolve("argv"))).doesNotContain(PASSWORD);
@@ -160,7 +160,7 @@ class RedisSentinelTest {
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwx------"));
         Plan plan = plan(spec().authPass(Secret.of("another-one")).build(), "converged-sentinel");
 
-        ExecResult r = Captured.run(plan.applyScript(), plan.applyStdin(), dir);
+        ExecResult r = Captured.run(plan.applyScript(), plan.applyInput(), dir);
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("SENTINEL SET mymaster: ERR Invalid argument").doesNotContain("another-one");

@@ -64,7 +64,7 @@ class IscsiLoginTest {
                 "set node.session.auth.password at 10.0.0.9:3260",
                 "log in to " + T + " at 10.0.0.9:3260");
         assertThat(plan.applyScript()).doesNotContain("discovery").doesNotContain("s3cret-x");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo("s3cret-x\n");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo("s3cret-x\n");
         assertThat(StorageContext.syntaxErrors(plan.applyScript())).isEmpty();
     }
 

@@ -33,7 +33,7 @@ class MountTest {
         Plan plan = SHARED.plan(probed("", "none", FSTAB), StorageContext.PLAIN);
         assertThat(summaries(plan)).containsExactly("set /var/lib/odoo in /etc/fstab: UUID=2fa08de7 /var/lib/odoo ocfs2 _netdev,defaults 0 0",
                 "create directory /var/lib/odoo", "mount UUID=2fa08de7 at /var/lib/odoo");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo(FSTAB + "UUID=2fa08de7 /var/lib/odoo ocfs2 _netdev,defaults 0 0\n");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo(FSTAB + "UUID=2fa08de7 /var/lib/odoo ocfs2 _netdev,defaults 0 0\n");
         assertThat(plan.applyScript()).contains("mount -t 'ocfs2' -o '_netdev,defaults' 'UUID=2fa08de7' \"$p\"");
         assertThat(StorageContext.syntaxErrors(plan.applyScript())).isEmpty();
     }
@@ -70,7 +70,7 @@ class MountTest {
         Mount absent = new Mount("/mnt/t/", null, null, null, 0, 0, Mount.State.ABSENT, null);
         Plan plan = absent.plan(probed("", "empty", fstab), StorageContext.PLAIN);
         assertThat(summaries(plan)).containsExactly("remove /mnt/t from /etc/fstab", "remove the mount point /mnt/t if empty");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo(FSTAB);
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo(FSTAB);
         assertThat(absent.plan(probed("", "none", FSTAB), StorageContext.PLAIN).hasChanges()).isFalse();
     }
 

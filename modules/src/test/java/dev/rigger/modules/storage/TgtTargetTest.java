@@ -67,7 +67,7 @@ class TgtTargetTest {
         Plan plan = t.plan(none, StorageContext.PLAIN);
         assertThat(summaries(plan)).containsExactly("create /etc/tgt/conf.d/data.conf", "create /srv/new.img (sparse file of 1G)",
                 "create target " + IQN + " (tid 1)", "add LUN 1: /srv/new.img", "allow initiator ALL (ACL of " + IQN + ")");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).isEqualTo("""
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo("""
                 # Managed by Rigger (tgt_target): edits here are overwritten on its next run.
                 <target iqn.2026-11.dev.rigger:data>
                     <backing-store /srv/new.img>
@@ -97,7 +97,7 @@ class TgtTargetTest {
                 .contains("--op delete --mode account --user 'alice'");
         String diff = plan.changes().get(0).diff();
         assertThat(diff).doesNotContain("n3w-Secret-99").doesNotContain("secret12345");
-        assertThat(new String(plan.applyStdin(), StandardCharsets.UTF_8)).contains("incominguser alice n3w-Secret-99");
+        assertThat(new String(plan.applyInput().readAll(), StandardCharsets.UTF_8)).contains("incominguser alice n3w-Secret-99");
     }
 
     @Test

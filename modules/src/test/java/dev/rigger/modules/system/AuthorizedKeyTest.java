@@ -43,7 +43,7 @@ class AuthorizedKeyTest {
     }
 
     private static String stdin(Plan p) {
-        return new String(p.applyStdin(), StandardCharsets.UTF_8);
+        return new String(p.applyInput().readAll(), StandardCharsets.UTF_8);
     }
 
     @Nested
@@ -136,7 +136,7 @@ class AuthorizedKeyTest {
             Plan p = plan(AuthorizedKey.present("alice", ED).build(), loose);
             assertThat(summaries(p)).containsExactly("set mode 700 and owner alice on /home/alice/.ssh",
                     "set mode 600 and owner alice on " + PATH);
-            assertThat(p.applyStdin()).isNull();
+            assertThat(p.applyInput()).isNull();
             KeyFile unmanaged = new KeyFile("1001:1001", PATH, "755 0:0", "600 1001:1001", List.of(ED));
             assertThat(plan(new AuthorizedKey("alice", List.of(ED), true, false, null, false), unmanaged).hasChanges()).isFalse();
         }

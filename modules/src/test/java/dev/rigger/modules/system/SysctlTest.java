@@ -40,7 +40,7 @@ class SysctlTest {
     }
 
     private static String stdin(Plan p) {
-        return new String(p.applyStdin(), StandardCharsets.UTF_8);
+        return new String(p.applyInput().readAll(), StandardCharsets.UTF_8);
     }
 
     @Nested
@@ -63,7 +63,7 @@ class SysctlTest {
         void liveDriftAloneIsCorrectedWithoutTouchingTheFile() {
             Plan p = plan(Sysctl.set(KEY, "1").build(), current("0", KEY + "=1"));
             assertThat(summaries(p)).containsExactly("set " + KEY + " live: 0 → 1");
-            assertThat(p.applyStdin()).isNull();
+            assertThat(p.applyInput()).isNull();
             assertThat(p.applyScript()).doesNotContain("mv -f");
         }
 

@@ -56,7 +56,7 @@ class UserTest {
                     "create user alice (uid 1500, group staff, groups sudo,adm, home /srv/alice, shell /bin/bash, comment 'Alice O'Hara')");
             assertThat(p.applyScript()).contains("'useradd' '-u' '1500' '-g' 'staff' '-G' 'sudo,adm' '-d' '/srv/alice' '-m' '-s' '/bin/bash' "
                     + "'-c' 'Alice O'\\''Hara' '--' 'alice'");
-            assertThat(p.applyStdin()).isNull();
+            assertThat(p.applyInput()).isNull();
         }
 
         @Test
@@ -70,7 +70,7 @@ class UserTest {
             Plan p = plan(User.named("alice").password(Secret.of(HASH)).build(), UserState.absent(Map.of()));
             assertThat(summaries(p)).containsExactly("create user alice", "set password of alice");
             assertThat(p.applyScript()).contains("chpasswd -e").doesNotContain(HASH).doesNotContain("saltsalt");
-            assertThat(new String(p.applyStdin(), StandardCharsets.UTF_8)).isEqualTo("alice:" + HASH + "\n");
+            assertThat(new String(p.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo("alice:" + HASH + "\n");
             assertThat(p.changes().toString()).doesNotContain("saltsalt");
         }
 
@@ -140,7 +140,7 @@ class UserTest {
             Plan p = plan(User.named("alice").password(Secret.of(other)).build(), ALICE);
             assertThat(summaries(p)).containsExactly("set password of alice");
             assertThat(p.applyScript()).isEqualTo("set -e\nchpasswd -e\n");
-            assertThat(new String(p.applyStdin(), StandardCharsets.UTF_8)).isEqualTo("alice:" + other + "\n");
+            assertThat(new String(p.applyInput().readAll(), StandardCharsets.UTF_8)).isEqualTo("alice:" + other + "\n");
             assertThat(plan(User.named("alice").password(Secret.of(other)).updatePasswordOnCreateOnly().build(), ALICE).hasChanges()).isFalse();
         }
 

@@ -51,6 +51,34 @@ public final class LabTestcontainers {
         }
     }
 
+    /**
+     * For a lab that outlives this JVM ({@link dev.rigger.testing.Lab.Builder#detached}): Testcontainers' resource
+     * reaper does nothing. Without Ryuk, Testcontainers would otherwise remove every container of
+     * this JVM's session in a shutdown hook (and Ryuk would remove them when the JVM dies). Must
+     * come before Testcontainers' first use in this JVM, whatever TESTCONTAINERS_RYUK_DISABLED says.
+     */
+    public static synchronized void keepContainersAfterExit() {
+        try {
+            Field instance = ResourceReaper.class.getDeclaredField("instance");
+            instance.setAccessible(true);
+            synchronized (ResourceReaper.class) {
+                Object current = instance.get(null);
+                if (current == null) {
+                    // The base class's init() sets no hook and it reaps only what is registered with it: nothing.
+                    Constructor<ResourceReaper> plain = ResourceReaper.class.getDeclaredConstructor();
+                    plain.setAccessible(true);
+                    instance.set(null, plain.newInstance());
+                } else if (current.getClass() != ResourceReaper.class) {
+                    throw new IllegalStateException("Testcontainers already runs in this JVM with " + current.getClass().getSimpleName()
+                            + ", which removes this JVM's containers when it exits; start a detached lab before any other container");
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the lab cannot keep its containers after this JVM exits with this Testcontainers version (" + e + ")", e);
+        }
+        configure();
+    }
+
     /** As {@code checks.disable=true} in {@code ~/.testcontainers.properties}, in memory only. */
     private static void withoutChecks() throws ReflectiveOperationException {
         Field user = TestcontainersConfiguration.class.getDeclaredField("userProperties");

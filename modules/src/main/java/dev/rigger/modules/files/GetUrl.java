@@ -1,0 +1,235 @@
+package dev.rigger.modules.files;
+
+import dev.rigger.core.module.Args;
+import dev.rigger.core.module.Change;
+import dev.rigger.core.module.FileMode;
+import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleContext;
+import dev.rigger.core.module.ModuleException;
+import dev.rigger.core.module.ModuleType;
+import dev.rigger.core.module.Outcome;
+import dev.rigger.core.module.Plan;
+import dev.rigger.core.module.Probe;
+import dev.rigger.core.transport.ExecResult;
+import dev.rigger.core.transport.ShellQuote;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Ansible's {@code get_url}: the host downloads {@code url} ({@code http://}, {@code https://} with
+ * curl, or {@code file://} with cp) to {@code dest}, through a temporary file in dest's directory
+ * renamed into place, so a download cut short never becomes the file.
+ *
+ * <ul>
+ *   <li>{@code dest} (required) — absolute path; an existing directory (or a path ending in
+ *       {@code /}) receives the file under the URL's last path segment.</li>
+ *   <li>{@code checksum} — {@code ALGORITHM:HEX} (md5, sha1, sha224, sha256, sha384, sha512): the
+ *       download must match it, and a dest that already matches is not downloaded again.</li>
+ *   <li>{@code force} — default false: an existing dest is kept unless a checksum says it is wrong;
+ *       true downloads every run and replaces dest only when the content differs.</li>
+ *   <li>{@code mode}, {@code owner}, {@code group} — as {@code copy}; a new file otherwise gets
+ *       {@code 0666} minus the umask.</li>
+ *   <li>{@code timeout} (seconds, default 10), {@code validate_certs} (default true).</li>
+ * </ul>
+ *
+ * The URL goes to curl in its configuration on stdin, never in argv (it may carry credentials).
+ * Hosts without curl can still fetch {@code file://} URLs; for http(s) the task fails naming curl.
+ *
+ * <pre>{@code
+ * - get_url:
+ *     url: http://repo.lab/app-1.0.tar.gz
+ *     dest: /opt/app-1.0.tar.gz
+ *     checksum: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+ *     mode: "0644"
+ * }</pre>
+ * <pre>{@code
+ * new GetUrl("http://repo.lab/app.tar.gz", "/opt/app.tar.gz", "sha256", "2c26...", false, FileMode.parse("0644"), null, null, 10, true)
+ * }</pre>
+ *
+ * Exec budget: unchanged 1 (the probe), changed 2 (probe, download).
+ *
+ * @param algorithm checksum algorithm ({@code sha256}), or null without {@code checksum}
+ * @param digest    expected hex digest (lower case), or null
+ */
+public record GetUrl(String url, String dest, String algorithm, String digest, boolean force, FileMode mode,
+                     String owner, String group, int timeout, boolean validateCerts) implements Module<GetUrl.State> {
+    private static final List<String> ALGORITHMS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512");
+
+    public GetUrl {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(dest, "dest");
+    }
+
+    /** What the probe saw: the final path, whether it is a file, its digest and attributes, and whether curl is there. */
+    public record State(String path, boolean exists, String digest, String mode, String owner, String group, boolean curl) {}
+
+    @Override
+    public String moduleName() {
+        return "get_url";
+    }
+
+    @Override
+    public Probe<State> probe(ModuleContext context) {
+        String script = "p=" + ShellQuote.quote(dest) + "\n"
+                + "if [ -d \"$p\" ]; then p=\"${p%/}\"/" + ShellQuote.quote(fileName()) + "; fi\n"
+                + "printf 'path=%s\\n' \"$p\"\n"
+                + "if [ -f \"$p\" ]; then stat -c 'stat=%a %U %G' -- \"$p\"; printf 'digest=%s\\n' \"$(" + sum() + " < \"$p\" | cut -d' ' -f1)\"; fi\n"
+                + "if command -v curl >/dev/null 2>&1; then echo curl=yes; fi\n";
+        return Probe.of(script, GetUrl::parse);
+    }
+
+    static State parse(ExecResult r) {
+        if (r.exitCode() != 0) throw new ModuleException("get_url probe failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+        String path = null;
+        String digest = null;
+        String[] stat = null;
+        boolean curl = false;
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("path=")) path = line.substring(5);
+            else if (line.startsWith("stat=")) stat = line.substring(5).split(" ");
+            else if (line.startsWith("digest=")) digest = line.substring(7);
+            else if (line.equals("curl=yes")) curl = true;
+        }
+        if (path == null) throw new ModuleException("get_url probe printed no path: " + r.stdout().strip());
+        return stat == null ? new State(path, false, null, null, null, null, curl)
+                : new State(path, true, digest, stat[0], stat[1], stat[2], curl);
+    }
+
+    @Override
+    public Plan plan(State state, ModuleContext context) {
+        boolean download = !state.exists() || force || digest != null && !digest.equals(state.digest());
+        List<Change> changes = new ArrayList<>();
+        StringBuilder script = new StringBuilder("set -e\np=" + ShellQuote.quote(state.path()) + "\n");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("dest", state.path());
+        data.put("url", url);
+        if (download) {
+            boolean http = !url.startsWith("file://");
+            if (http && !state.curl()) {
+                throw new ModuleException("get_url needs curl on the host to download " + url + "; install it first (apt: name=curl)");
+            }
+            changes.add(Change.of((state.exists() ? "download again " : "download ") + url + " to " + state.path()));
+            script.append(fetchScript(http));
+        }
+        boolean modeDiffers = mode != null && state.exists()
+                && !Integer.toOctalString(mode.apply(Integer.parseInt(state.mode(), 8), false)).equals(state.mode());
+        boolean ownerDiffers = state.exists() && (owner != null && !owner.equals(state.owner()) || group != null && !group.equals(state.group()));
+        if (mode != null && (download || modeDiffers)) {
+            if (modeDiffers) changes.add(Change.of("mode of " + state.path() + " " + state.mode() + " -> " + mode));
+            script.append("chmod ").append(ShellQuote.quote(mode.text())).append(" -- \"$p\"\n");
+        }
+        if ((owner != null || group != null) && (download || ownerDiffers)) {
+            if (ownerDiffers) changes.add(Change.of("owner of " + state.path() + " to " + Objects.toString(owner, "") + ":" + Objects.toString(group, "")));
+            script.append("chown ").append(ShellQuote.quote(Objects.toString(owner, "") + (group != null ? ":" + group : ""))).append(" -- \"$p\"\n");
+        }
+        if (changes.isEmpty()) {
+            data.put("msg", "file already exists");
+            return Plan.noChange(data);
+        }
+        boolean attributesChange = modeDiffers || ownerDiffers;
+        Plan plan = Plan.apply(changes, script.toString()).interpretedBy(r -> outcome(r, data, attributesChange));
+        return download && !url.startsWith("file://") ? plan.withStdin(curlConfig().getBytes(StandardCharsets.UTF_8)) : plan;
+    }
+
+    /**
+     * Into a temp file beside dest, checked against the checksum, then renamed over dest unless it
+     * holds the same bytes (force: true on an up-to-date file stays unchanged); prints what it did.
+     */
+    private String fetchScript(boolean http) {
+        StringBuilder s = new StringBuilder();
+        s.append("tmp=$(mktemp \"$(dirname -- \"$p\")/.rigger-get_url.XXXXXX\")\n");
+        s.append("trap 'rm -f \"$tmp\"' EXIT\n");
+        if (http) {
+            s.append("curl -K - -o \"$tmp\" || { echo \"get_url: download of the URL failed (curl exit $?)\" >&2; exit 5; }\n");
+        } else {
+            s.append("cp -- ").append(ShellQuote.quote(url.substring("file://".length()))).append(" \"$tmp\"\n");
+        }
+        if (digest != null) {
+            s.append("got=$(").append(sum()).append(" < \"$tmp\" | cut -d' ' -f1)\n");
+            s.append("if [ \"$got\" != ").append(ShellQuote.quote(digest)).append(" ]; then echo \"The checksum for ")
+                    .append("the download did not match: expected ").append(algorithm).append(' ').append(digest)
+                    .append(", got $got\" >&2; exit 4; fi\n");
+        }
+        s.append("if [ -f \"$p\" ] && cmp -s \"$tmp\" \"$p\"; then\n  echo unchanged\nelse\n");
+        s.append("  if [ -f \"$p\" ]; then chmod --reference=\"$p\" \"$tmp\"; chown --reference=\"$p\" \"$tmp\"; ")
+                .append("else chmod \"$(printf '%o' $(( 0666 & ~$(umask) )))\" \"$tmp\"; fi\n");
+        s.append("  mv -f -- \"$tmp\" \"$p\"\n  echo downloaded\nfi\n");
+        return s.toString();
+    }
+
+    /** curl's options as its config file (read with -K -): the URL stays out of argv and the process list. */
+    private String curlConfig() {
+        return "url = \"" + url.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n"
+                + "fail\nsilent\nshow-error\nlocation\n"
+                + "max-time = " + timeout + "\n"
+                + (validateCerts ? "" : "insecure\n");
+    }
+
+    /** Changed when the file was replaced or its mode or owner had to change; an identical download under force changes nothing. */
+    private static Outcome outcome(ExecResult r, Map<String, Object> data, boolean attributesChange) {
+        Map<String, Object> out = new LinkedHashMap<>(Outcome.standard(r));
+        out.putAll(data);
+        if (!r.succeeded()) {
+            String err = r.stderr().strip();
+            return new Outcome(true, false, err.isEmpty() ? "get_url failed (exit " + r.exitCode() + ")" : err, out);
+        }
+        boolean downloaded = r.stdout().lines().anyMatch("downloaded"::equals);
+        out.put("msg", downloaded || attributesChange ? "OK" : "OK (the download equals dest)");
+        return new Outcome(false, downloaded || attributesChange, "", out);
+    }
+
+    private String sum() {
+        return (algorithm != null ? algorithm : "sha256") + "sum";
+    }
+
+    /** The URL's last path segment, for a dest that is a directory. */
+    String fileName() {
+        String path = url.replaceFirst("[?#].*$", "");
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.isEmpty() ? "index.html" : name;
+    }
+
+    public static final class Type implements ModuleType {
+        @Override public List<String> names() { return List.of("get_url"); }
+        @Override public Set<String> parameters() {
+            return Set.of("url", "dest", "checksum", "force", "mode", "owner", "group", "timeout", "validate_certs");
+        }
+        @Override public Set<String> required() { return Set.of("url", "dest"); }
+
+        @Override
+        public Module<?> create(Args args) {
+            args.requireKnown(parameters());
+            String url = args.string("url");
+            if (!url.matches("(?i)(https?|file)://.+")) {
+                throw args.error("url", "'" + url + "' is not an http://, https:// or file:// URL (ftp and others are not supported)");
+            }
+            String dest = args.string("dest");
+            if (!dest.startsWith("/")) throw args.error("dest", "'" + dest + "' must be an absolute path");
+            String algorithm = null;
+            String digest = null;
+            String checksum = args.optionalString("checksum").orElse("");
+            if (!checksum.isEmpty()) {
+                int colon = checksum.indexOf(':');
+                algorithm = colon < 0 ? "" : checksum.substring(0, colon).toLowerCase(Locale.ROOT);
+                digest = colon < 0 ? "" : checksum.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+                if (!ALGORITHMS.contains(algorithm)) {
+                    throw args.error("checksum", "checksum must be ALGORITHM:HEX with one of " + String.join(", ", ALGORITHMS) + ", got '" + checksum + "'");
+                }
+                if (!digest.matches("[0-9a-f]+")) {
+                    throw args.error("checksum", "checksum '" + checksum + "' needs a hex digest (a checksum file's URL is not supported: give the digest)");
+                }
+            }
+            int timeout = args.integer("timeout", 10);
+            if (timeout < 1) throw args.error("timeout", "timeout must be at least 1 second, got " + timeout);
+            return new GetUrl(url, dest.endsWith("/") && dest.length() > 1 ? dest.substring(0, dest.length() - 1) : dest, algorithm, digest,
+                    args.bool("force", false), args.mode("mode").orElse(null), args.optionalString("owner").orElse(null),
+                    args.optionalString("group").orElse(null), timeout, args.bool("validate_certs", true));
+        }
+    }
+}
