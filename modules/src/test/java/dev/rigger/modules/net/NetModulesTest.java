@@ -236,7 +236,7 @@ class NetModulesTest {
     }
 
     private static Outcome run(Plan plan) {
-        return plan.interpreter().apply(sh(plan.applyScript(), plan.applyStdin()));
+        return plan.interpreter().apply(sh(plan.applyScript(), plan.applyInput() == null ? null : plan.applyInput().readAll()));
     }
 
     private static boolean hasCurl() {
