@@ -36,8 +36,13 @@ final class FreeFormArgs {
     static List<Arg> parse(String text, String module, ModuleType type, IntFunction<SourceLocation> at) {
         List<Arg> args = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        List<String> rest = new ArrayList<>();
+        // The free form keeps the text's own blanks between its words (a multi-line `shell: |`
+        // script keeps its lines); where key=value words were taken out, the blanks before the
+        // first of them stay (a parameter on a line of its own leaves that line break).
+        StringBuilder rest = new StringBuilder();
         int restStart = -1;
+        int restEnd = -1;
+        String gap = null;
         for (Word word : split(text, at)) {
             boolean keyValue = KEY_VALUE.matcher(word.text).matches();
             String key = keyValue ? word.text.substring(0, word.text.indexOf('=')) : null;
@@ -48,15 +53,22 @@ final class FreeFormArgs {
                 String value = unquote(raw);
                 int valueStart = word.start + key.length() + 1 + (value.equals(raw) ? 0 : 1);
                 args.add(new Arg(key, value, word.start, valueStart));
+                if (restStart >= 0 && gap == null) gap = text.substring(restEnd, word.start);
             } else if (type.freeForm() != null) {
-                if (restStart < 0) restStart = word.start;
-                rest.add(word.text);
+                if (restStart < 0) {
+                    restStart = word.start;
+                } else {
+                    rest.append(gap != null ? gap : text.substring(restEnd, word.start));
+                }
+                rest.append(word.text);
+                restEnd = word.start + word.text.length();
+                gap = null;
             } else {
                 throw new InputException(at.apply(word.start), module + ": expected key=value arguments, got '" + word.text
                         + "' (" + module + " takes no free-form text)");
             }
         }
-        if (!rest.isEmpty()) args.add(new Arg(type.freeForm(), String.join(" ", rest), restStart, restStart));
+        if (restStart >= 0) args.add(new Arg(type.freeForm(), rest.toString(), restStart, restStart));
         return args;
     }
 

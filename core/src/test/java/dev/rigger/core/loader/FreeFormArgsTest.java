@@ -40,6 +40,13 @@ class FreeFormArgsTest {
     }
 
     @Test
+    void aMultiLineScriptKeepsItsLinesAndBlanks() {
+        // `shell: |` as Ansible runs it: each line a command, blanks inside a line kept.
+        assertThat(parse("echo one\necho  two\nchdir=/src\nif true; then\n  echo three\nfi\n", COMMAND))
+                .containsExactly(Map.entry("chdir", "/src"), Map.entry("cmd", "echo one\necho  two\nif true; then\n  echo three\nfi"));
+    }
+
+    @Test
     void offsetsPointAtKeysAndValues() {
         List<FreeFormArgs.Arg> args = FreeFormArgs.parse("name=x state=\"present\"", "apt", APT, i -> new SourceLocation("t.yml", 1, 1 + i));
         assertThat(args.get(1).keyStart()).isEqualTo(7);
