@@ -298,8 +298,18 @@ public final class CallCenter {
         String client = APP.get(0);
         String rw = pgRwVip(lab);
         String ro = pgRoVip(lab);
-        Lab.LabExec created = psql(lab, inventory, client, rw, "create table public.drill (id int primary key, v text)");
-        if (created.exitCode() != 0) throw new AssertionError("create table through the RW VIP: " + created.stderr());
+        // A login through the VIP may take longer than the client's 2 s on a loaded machine: the
+        // table is made with a few tries before the drill starts.
+        String[] why = {""};
+        try {
+            lab.await("a table created through the RW VIP", Duration.ofSeconds(30), () -> {
+                Lab.LabExec created = psql(lab, inventory, client, rw, "create table if not exists public.drill (id int primary key, v text)");
+                why[0] = created.stderr();
+                return created.exitCode() == 0;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + why[0] + "\n" + pgState(lab, PGSQL), e);
+        }
         List<Integer> committed = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             if (psql(lab, inventory, client, rw, "insert into public.drill values (" + i + ", 'before')").exitCode() == 0) committed.add(i);
