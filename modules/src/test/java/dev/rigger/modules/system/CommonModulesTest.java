@@ -80,7 +80,7 @@ class CommonModulesTest {
     void waitForArgumentRules() {
         WaitFor.Type type = new WaitFor.Type();
         assertThatThrownBy(() -> type.create(Args.of("wait_for", Map.of("port", 80, "path", "/x")))).hasMessageContaining("give port or path, not both");
-        assertThatThrownBy(() -> type.create(Args.of("wait_for", Map.of("port", 80, "search_regex", "x")))).hasMessageContaining("search_regex needs a path");
+        assertThatThrownBy(() -> type.create(Args.of("wait_for", Map.of("port", 80, "search_regex", "x")))).hasMessageContaining("wait_for: search_regex: needs a path");
         assertThat(type.create(Args.of("wait_for", Map.of("path", "/x"))))
                 .isEqualTo(new WaitFor("127.0.0.1", null, "/x", null, "present", 0, 300, 1, 5, null));
     }
