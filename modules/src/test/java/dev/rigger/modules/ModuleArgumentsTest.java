@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rigger.core.error.InputException;
+import dev.rigger.core.loader.LoaderOptions;
+import dev.rigger.core.loader.PlaybookLoader;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.ModuleArgumentException;
+import dev.rigger.core.module.ModuleRegistry;
+import dev.rigger.modules.builtin.AsyncStatus;
 import dev.rigger.modules.command.Command;
+import dev.rigger.modules.files.GetUrl;
 import dev.rigger.modules.files.Stat;
+import dev.rigger.modules.files.Unarchive;
 import dev.rigger.modules.postgresql.PostgresqlConf;
 import dev.rigger.modules.postgresql.PostgresqlHba;
 import dev.rigger.modules.postgresql.PostgresqlUser;
@@ -19,11 +25,17 @@ import dev.rigger.modules.storage.TgtTarget;
 import dev.rigger.modules.system.AuthorizedKey;
 import dev.rigger.modules.system.LocalGroup;
 import dev.rigger.modules.system.Sysctl;
+import dev.rigger.modules.system.Uri;
 import dev.rigger.modules.system.User;
+import dev.rigger.modules.system.WaitFor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Java embedders get the same typed refusal from every cluster and system module that YAML users
@@ -49,6 +61,31 @@ class ModuleArgumentsTest {
         refused(() -> PostgresqlConf.of(Map.of("wal_level", "replica")).port(0).build(), "postgresql_conf", "port");
     }
 
+    /** The modules whose checks lived in their YAML binding only refuse Java users the same way. */
+    @Test
+    void networkArchiveAndWaitBuildersRefuseAsTheirYamlDoes() {
+        refused(() -> WaitFor.port(70000).build(), "wait_for", "port");
+        refused(() -> WaitFor.path("var/log/app.log").build(), "wait_for", "path");
+        refused(() -> WaitFor.port(80).searchRegex("ready").build(), "wait_for", "search_regex");
+        refused(() -> WaitFor.port(80).state("absent").build(), "wait_for", "state");
+        refused(() -> WaitFor.path("/run/app.pid").state("stopped").build(), "wait_for", "state");
+        refused(() -> WaitFor.seconds(-1).build(), "wait_for", "timeout");
+        refused(() -> WaitFor.port(80).delay(-2).build(), "wait_for", "delay");
+        refused(() -> GetUrl.of("ftp://repo.lab/a.tgz", "/opt/a.tgz").build(), "get_url", "url");
+        refused(() -> GetUrl.of("http://repo.lab/a.tgz", "opt/a.tgz").build(), "get_url", "dest");
+        refused(() -> GetUrl.of("http://repo.lab/a.tgz", "/opt/a.tgz").checksum("crc32:abc").build(), "get_url", "checksum");
+        refused(() -> GetUrl.of("http://repo.lab/a.tgz", "/opt/a.tgz").checksum("sha256:http://repo.lab/SHA256SUMS").build(), "get_url", "checksum");
+        refused(() -> GetUrl.of("http://repo.lab/a.tgz", "/opt/a.tgz").timeout(0).build(), "get_url", "timeout");
+        refused(() -> Uri.of("ftp://repo.lab/").build(), "uri", "url");
+        refused(() -> Uri.of("http://app.lab/").method("BREW").build(), "uri", "method");
+        refused(() -> Uri.of("http://app.lab/").followRedirects("sometimes").build(), "uri", "follow_redirects");
+        refused(() -> Uri.of("http://app.lab/").timeout(0).build(), "uri", "timeout");
+        refused(() -> Unarchive.of("https://repo.lab/a.tgz", "/opt").build(), "unarchive", "src");
+        refused(() -> Unarchive.of("/tmp/a.zip", "/opt").build(), "unarchive", "src");
+        refused(() -> Unarchive.of("/tmp/a.tgz", "opt").build(), "unarchive", "dest");
+        refused(() -> AsyncStatus.of("1234").build(), "async_status", "jid");
+    }
+
     /** A builder left at its defaults is the module the same YAML task gives: one set of defaults. */
     @Test
     void builderDefaultsAreTheYamlDefaults() {
@@ -65,6 +102,21 @@ class ModuleArgumentsTest {
         assertThat(LocalGroup.present("lbadmin").build()).isEqualTo(yaml(new LocalGroup.Type(), "group", Map.of("name", "lbadmin")));
         assertThat(Mount.mounted("/mnt/t", "tmpfs", "tmpfs", null).build())
                 .isEqualTo(yaml(new Mount.Type(), "mount", Map.of("path", "/mnt/t", "src", "tmpfs", "fstype", "tmpfs", "state", "mounted")));
+        assertThat(WaitFor.port(5432).build()).isEqualTo(yaml(new WaitFor.Type(), "wait_for", Map.of("port", 5432)));
+        assertThat(WaitFor.path("/var/log/app.log").build()).isEqualTo(yaml(new WaitFor.Type(), "wait_for", Map.of("path", "/var/log/app.log")));
+        assertThat(WaitFor.path("/run/app.pid").state("started").build())
+                .isEqualTo(yaml(new WaitFor.Type(), "wait_for", Map.of("path", "/run/app.pid", "state", "started")));
+        assertThat(WaitFor.seconds(10).build()).isEqualTo(yaml(new WaitFor.Type(), "wait_for", Map.of("timeout", 10)));
+        assertThat(GetUrl.of("http://repo.lab/a.tgz", "/opt/").build())
+                .isEqualTo(yaml(new GetUrl.Type(), "get_url", Map.of("url", "http://repo.lab/a.tgz", "dest", "/opt/")));
+        assertThat(GetUrl.of("http://repo.lab/a.tgz", "/opt/a.tgz").checksum("SHA256:ABC123").build())
+                .isEqualTo(yaml(new GetUrl.Type(), "get_url", Map.of("url", "http://repo.lab/a.tgz", "dest", "/opt/a.tgz", "checksum", "SHA256:ABC123")));
+        assertThat(Uri.of("http://app.lab/health").build()).isEqualTo(yaml(new Uri.Type(), "uri", Map.of("url", "http://app.lab/health")));
+        assertThat(Uri.of("http://app.lab/health").method("post").followRedirects("yes").build())
+                .isEqualTo(yaml(new Uri.Type(), "uri", Map.of("url", "http://app.lab/health", "method", "post", "follow_redirects", "yes")));
+        assertThat(Unarchive.of("/tmp/a.tgz", "/opt").build())
+                .isEqualTo(yaml(new Unarchive.Type(), "unarchive", Map.of("src", "/tmp/a.tgz", "dest", "/opt", "remote_src", true)));
+        assertThat(AsyncStatus.of("j123456789012").build()).isEqualTo(yaml(new AsyncStatus.Type(), "async_status", Map.of("jid", "j123456789012")));
     }
 
     private static Object yaml(dev.rigger.core.module.ModuleType type, String module, Map<String, Object> args) {
@@ -77,6 +129,23 @@ class ModuleArgumentsTest {
                 .isInstanceOf(InputException.class)
                 .hasMessageContaining("postgresql_user: port: must be 1 to 65535, got 0")
                 .satisfies(e -> assertThat(e.getMessage()).containsOnlyOnce("postgresql_user"));
+    }
+
+    /** Moving the checks into the records keeps YAML's error at the parameter's line and column. */
+    @Test
+    void yamlRefusalsOfTheMovedChecksPointAtTheParameter(@TempDir Path dir) throws IOException {
+        PlaybookLoader loader = new PlaybookLoader(ModuleRegistry.load(), LoaderOptions.builder().displayRoot(dir).build());
+        Files.writeString(dir.resolve("wait.yml"), "- hosts: all\n  tasks:\n    - wait_for:\n        port: 70000\n");
+        assertThatThrownBy(() -> loader.load(dir.resolve("wait.yml"))).isInstanceOf(InputException.class)
+                .hasMessage("wait.yml:4:9: wait_for: port: must be 1-65535, got 70000");
+        Files.writeString(dir.resolve("get.yml"), "- hosts: all\n  tasks:\n    - get_url:\n        url: http://repo.lab/a.tgz\n"
+                + "        dest: /opt/a.tgz\n        checksum: md4:abc\n");
+        assertThatThrownBy(() -> loader.load(dir.resolve("get.yml"))).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("get.yml:6:9: get_url: checksum: must be ALGORITHM:HEX");
+        Files.writeString(dir.resolve("unarchive.yml"), "- hosts: all\n  tasks:\n    - unarchive:\n        src: /tmp/a.tgz\n"
+                + "        dest: opt\n        remote_src: yes\n");
+        assertThatThrownBy(() -> loader.load(dir.resolve("unarchive.yml"))).isInstanceOf(InputException.class)
+                .hasMessage("unarchive.yml:5:9: unarchive: dest: 'opt' must be an absolute path");
     }
 
     private static void refused(ThrowingCallable build, String module, String parameter) {

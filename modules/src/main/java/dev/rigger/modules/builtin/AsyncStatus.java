@@ -4,6 +4,7 @@ import dev.rigger.core.module.Args;
 import dev.rigger.core.module.AsyncJobs;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -38,12 +39,43 @@ import java.util.Set;
  *   delay: 10
  * }</pre>
  * <pre>{@code
- * new AsyncStatus("j123456789012", false)
+ * AsyncStatus.of(jobId).build()
+ * AsyncStatus.of(jobId).cleanup(true).build()
  * }</pre>
  *
  * Exec budget: a running job 1 (the probe); a finished one 2 (probe, then its result read again as the change).
  */
 public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncStatus.Job> {
+
+    /** @throws ModuleArgumentException when {@code jid} is not a job id */
+    public AsyncStatus {
+        if (jid == null || !AsyncJobs.isId(jid)) {
+            throw new ModuleArgumentException("async_status", "jid", "'" + jid + "' is not a job id (use the ansible_job_id an async task registered)");
+        }
+    }
+
+    /** Reads the job {@code jid} (the {@code ansible_job_id} a task with {@code poll: 0} registered). */
+    public static Builder of(String jid) {
+        return new Builder(jid);
+    }
+
+    /** Optional parameters of an async_status task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String jid;
+        private boolean cleanup;
+
+        private Builder(String jid) {
+            this.jid = jid;
+        }
+
+        /** Ansible's {@code mode: cleanup}: remove the job's files instead of reading them (default false). */
+        public Builder cleanup(boolean value) { this.cleanup = value; return this; }
+
+        /** @throws ModuleArgumentException when the job id is not one */
+        public AsyncStatus build() {
+            return new AsyncStatus(jid, cleanup);
+        }
+    }
 
     /** The job as the host has it: missing, running, or finished with rc and output. */
     public record Job(boolean exists, boolean finished, int rc, String stdout, String stderr) {
@@ -127,6 +159,7 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
         return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** YAML binding: {@code async_status}. */
     public static final class Type implements ModuleType {
         @Override public List<String> names() { return List.of("async_status"); }
         @Override public Set<String> parameters() { return Set.of("jid", "mode"); }
@@ -135,9 +168,12 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
         @Override
         public Module<?> create(Args args) {
             args.requireKnown(parameters());
-            String jid = args.string("jid");
-            if (!AsyncJobs.isId(jid)) throw args.error("jid", "'" + jid + "' is not a job id (use the ansible_job_id an async task registered)");
-            return new AsyncStatus(jid, args.choice("mode", List.of("status", "cleanup"), "status").equals("cleanup"));
+            boolean cleanup = args.choice("mode", List.of("status", "cleanup"), "status").equals("cleanup");
+            try {
+                return new AsyncStatus(args.string("jid"), cleanup);
+            } catch (IllegalArgumentException e) {
+                throw args.error(e, "jid");
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.FileMode;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -49,21 +50,97 @@ import java.util.Set;
  *     mode: "0644"
  * }</pre>
  * <pre>{@code
- * new GetUrl("http://repo.lab/app.tar.gz", "/opt/app.tar.gz", "sha256", "2c26...", false, FileMode.parse("0644"), null, null, 10, true)
+ * GetUrl.of("http://repo.lab/app-1.0.tar.gz", "/opt/app-1.0.tar.gz")
+ *         .checksum("sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae").mode("0644").build()
  * }</pre>
  *
  * Exec budget: unchanged 1 (the probe), changed 2 (probe, download).
  *
- * @param algorithm checksum algorithm ({@code sha256}), or null without {@code checksum}
- * @param digest    expected hex digest (lower case), or null
+ * @param dest     absolute; a trailing {@code /} is dropped (a directory is recognised on the host)
+ * @param checksum {@code ALGORITHM:HEX}, kept in lower case; null (or empty) for none
  */
-public record GetUrl(String url, String dest, String algorithm, String digest, boolean force, FileMode mode,
+public record GetUrl(String url, String dest, String checksum, boolean force, FileMode mode,
                      String owner, String group, int timeout, boolean validateCerts) implements Module<GetUrl.State> {
     private static final List<String> ALGORITHMS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512");
+    private static final int DEFAULT_TIMEOUT = 10;
 
+    /** @throws ModuleArgumentException naming the parameter that cannot work */
     public GetUrl {
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(dest, "dest");
+        if (url == null || !url.matches("(?i)(https?|file)://.+")) {
+            throw refused("url", "'" + url + "' is not an http://, https:// or file:// URL (ftp and others are not supported)");
+        }
+        if (dest == null || !dest.startsWith("/")) throw refused("dest", "'" + dest + "' must be an absolute path");
+        if (dest.endsWith("/") && dest.length() > 1) dest = dest.substring(0, dest.length() - 1);
+        checksum = checksum == null || checksum.isEmpty() ? null : normalized(checksum);
+        if (timeout < 1) throw refused("timeout", "must be at least 1 second, got " + timeout);
+    }
+
+    /** {@code ALGORITHM:HEX} in lower case, or refused. */
+    private static String normalized(String checksum) {
+        int colon = checksum.indexOf(':');
+        String algorithm = colon < 0 ? "" : checksum.substring(0, colon).toLowerCase(Locale.ROOT);
+        String digest = colon < 0 ? "" : checksum.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+        if (!ALGORITHMS.contains(algorithm)) {
+            throw refused("checksum", "must be ALGORITHM:HEX with one of " + String.join(", ", ALGORITHMS) + ", got '" + checksum + "'");
+        }
+        if (!digest.matches("[0-9a-f]+")) {
+            throw refused("checksum", "'" + checksum + "' needs a hex digest (a checksum file's URL is not supported: give the digest)");
+        }
+        return algorithm + ":" + digest;
+    }
+
+    private static ModuleArgumentException refused(String parameter, String problem) {
+        return new ModuleArgumentException("get_url", parameter, problem);
+    }
+
+    /** Downloads {@code url} (http, https or file) to {@code dest}, once. */
+    public static Builder of(String url, String dest) {
+        return new Builder(url, dest);
+    }
+
+    /** Optional parameters of a get_url task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String url;
+        private final String dest;
+        private String checksum;
+        private boolean force;
+        private FileMode mode;
+        private String owner;
+        private String group;
+        private int timeout = DEFAULT_TIMEOUT;
+        private boolean validateCerts = true;
+
+        private Builder(String url, String dest) {
+            this.url = url;
+            this.dest = dest;
+        }
+
+        /** {@code ALGORITHM:HEX}: the download must match, and a dest that matches is not downloaded again. */
+        public Builder checksum(String value) { this.checksum = value; return this; }
+        /** Download every run, replacing dest when the content differs (default false). */
+        public Builder force(boolean value) { this.force = value; return this; }
+        public Builder mode(String value) { this.mode = FileMode.parse(value); return this; }
+        public Builder owner(String value) { this.owner = value; return this; }
+        public Builder group(String value) { this.group = value; return this; }
+        /** Seconds the download may take (default 10). */
+        public Builder timeout(int seconds) { this.timeout = seconds; return this; }
+        /** Whether an https server's certificate is checked (default true). */
+        public Builder validateCerts(boolean value) { this.validateCerts = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public GetUrl build() {
+            return new GetUrl(url, dest, checksum, force, mode, owner, group, timeout, validateCerts);
+        }
+    }
+
+    /** The checksum's algorithm ({@code sha256}), or null without one. */
+    private String algorithm() {
+        return checksum == null ? null : checksum.substring(0, checksum.indexOf(':'));
+    }
+
+    /** The expected hex digest, or null without a checksum. */
+    private String digest() {
+        return checksum == null ? null : checksum.substring(checksum.indexOf(':') + 1);
     }
 
     /** What the probe saw: the final path, whether it is a file, its digest and attributes, and whether curl is there. */
@@ -103,6 +180,7 @@ public record GetUrl(String url, String dest, String algorithm, String digest, b
 
     @Override
     public Plan plan(State state, ModuleContext context) {
+        String digest = digest();
         boolean download = !state.exists() || force || digest != null && !digest.equals(state.digest());
         List<Change> changes = new ArrayList<>();
         StringBuilder script = new StringBuilder("set -e\np=" + ShellQuote.quote(state.path()) + "\n");
@@ -150,10 +228,11 @@ public record GetUrl(String url, String dest, String algorithm, String digest, b
         } else {
             s.append("cp -- ").append(ShellQuote.quote(url.substring("file://".length()))).append(" \"$tmp\"\n");
         }
+        String digest = digest();
         if (digest != null) {
             s.append("got=$(").append(sum()).append(" < \"$tmp\" | cut -d' ' -f1)\n");
             s.append("if [ \"$got\" != ").append(ShellQuote.quote(digest)).append(" ]; then echo \"The checksum for ")
-                    .append("the download did not match: expected ").append(algorithm).append(' ').append(digest)
+                    .append("the download did not match: expected ").append(algorithm()).append(' ').append(digest)
                     .append(", got $got\" >&2; exit 4; fi\n");
         }
         s.append("if [ -f \"$p\" ] && cmp -s \"$tmp\" \"$p\"; then\n  echo unchanged\nelse\n");
@@ -185,7 +264,7 @@ public record GetUrl(String url, String dest, String algorithm, String digest, b
     }
 
     private String sum() {
-        return (algorithm != null ? algorithm : "sha256") + "sum";
+        return (checksum != null ? algorithm() : "sha256") + "sum";
     }
 
     /** The URL's last path segment, for a dest that is a directory. */
@@ -195,6 +274,7 @@ public record GetUrl(String url, String dest, String algorithm, String digest, b
         return name.isEmpty() ? "index.html" : name;
     }
 
+    /** YAML binding: {@code get_url}. */
     public static final class Type implements ModuleType {
         @Override public List<String> names() { return List.of("get_url"); }
         @Override public Set<String> parameters() {
@@ -205,31 +285,13 @@ public record GetUrl(String url, String dest, String algorithm, String digest, b
         @Override
         public Module<?> create(Args args) {
             args.requireKnown(parameters());
-            String url = args.string("url");
-            if (!url.matches("(?i)(https?|file)://.+")) {
-                throw args.error("url", "'" + url + "' is not an http://, https:// or file:// URL (ftp and others are not supported)");
+            try {
+                return new GetUrl(args.string("url"), args.string("dest"), args.optionalString("checksum").orElse(null),
+                        args.bool("force", false), args.mode("mode").orElse(null), args.optionalString("owner").orElse(null),
+                        args.optionalString("group").orElse(null), args.integer("timeout", DEFAULT_TIMEOUT), args.bool("validate_certs", true));
+            } catch (IllegalArgumentException e) {
+                throw args.error(e, "url");
             }
-            String dest = args.string("dest");
-            if (!dest.startsWith("/")) throw args.error("dest", "'" + dest + "' must be an absolute path");
-            String algorithm = null;
-            String digest = null;
-            String checksum = args.optionalString("checksum").orElse("");
-            if (!checksum.isEmpty()) {
-                int colon = checksum.indexOf(':');
-                algorithm = colon < 0 ? "" : checksum.substring(0, colon).toLowerCase(Locale.ROOT);
-                digest = colon < 0 ? "" : checksum.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
-                if (!ALGORITHMS.contains(algorithm)) {
-                    throw args.error("checksum", "checksum must be ALGORITHM:HEX with one of " + String.join(", ", ALGORITHMS) + ", got '" + checksum + "'");
-                }
-                if (!digest.matches("[0-9a-f]+")) {
-                    throw args.error("checksum", "checksum '" + checksum + "' needs a hex digest (a checksum file's URL is not supported: give the digest)");
-                }
-            }
-            int timeout = args.integer("timeout", 10);
-            if (timeout < 1) throw args.error("timeout", "timeout must be at least 1 second, got " + timeout);
-            return new GetUrl(url, dest.endsWith("/") && dest.length() > 1 ? dest.substring(0, dest.length() - 1) : dest, algorithm, digest,
-                    args.bool("force", false), args.mode("mode").orElse(null), args.optionalString("owner").orElse(null),
-                    args.optionalString("group").orElse(null), timeout, args.bool("validate_certs", true));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.rigger.modules.files;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -12,8 +13,8 @@ import dev.rigger.core.transport.ExecResult;
 import dev.rigger.core.transport.ShellQuote;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -41,17 +42,54 @@ import java.util.Set;
  *     extra_opts: [--strip-components=1]
  * }</pre>
  * <pre>{@code
- * new Unarchive("/tmp/app-1.0.tar.gz", "/opt/app", null, List.of("--strip-components=1"))
+ * Unarchive.of("/tmp/app-1.0.tar.gz", "/opt/app").extraOpts("--strip-components=1").build()
  * }</pre>
  *
  * Exec budget: unchanged 1 (the probe), changed 2 (probe, unpack).
  */
 public record Unarchive(String src, String dest, String creates, List<String> extraOpts) implements Module<Unarchive.State> {
 
+    /** @throws ModuleArgumentException naming the parameter that cannot work */
     public Unarchive {
-        Objects.requireNonNull(src, "src");
-        Objects.requireNonNull(dest, "dest");
-        extraOpts = List.copyOf(extraOpts);
+        if (src != null && src.contains("://")) throw refused("src", "is a URL; unarchive does not download: fetch '" + src + "' with get_url first");
+        if (src == null || !src.startsWith("/")) throw refused("src", "'" + src + "' must be an absolute path on the host");
+        if (src.toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            throw refused("src", "zip archives are not supported: use a tar archive, or command: unzip -o ARCHIVE -d DEST with creates:");
+        }
+        if (dest == null || !dest.startsWith("/")) throw refused("dest", "'" + dest + "' must be an absolute path");
+        extraOpts = extraOpts == null ? List.of() : List.copyOf(extraOpts);
+    }
+
+    private static ModuleArgumentException refused(String parameter, String problem) {
+        return new ModuleArgumentException("unarchive", parameter, problem);
+    }
+
+    /** Unpacks the tar archive {@code src}, on the host, into the existing directory {@code dest}. */
+    public static Builder of(String src, String dest) {
+        return new Builder(src, dest);
+    }
+
+    /** Optional parameters of an unarchive task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String src;
+        private final String dest;
+        private String creates;
+        private List<String> extraOpts = List.of();
+
+        private Builder(String src, String dest) {
+            this.src = src;
+            this.dest = dest;
+        }
+
+        /** Nothing is done when this path exists. */
+        public Builder creates(String path) { this.creates = path; return this; }
+        /** More tar options, for the comparison and the unpacking ({@code --strip-components=1}). */
+        public Builder extraOpts(String... options) { this.extraOpts = List.of(options); return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public Unarchive build() {
+            return new Unarchive(src, dest, creates, extraOpts);
+        }
     }
 
     /** What the probe found. */
@@ -116,6 +154,7 @@ public record Unarchive(String src, String dest, String creates, List<String> ex
         }
     }
 
+    /** YAML binding: {@code unarchive}. */
     public static final class Type implements ModuleType {
         @Override public List<String> names() { return List.of("unarchive"); }
         @Override public Set<String> parameters() {
@@ -134,17 +173,12 @@ public record Unarchive(String src, String dest, String creates, List<String> ex
             if (!remote) {
                 throw args.error("remote_src", "unarchive of a controller file is not supported: copy the archive to the host first (copy:), then unarchive it with remote_src: yes");
             }
-            String src = args.string("src");
-            if (src.contains("://")) throw args.error("src", "unarchive does not download: fetch '" + src + "' with get_url first");
-            if (!src.startsWith("/")) throw args.error("src", "'" + src + "' must be an absolute path on the host");
-            if (src.toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-                throw args.error("src", "zip archives are not supported: use a tar archive, or command: unzip -o ARCHIVE -d DEST with creates:");
+            try {
+                return new Unarchive(args.string("src"), args.string("dest"), args.optionalString("creates").orElse(null),
+                        args.has("extra_opts") ? args.stringList("extra_opts") : List.of());
+            } catch (IllegalArgumentException e) {
+                throw args.error(e, "src");
             }
-            String dest = args.string("dest");
-            if (!dest.startsWith("/")) throw args.error("dest", "'" + dest + "' must be an absolute path");
-            String creates = args.optionalString("creates").orElse(null);
-            List<String> extra = args.has("extra_opts") ? args.stringList("extra_opts") : List.of();
-            return new Unarchive(src, dest, creates, extra);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.ModuleType;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -51,10 +51,14 @@ import java.util.stream.Collectors;
  *   retries: 10
  * }</pre>
  * <pre>{@code
- * new Uri("http://127.0.0.1:8080/health", "GET", null, Map.of(), List.of(200), true, 30, true, "safe")
+ * Uri.of("http://127.0.0.1:8080/health").returnContent(true).statusCodes(200, 204).build()
  * }</pre>
  *
  * Exec budget: GET/HEAD 1 (the probe); other methods 1 (the apply; no probe).
+ *
+ * @param method          upper case; null for GET
+ * @param followRedirects {@code safe}, {@code all} or {@code none} (Ansible's yes, no and urllib2 are
+ *                        read as all, none and safe); null for safe
  */
 public record Uri(String url, String method, String body, Map<String, String> headers, List<Integer> statusCodes,
                   boolean returnContent, int timeout, boolean validateCerts, String followRedirects) implements Module<Uri.Response> {
@@ -62,11 +66,69 @@ public record Uri(String url, String method, String body, Map<String, String> he
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The state of a request not sent yet (methods other than GET and HEAD send it in the apply step). */
     private static final Response NOT_SENT = new Response(0, "", "", "", "not sent yet");
+    private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Map<String, String> REDIRECTS = Map.of("safe", "safe", "all", "all", "yes", "all", "urllib2", "safe",
+            "none", "none", "no", "none");
+    private static final int DEFAULT_TIMEOUT = 30;
 
+    /** @throws ModuleArgumentException naming the parameter that cannot work */
     public Uri {
-        Objects.requireNonNull(url, "url");
-        headers = Map.copyOf(headers);
-        statusCodes = List.copyOf(statusCodes);
+        if (url == null || !url.matches("(?i)https?://.+")) throw refused("url", "'" + url + "' is not an http:// or https:// URL");
+        method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) throw refused("method", "must be one of " + String.join(", ", METHODS) + ", got '" + method + "'");
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        statusCodes = statusCodes == null ? List.of(200) : List.copyOf(statusCodes);
+        if (timeout < 1) throw refused("timeout", "must be at least 1 second, got " + timeout);
+        String redirects = REDIRECTS.get(followRedirects == null ? "safe" : followRedirects);
+        if (redirects == null) throw refused("follow_redirects", "must be safe, all or none");
+        followRedirects = redirects;
+    }
+
+    private static ModuleArgumentException refused(String parameter, String problem) {
+        return new ModuleArgumentException("uri", parameter, problem);
+    }
+
+    /** A GET of {@code url} (http or https) expecting status 200. */
+    public static Builder of(String url) {
+        return new Builder(url);
+    }
+
+    /** Optional parameters of a uri task; {@link #build()} checks them all. */
+    public static final class Builder {
+        private final String url;
+        private String method;
+        private String body;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private List<Integer> statusCodes;
+        private boolean returnContent;
+        private int timeout = DEFAULT_TIMEOUT;
+        private boolean validateCerts = true;
+        private String followRedirects;
+
+        private Builder(String url) {
+            this.url = url;
+        }
+
+        /** GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS. */
+        public Builder method(String value) { this.method = value; return this; }
+        /** The request body as sent (set its Content-Type with {@link #header}). */
+        public Builder body(String value) { this.body = value; return this; }
+        public Builder header(String name, String value) { this.headers.put(name, value); return this; }
+        /** The statuses that mean success (default 200). */
+        public Builder statusCodes(Integer... codes) { this.statusCodes = List.of(codes); return this; }
+        /** Register the body as {@code content} (default false). */
+        public Builder returnContent(boolean value) { this.returnContent = value; return this; }
+        /** Seconds the request may take (default 30). */
+        public Builder timeout(int seconds) { this.timeout = seconds; return this; }
+        /** Whether an https server's certificate is checked (default true). */
+        public Builder validateCerts(boolean value) { this.validateCerts = value; return this; }
+        /** {@code safe} (default: GET and HEAD follow redirects), {@code all} or {@code none}. */
+        public Builder followRedirects(String value) { this.followRedirects = value; return this; }
+
+        /** @throws ModuleArgumentException naming the parameter that cannot work */
+        public Uri build() {
+            return new Uri(url, method, body, headers, statusCodes, returnContent, timeout, validateCerts, followRedirects);
+        }
     }
 
     /** The answer: status (-1 when no answer came), the final URL, content type and body, or curl's complaint. */
@@ -170,11 +232,8 @@ public record Uri(String url, String method, String body, Map<String, String> he
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "\"";
     }
 
+    /** YAML binding: {@code uri}. */
     public static final class Type implements ModuleType {
-        private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-        private static final Map<String, String> REDIRECTS = Map.of("safe", "safe", "all", "all", "yes", "all", "urllib2", "safe",
-                "none", "none", "no", "none");
-
         @Override public List<String> names() { return List.of("uri"); }
         @Override public Set<String> parameters() {
             return Set.of("url", "method", "body", "body_format", "headers", "status_code", "return_content", "timeout",
@@ -185,10 +244,6 @@ public record Uri(String url, String method, String body, Map<String, String> he
         @Override
         public Module<?> create(Args args) {
             args.requireKnown(parameters());
-            String url = args.string("url");
-            if (!url.matches("(?i)https?://.+")) throw args.error("url", "'" + url + "' is not an http:// or https:// URL");
-            String method = args.string("method", "GET").toUpperCase(Locale.ROOT);
-            if (!METHODS.contains(method)) throw args.error("method", "method must be one of " + String.join(", ", METHODS) + ", got '" + method + "'");
             Map<String, String> headers = new LinkedHashMap<>();
             if (args.has("headers")) args.map("headers").forEach((k, v) -> headers.put(k, String.valueOf(v)));
             String body = body(args, headers);
@@ -201,12 +256,12 @@ public record Uri(String url, String method, String body, Map<String, String> he
                     throw args.error("status_code", "status_code must be a number or a list of numbers, got '" + code + "'");
                 }
             }
-            String redirects = REDIRECTS.get(args.string("follow_redirects", "safe"));
-            if (redirects == null) throw args.error("follow_redirects", "follow_redirects must be safe, all or none");
-            int timeout = args.integer("timeout", 30);
-            if (timeout < 1) throw args.error("timeout", "timeout must be at least 1 second, got " + timeout);
-            return new Uri(url, method, body, headers, codes, args.bool("return_content", false), timeout,
-                    args.bool("validate_certs", true), redirects);
+            try {
+                return new Uri(args.string("url"), args.string("method", "GET"), body, headers, codes, args.bool("return_content", false),
+                        args.integer("timeout", DEFAULT_TIMEOUT), args.bool("validate_certs", true), args.string("follow_redirects", "safe"));
+            } catch (IllegalArgumentException e) {
+                throw args.error(e, "url");
+            }
         }
 
         private static String body(Args args, Map<String, String> headers) {

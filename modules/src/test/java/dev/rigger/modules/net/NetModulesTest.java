@@ -195,13 +195,13 @@ class NetModulesTest {
         assertThatThrownBy(() -> getUrl(Map.of("url", "http://x/y", "dest", "tmp/y"))).isInstanceOf(InputException.class)
                 .hasMessageContaining("'tmp/y' must be an absolute path");
         assertThatThrownBy(() -> getUrl(Map.of("url", "http://x/y", "dest", "/tmp/y", "checksum", "crc32:abc")))
-                .isInstanceOf(InputException.class).hasMessageContaining("checksum must be ALGORITHM:HEX");
+                .isInstanceOf(InputException.class).hasMessageContaining("get_url: checksum: must be ALGORITHM:HEX");
         assertThatThrownBy(() -> getUrl(Map.of("url", "http://x/y", "dest", "/tmp/y", "checksum", "sha256:http://x/SHA256SUMS")))
                 .isInstanceOf(InputException.class).hasMessageContaining("a checksum file's URL is not supported");
         assertThatThrownBy(() -> getUrl(Map.of("url", "http://x/y", "dest", "/tmp/y", "url_password", "x")))
                 .isInstanceOf(InputException.class).hasMessageContaining("unknown parameter 'url_password'");
         assertThatThrownBy(() -> uri(Map.of("url", "http://x/", "method", "BREW"))).isInstanceOf(InputException.class)
-                .hasMessageContaining("method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+                .hasMessageContaining("uri: method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
         assertThatThrownBy(() -> uri(Map.of("url", "http://x/", "status_code", "ok"))).isInstanceOf(InputException.class)
                 .hasMessageContaining("status_code must be a number");
     }

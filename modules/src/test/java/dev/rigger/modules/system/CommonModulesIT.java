@@ -44,19 +44,19 @@ class CommonModulesIT {
         // A listener that starts two seconds from now, as a service starting up does (it stays open until its first client).
         lab.shell(H, "nohup sh -c 'sleep 2; exec perl -MIO::Socket::INET -e \"IO::Socket::INET->new(LocalAddr => q(127.0.0.1), LocalPort => 7011, Listen => 5, ReuseAddr => 1)->accept; sleep 30\"' >/dev/null 2>&1 &");
         long started = System.nanoTime();
-        HostResult up = expect(apply(lab, H, new WaitFor("127.0.0.1", 7011, null, null, "started", 0, 30, 1, 2, null)), Status.OK, 1);
+        HostResult up = expect(apply(lab, H, WaitFor.port(7011).timeout(30).connectTimeout(2).build()), Status.OK, 1);
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("wait_for port 7011 took %.1f s%n", seconds);
         assertThat((Long) up.registered().get("elapsed")).isBetween(1L, 10L);
 
-        HostResult timeout = expect(apply(lab, H, new WaitFor("127.0.0.1", 7012, null, null, "started", 0, 2, 1, 1, null)), Status.FAILED, 1);
+        HostResult timeout = expect(apply(lab, H, WaitFor.port(7012).timeout(2).connectTimeout(1).build()), Status.FAILED, 1);
         assertThat(timeout.message()).contains("Timeout when waiting for 127.0.0.1:7012");
     }
 
     @Test
     void waitForALineInALog(Lab lab) {
         lab.shell(H, "rm -f /var/log/rigger-app.log; nohup sh -c 'sleep 1; echo starting >> /var/log/rigger-app.log; sleep 1; echo ready >> /var/log/rigger-app.log' >/dev/null 2>&1 &");
-        expect(apply(lab, H, new WaitFor("127.0.0.1", null, "/var/log/rigger-app.log", "^ready$", "present", 0, 30, 1, 1, null)), Status.OK, 1);
+        expect(apply(lab, H, WaitFor.path("/var/log/rigger-app.log").searchRegex("^ready$").timeout(30).connectTimeout(1).build()), Status.OK, 1);
         assertThat(lab.shell(H, "cat /var/log/rigger-app.log")).contains("ready");
     }
 }

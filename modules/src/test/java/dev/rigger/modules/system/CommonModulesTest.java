@@ -59,10 +59,10 @@ class CommonModulesTest {
     void waitForPathAndRegexAndTimeout() throws IOException {
         Path log = dir.resolve("app.log");
         Files.writeString(log, "starting\nready to serve\n");
-        assertThat(probe(new WaitFor("127.0.0.1", null, log.toString(), "^ready", "present", 0, 5, 1, 1, null))).isZero();
-        assertThat(probe(new WaitFor("127.0.0.1", null, dir.resolve("gone").toString(), null, "absent", 0, 5, 1, 1, null))).isZero();
+        assertThat(probe(WaitFor.path(log.toString()).searchRegex("^ready").timeout(5).connectTimeout(1).build())).isZero();
+        assertThat(probe(WaitFor.path(dir.resolve("gone").toString()).state("absent").timeout(5).connectTimeout(1).build())).isZero();
         long started = System.nanoTime();
-        assertThatThrownBy(() -> probe(new WaitFor("127.0.0.1", null, log.toString(), "^never", "present", 0, 2, 1, 1, null)))
+        assertThatThrownBy(() -> probe(WaitFor.path(log.toString()).searchRegex("^never").timeout(2).connectTimeout(1).build()))
                 .isInstanceOf(ModuleException.class).hasMessage("Timeout when waiting for " + log + " to contain ^never");
         assertThat((System.nanoTime() - started) / 1_000_000_000.0).isBetween(1.5, 6.0);
     }
@@ -70,8 +70,8 @@ class CommonModulesTest {
     @Test
     void waitForPortOpenAndClosed() throws IOException {
         try (java.net.ServerSocket open = new java.net.ServerSocket(0)) {
-            assertThat(probe(new WaitFor("127.0.0.1", open.getLocalPort(), null, null, "started", 0, 5, 1, 1, null))).isZero();
-            assertThatThrownBy(() -> probe(new WaitFor("127.0.0.1", open.getLocalPort(), null, null, "stopped", 0, 1, 1, 1, "still open")))
+            assertThat(probe(WaitFor.port(open.getLocalPort()).timeout(5).connectTimeout(1).build())).isZero();
+            assertThatThrownBy(() -> probe(WaitFor.port(open.getLocalPort()).state("stopped").timeout(1).connectTimeout(1).msg("still open").build()))
                     .hasMessage("still open");
         }
     }
@@ -80,7 +80,7 @@ class CommonModulesTest {
     void waitForArgumentRules() {
         WaitFor.Type type = new WaitFor.Type();
         assertThatThrownBy(() -> type.create(Args.of("wait_for", Map.of("port", 80, "path", "/x")))).hasMessageContaining("give port or path, not both");
-        assertThatThrownBy(() -> type.create(Args.of("wait_for", Map.of("port", 80, "search_regex", "x")))).hasMessageContaining("search_regex needs a path");
+        assertThatThrownBy(() -> type.create(Args.of("wait_for", Map.of("port", 80, "search_regex", "x")))).hasMessageContaining("wait_for: search_regex: needs a path");
         assertThat(type.create(Args.of("wait_for", Map.of("path", "/x"))))
                 .isEqualTo(new WaitFor("127.0.0.1", null, "/x", null, "present", 0, 300, 1, 5, null));
     }
