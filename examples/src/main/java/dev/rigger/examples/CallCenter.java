@@ -317,6 +317,12 @@ public final class CallCenter {
         lab.await("the rows read through the RO VIP, from a standby", Duration.ofSeconds(20), () -> psql(lab, inventory, client, ro,
                 "select pg_is_in_recovery()::text || ':' || count(*) from public.drill").stdout().strip().equals("true:" + committed.size()));
 
+        // The drill stops pgsql1 as the primary: if repmgrd failed over on its own before (a starved
+        // host), timing a stop of the standby would prove nothing.
+        Optional<String> holder = vipHolder(lab, rw, PGSQL);
+        if (!holder.equals(Optional.of("pgsql1"))) {
+            throw new AssertionError("pgsql1 is not the primary before the drill (the RW VIP is on " + holder.orElse("no host") + ")\n" + pgState(lab, PGSQL));
+        }
         long stop = System.nanoTime();
         Thread stopper = new Thread(() -> lab.stop("pgsql1"), "stop-pgsql1");
         stopper.start();
