@@ -16,23 +16,22 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.transport.ConnectionSettings;
+import dev.rigger.core.transport.ExecRequest;
 import dev.rigger.core.transport.ExecResult;
-import java.io.ByteArrayOutputStream;
+import dev.rigger.core.transport.LocalConnection;
+import dev.rigger.core.transport.Stdin;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -236,38 +235,17 @@ class NetModulesTest {
     }
 
     private static Outcome run(Plan plan) {
-        return plan.interpreter().apply(sh(plan.applyScript(), plan.applyInput() == null ? null : plan.applyInput().readAll()));
+        return plan.interpreter().apply(sh(plan.applyScript(), plan.applyInput()));
     }
 
     private static boolean hasCurl() {
         return sh("command -v curl", null).exitCode() == 0;
     }
 
-    /** The script run by the local /bin/sh with {@code stdin} as its input, as a host runs it. */
-    private static ExecResult sh(String script, byte[] stdin) {
-        try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", script).start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) in.write(stdin);
-            }
-            int rc = p.waitFor();
-            return new ExecResult(rc, new String(out.join(), StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8), Duration.ZERO);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
-            in.transferTo(b);
-            return b.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The script run through the local transport, with its stdin, as a host runs it. */
+    private static ExecResult sh(String script, Stdin stdin) {
+        try (LocalConnection local = new LocalConnection(ConnectionSettings.builder("localhost").local().build())) {
+            return local.exec(stdin == null ? ExecRequest.of(script) : ExecRequest.of(script).withStdin(stdin));
         }
     }
 
