@@ -152,19 +152,22 @@ public record WaitFor(String host, Integer port, String path, String searchRegex
                     : searchRegex != null ? "grep -Eq -- " + ShellQuote.quote(searchRegex) + " " + p + " 2>/dev/null" : "[ -e " + p + " ]";
             what = path;
         } else {
-            check = "false";
+            check = null;
             what = null;
         }
         String failure = msg != null ? msg
                 : what == null ? null
                 : "Timeout when waiting for " + what + (searchRegex != null ? " to contain " + searchRegex : "");
-        String script = "start=$(date +%s)\n"
+        // date +%s counts whole seconds: "-ge start+timeout" could give up up to a second early, so
+        // the loop gives up only once the clock is past the deadline (never before `timeout`).
+        String script = what == null
+                ? "start=$(date +%s)\nsleep " + delay + "\nsleep " + timeout + "\necho $(( $(date +%s) - start ))\n"
+                : "start=$(date +%s)\n"
                 + "sleep " + delay + "\n"
                 + "deadline=$(( start + " + timeout + " ))\n"
                 + "while :; do\n"
                 + "  if " + check + "; then echo $(( $(date +%s) - start )); exit 0; fi\n"
-                + "  if [ \"$(date +%s)\" -ge \"$deadline\" ]; then "
-                + (failure == null ? "echo $(( $(date +%s) - start )); exit 0" : "echo " + ShellQuote.quote(failure) + " >&2; exit 3") + "; fi\n"
+                + "  if [ \"$(date +%s)\" -gt \"$deadline\" ]; then echo " + ShellQuote.quote(failure) + " >&2; exit 3; fi\n"
                 + "  sleep " + sleep + "\n"
                 + "done\n";
         return Probe.of(script, r -> {

@@ -59,18 +59,25 @@ class CommonModulesTest {
     void waitForPathAndRegexAndTimeout() throws IOException {
         Path log = dir.resolve("app.log");
         Files.writeString(log, "starting\nready to serve\n");
-        assertThat(probe(WaitFor.path(log.toString()).searchRegex("^ready").timeout(5).connectTimeout(1).build())).isZero();
-        assertThat(probe(WaitFor.path(dir.resolve("gone").toString()).state("absent").timeout(5).connectTimeout(1).build())).isZero();
+        assertThat(probe(WaitFor.path(log.toString()).searchRegex("^ready").timeout(5).connectTimeout(1).build())).isBetween(0L, 1L);
+        assertThat(probe(WaitFor.path(dir.resolve("gone").toString()).state("absent").timeout(5).connectTimeout(1).build())).isBetween(0L, 1L);
         long started = System.nanoTime();
         assertThatThrownBy(() -> probe(WaitFor.path(log.toString()).searchRegex("^never").timeout(2).connectTimeout(1).build()))
                 .isInstanceOf(ModuleException.class).hasMessage("Timeout when waiting for " + log + " to contain ^never");
-        assertThat((System.nanoTime() - started) / 1_000_000_000.0).isBetween(1.5, 6.0);
+        assertThat((System.nanoTime() - started) / 1_000_000_000.0).isBetween(2.0, 6.0);
+    }
+
+    @Test
+    void bareWaitForSleepsTheWholeTimeout() {
+        long started = System.nanoTime();
+        assertThat(probe(WaitFor.seconds(1).build())).isBetween(1L, 2L);
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(1000);
     }
 
     @Test
     void waitForPortOpenAndClosed() throws IOException {
         try (java.net.ServerSocket open = new java.net.ServerSocket(0)) {
-            assertThat(probe(WaitFor.port(open.getLocalPort()).timeout(5).connectTimeout(1).build())).isZero();
+            assertThat(probe(WaitFor.port(open.getLocalPort()).timeout(5).connectTimeout(1).build())).isBetween(0L, 1L);
             assertThatThrownBy(() -> probe(WaitFor.port(open.getLocalPort()).state("stopped").timeout(1).connectTimeout(1).msg("still open").build()))
                     .hasMessage("still open");
         }
