@@ -97,12 +97,14 @@ class ClusterDemoIT {
         assertThat(second.recap().totalChanged()).isZero();
         assertThat(second.resultsOf("reload haproxy")).isEmpty();
         assertThat(second.resultsOf("reload nginx")).isEmpty();
+        // Batched probes (the default): the task that took a batch counts its exec, the tasks it served none.
+        boolean batched = RunOptions.builder().build().batchProbes();
         assertThat(second.hostResults()).allSatisfy(r -> {
             // The haproxy role's optional parts (Redis, PostgreSQL, HTTPS) are off here: skipped.
             assertThat(r.status()).as(r.host() + " " + r.task()).isIn(Status.OK, Status.SKIPPED);
             // assert runs on the controller and a skipped task reads nothing; every other task reads its host once.
             int expected = r.task().equals("the backend group has hosts") || r.status() == Status.SKIPPED ? 0 : 1;
-            assertThat(r.execs()).as(r.host() + " " + r.task()).isEqualTo(expected);
+            assertThat(r.execs()).as(r.host() + " " + r.task()).isBetween(batched ? 0 : expected, expected);
         });
     }
 

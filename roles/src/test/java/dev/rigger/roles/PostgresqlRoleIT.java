@@ -124,11 +124,13 @@ class PostgresqlRoleIT {
         assertThat(second.exitCode()).isZero();
         assertThat(second.recap().totalChanged()).isZero();
         assertThat(second.resultsOf("restart postgresql")).isEmpty();
+        // Batched probes (the default): the task that took a batch counts its exec, the tasks it served none.
+        boolean batched = RunOptions.builder().build().batchProbes();
         assertThat(second.hostResults()).allSatisfy(r -> {
             assertThat(r.status()).as(r.task()).isIn(Status.OK, Status.SKIPPED);
             // debug runs on the controller; every other task reads its host once (per loop item).
             int expected = r.task().equals("a restart is pending") || r.status() == Status.SKIPPED ? 0 : items(r);
-            assertThat(r.execs()).as(r.task() + " " + r.item()).isEqualTo(expected);
+            assertThat(r.execs()).as(r.task() + " " + r.item()).isBetween(batched ? 0 : expected, expected);
         });
         assertThat(sql(lab, "SELECT pg_postmaster_start_time()")).as("not restarted by the re-run").isEqualTo(startedAt);
 

@@ -156,10 +156,12 @@ class StorageRolesIT {
         assertThat(second.exitCode()).isZero();
         assertThat(second.hostResults().stream().filter(r -> r.status() == Status.CHANGED).map(r -> r.host() + " " + r.task() + " " + r.changes()))
                 .as("changed on the second run").isEmpty();
+        // Batched probes (the default): the task that took a batch counts its exec, the tasks it served none.
+        boolean batched = RunOptions.builder().build().batchProbes();
         assertThat(second.hostResults()).allSatisfy(r -> {
             assertThat(r.status()).as(r.host() + " " + r.task() + ": " + r.message()).isIn(Status.OK, Status.SKIPPED);
             int expected = r.status() == Status.SKIPPED || r.task().equals("the shared disk is named") ? 0 : 1;
-            assertThat(r.execs()).as(r.host() + " " + r.task()).isEqualTo(expected);
+            assertThat(r.execs()).as(r.host() + " " + r.task()).isBetween(batched ? 0 : expected, expected);
         });
         assertThat(lab.shell("odoo1", "blkid -p -o value -s UUID /srv/ocfs2.img").strip()).as("not reformatted").isEqualTo(uuid);
         HostResult format = second.result("odoo1", "the shared disk carries OCFS2").orElseThrow();

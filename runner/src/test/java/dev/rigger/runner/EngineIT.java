@@ -115,15 +115,18 @@ class EngineIT {
 
     @Test
     @Order(3)
-    void secondRunChangesNothingAndCostsOneExecPerTask(Lab lab) {
+    void secondRunChangesNothingAndCostsAtMostOneExecPerTask(Lab lab) {
         RunResult again = run(lab, false, false);
+        // One exec per unchanged task; with batched probes (the default) the task that took a
+        // batch counts its exec, the tasks it served none (ProbeBatchingIT checks the sums).
+        boolean batched = RunOptions.builder().build().batchProbes();
 
         assertThat(again.exitCode()).isZero();
         assertThat(again.recap().totalChanged()).isZero();
         assertThat(again.recap().of("web1").rescued()).isEqualTo(1);
         for (HostResult r : again.hostResults()) {
             if (r.registered().containsKey("results") || r.status() == Status.FAILED || r.status() == Status.RESCUED) continue;
-            assertThat(r.execs()).as("%s on %s", r.task(), r.host()).isEqualTo(1);
+            assertThat(r.execs()).as("%s on %s", r.task(), r.host()).isBetween(batched ? 0 : 1, 1);
         }
         assertThat(lab.shell("web1", "wc -l < /etc/rigger-demo/reloads").strip()).isEqualTo("1");
     }

@@ -41,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * then the same command line in this JVM (warm) first and second run, each on its own paths so
  * every "first" run really changes the hosts.
  *
- * <p>Last, the whole-process second run once more with batched probes ({@code -Drigger.batchProbes=true},
- * RunOptions#batchProbes), for the ratio before and after batching in one run.
+ * <p>The rigger series run without batched probes ({@code -Drigger.batchProbes=false}); the
+ * second run, whole process and in-process, runs once more with them (RunOptions#batchProbes, on
+ * by default), for the ratio before and after batching in one run. Each row notes the machine's
+ * one-minute load average before and after its runs: the machine may be shared.
  *
  * <p>Run with {@code scripts/bench fleet} (sizes: {@code -Dfleet.sizes=1,10,100}). Writes
  * {@code bench/results/fleet.csv} and {@code bench/results/fleet.svg}; prints lines starting with
@@ -57,7 +59,8 @@ class FleetBench {
     static final String HEADER = "hosts,floor_first_s,floor_second_s,rigger_first_s,rigger_second_s,ratio_second,"
             + "execs_per_host_second,controller_cpu_s,peak_heap_mib,"
             + "ratio_first,inproc_first_s,inproc_second_s,inproc_ratio_second,rigger_second_cpu_s,unreachable_first,fleet_start_s,"
-            + "batched_second_s,batched_ratio_second,batched_execs_per_host_second";
+            + "batched_second_s,batched_ratio_second,batched_execs_per_host_second,"
+            + "inproc_batched_second_s,inproc_batched_ratio_second,load_start,load_end";
 
     @TempDir
     static Path tmp;
@@ -87,6 +90,7 @@ class FleetBench {
         List<String> rows = new ArrayList<>();
         System.out.println("FLEET " + HEADER);
         for (int n : sizes) {
+            double loadStart = loadAverage();
             long booting = System.nanoTime();
             try (Fleet fleet = Fleet.builder().hosts(n).name("FleetBench").start()) {
                 double fleetStart = seconds(booting);
@@ -97,15 +101,17 @@ class FleetBench {
                 Proc first = wholeProcess(inventory, playbook, "p", n, false);
                 Proc second = wholeProcess(inventory, playbook, "p", n, false);
                 Proc batched = wholeProcess(inventory, playbook, "p", n, true);
-                InProc inFirst = inProcess(inventory, playbook, "i", n);
-                InProc inSecond = inProcess(inventory, playbook, "i", n);
+                InProc inFirst = inProcess(inventory, playbook, "i", n, false);
+                InProc inSecond = inProcess(inventory, playbook, "i", n, false);
+                InProc inBatched = inProcess(inventory, playbook, "i", n, true);
 
-                String row = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.1f,%d,%.0f,%.2f,%.2f,%.1f",
+                String row = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.1f,%d,%.0f,%.2f,%.2f,%.1f,%.2f,%.2f,%.1f,%.1f",
                         n, floorFirst.seconds, floorSecond.seconds, first.seconds, second.seconds, second.seconds / floorSecond.seconds,
                         second.execs / (double) n, first.cpuSeconds, inFirst.peakHeapMib,
                         first.seconds / floorFirst.seconds, inFirst.seconds, inSecond.seconds, inSecond.seconds / floorSecond.seconds,
                         second.cpuSeconds, first.unreachable, fleetStart,
-                        batched.seconds, batched.seconds / floorSecond.seconds, batched.execs / (double) n);
+                        batched.seconds, batched.seconds / floorSecond.seconds, batched.execs / (double) n,
+                        inBatched.seconds, inBatched.seconds / floorSecond.seconds, loadStart, loadAverage());
                 rows.add(row);
                 System.out.println("FLEET " + row);
                 write(rows);
@@ -115,10 +121,13 @@ class FleetBench {
                 assertThat(second.exit).as("whole-process second run's exit code").isZero();
                 assertThat(inFirst.exit).isZero();
                 assertThat(inSecond.exit).isZero();
+                assertThat(inBatched.exit).isZero();
                 assertThat(batched.exit).as("batched second run's exit code").isZero();
                 double execsPerHost = second.execs / (double) n;
                 // Budget: an unchanged task 1 exec, a changed one at most 2 (touch and shell change every time).
                 assertThat(execsPerHost).as("execs per host, second run").isLessThanOrEqualTo(5.0);
+                // Batched: the three probes in one exec, touch's apply, copy's probe again (touch changed a host), echo.
+                assertThat(batched.execs / (double) n).as("execs per host, batched second run").isLessThanOrEqualTo(4.0);
             }
         }
     }
@@ -175,7 +184,8 @@ class FleetBench {
     }
 
     /** The same command line in this (warm) JVM; peak heap is the heap pools' peak, reset after a full GC. */
-    private static InProc inProcess(Path inventory, Path playbook, String run, int forks) {
+    private static InProc inProcess(Path inventory, Path playbook, String run, int forks, boolean batch) {
+        System.setProperty("rigger.batchProbes", Boolean.toString(batch)); // RunOptions' default, read per run
         System.gc();
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
@@ -257,6 +267,11 @@ class FleetBench {
             channel.disconnect();
             if (status != 0) throw new IOException("`" + command + "` exited " + status + ": " + err.toString(UTF_8));
         }
+    }
+
+    /** The one-minute load average ({@code /proc/loadavg}). */
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     private static double seconds(long startedNanos) {

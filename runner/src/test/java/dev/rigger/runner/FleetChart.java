@@ -20,6 +20,7 @@ final class FleetChart {
             {10, "rigger (in-process), first", "#4060e0", true},
             {11, "rigger (in-process), second", "#0030a0", false},
             {16, "rigger (process), second, batched", "#009040", false},
+            {19, "rigger (in-process), second, batched", "#00a0a0", false},
     };
 
     private FleetChart() {}

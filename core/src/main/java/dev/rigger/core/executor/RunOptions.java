@@ -19,8 +19,8 @@ import java.util.Set;
  *                     ({@link InvalidPlaybookException}) instead of Ansible's warning
  * @param batchProbes  take the probes of a host's next tasks in one exec (docs/performance.md):
  *                     a play where nothing changes then costs one exec per host instead of one per
- *                     task; results are the same. Off by default for now (system property
- *                     {@code rigger.batchProbes=true} turns it on for every run)
+ *                     task; results are the same. On by default (system property
+ *                     {@code rigger.batchProbes=false} turns it off for every run)
  */
 public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<String> tags, Set<String> skipTags,
                          Map<String, Object> extraVars, int forks, String startAtTask, List<RunListener> listeners,
@@ -75,7 +75,7 @@ public record RunOptions(boolean checkMode, boolean diffMode, String limit, Set<
         private String startAtTask;
         private final List<RunListener> listeners = new ArrayList<>();
         private boolean strictHostPatterns;
-        private boolean batchProbes = Boolean.getBoolean("rigger.batchProbes");
+        private boolean batchProbes = Boolean.parseBoolean(System.getProperty("rigger.batchProbes", "true"));
 
         /** Check mode ({@code --check}): probe and plan only, never change a host. */
         public Builder checkMode(boolean value) { this.checkMode = value; return this; }

@@ -23,12 +23,17 @@ class PlaybookRunTest {
             .group("db", Map.of(), "db1")
             .build();
 
+    /** FakeHosts answers each module's own scripts; batched probes are ProbeBatchTest's and ProbeBatchingIT's subject. */
+    private static RunOptions.Builder unbatched() {
+        return RunOptions.builder().batchProbes(false);
+    }
+
     private RunResult run(RunOptions options, Play... plays) {
         return PlaybookRun.of(Playbook.of(plays)).inventory(inventory).connector(fake).facts(fake::facts).options(options).execute();
     }
 
     private RunResult run(Play... plays) {
-        return run(RunOptions.builder().build(), plays);
+        return run(unbatched().build(), plays);
     }
 
     private static Task marker(String name, String path) {
@@ -71,7 +76,7 @@ class PlaybookRunTest {
                 .task(marker("install package", "/usr/bin/redis"))
                 .task(Task.named("configure service").module(new NeedsFile("/usr/bin/redis", "/etc/redis.conf")).build())
                 .build();
-        RunResult result = run(RunOptions.builder().checkMode(true).build(), play);
+        RunResult result = run(unbatched().checkMode(true).build(), play);
         assertThat(fake.files.get("web1")).isEmpty();
         assertThat(result.result("web1", "install package").orElseThrow().status()).isEqualTo(Status.CHANGED);
         HostResult predicted = result.result("web1", "configure service").orElseThrow();
@@ -85,7 +90,7 @@ class PlaybookRunTest {
         Play play = Play.builder("web1")
                 .task(Task.named("configure service").module(new NeedsFile("/usr/bin/redis", "/etc/redis.conf")).build())
                 .build();
-        RunResult result = run(RunOptions.builder().checkMode(true).build(), play);
+        RunResult result = run(unbatched().checkMode(true).build(), play);
         HostResult r = result.result("web1", "configure service").orElseThrow();
         assertThat(r.status()).isEqualTo(Status.FAILED);
         assertThat(r.message()).isEqualTo("/usr/bin/redis is missing");
@@ -249,9 +254,9 @@ class PlaybookRunTest {
                 .task(Task.named("always").module(new Marker("/a")).tags("always").build())
                 .task(Task.named("never").module(new Marker("/n")).tags("never").build())
                 .build();
-        RunResult result = run(RunOptions.builder().tags(java.util.Set.of("config")).build(), play);
+        RunResult result = run(unbatched().tags(java.util.Set.of("config")).build(), play);
         assertThat(result.hostResults()).extracting(HostResult::task).containsExactly("tagged", "always");
-        RunResult untagged = run(RunOptions.builder().skipTags(java.util.Set.of("always")).build(), play);
+        RunResult untagged = run(unbatched().skipTags(java.util.Set.of("always")).build(), play);
         assertThat(untagged.hostResults()).extracting(HostResult::task).containsExactly("tagged", "other");
     }
 
@@ -260,7 +265,7 @@ class PlaybookRunTest {
         Play first = Play.builder("web1").gatherFacts(false)
                 .task(marker("prepare", "/p")).task(marker("resume here", "/r")).task(marker("finish", "/f")).build();
         Play second = Play.builder("db1").gatherFacts(false).task(marker("database", "/d")).build();
-        RunResult result = run(RunOptions.builder().startAtTask("resume*").build(), first, second);
+        RunResult result = run(unbatched().startAtTask("resume*").build(), first, second);
         assertThat(result.hostResults()).extracting(HostResult::task).containsExactly("resume here", "finish", "database");
     }
 
@@ -279,7 +284,7 @@ class PlaybookRunTest {
                 .task(Task.named("capture").module(vars -> new Marker("/" + vars.get("port") + "-" + vars.get("only_default") + "-" + vars.get("role_var") + "-" + vars.get("x"))).build())
                 .build();
         Play play = Play.builder("web1").gatherFacts(false).vars(Map.of("x", "play")).role(role).build();
-        run(RunOptions.builder().extraVars(Map.of("x", "extra")).build(), play);
+        run(unbatched().extraVars(Map.of("x", "extra")).build(), play);
         // group var port=80 beats role default 1; extra var beats play var.
         assertThat(fake.files.get("web1")).containsExactly("/80-d-rv-extra");
     }
@@ -303,7 +308,7 @@ class PlaybookRunTest {
         RunResult result;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            result = PlaybookRun.of(Playbook.of(play)).inventory(inventory).connector(fake)
+            result = PlaybookRun.of(Playbook.of(play)).inventory(inventory).connector(fake).options(unbatched().build())
                     // What a consumer saw with an old jackson-annotations on the class path.
                     .listener(event -> { throw new NoClassDefFoundError("com/fasterxml/jackson/annotation/JsonIncludeProperties"); })
                     .listener(seen::add)
