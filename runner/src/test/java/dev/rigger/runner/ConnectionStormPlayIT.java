@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the retries the transport logged and the drops sshd logged are printed.
  *
  * <p>And retries never hide a host that is really not there: an address nobody answers on and a
- * port nobody listens on are UNREACHABLE within the connect timeout, a frozen host (its kernel
- * accepts, its sshd never answers) within twice that.
+ * port nobody listens on are UNREACHABLE within the connect timeout.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectionStormPlayIT {
@@ -117,34 +116,21 @@ class ConnectionStormPlayIT {
     void retriesNeverHideAHostThatIsNotThere() throws Exception {
         String live = fleet.address(fleet.hosts().get(0));
         String nobody = live.substring(0, live.lastIndexOf('.') + 1) + "200"; // in the fleet's network, no host there
-        String frozen = fleet.hosts().get(SSHDS - 1);
         String inventory = "        ghost: {ansible_host: " + nobody + "}\n"
                 + "        closed: {ansible_host: " + live + ", ansible_port: 2222}\n"
-                + "        frozen: {ansible_host: " + fleet.address(frozen) + "}\n"
                 + "        alive: {ansible_host: " + live + "}\n";
         Path log = tmp.resolve("bad.jsonl");
-        fleet.pause(frozen);
-        Run run;
-        try {
-            run = jar(inventory).play(SHOW_RETRIES, playbook, log, "--forks", "4");
-        } finally {
-            fleet.unpause(frozen);
-        }
+        Run run = jar(inventory).play(SHOW_RETRIES, playbook, log, "--forks", "3");
 
-        Map<String, Long> limits = Map.of(
-                "ghost", CONNECT_TIMEOUT_MS + 1_000L,
-                "closed", CONNECT_TIMEOUT_MS + 1_000L,
-                // Its kernel accepts the connection, its sshd never answers: one more try, as for a starved sshd.
-                "frozen", 2 * CONNECT_TIMEOUT_MS + 2_000L);
-        for (String host : List.of("ghost", "closed", "frozen")) {
+        for (String host : List.of("ghost", "closed")) {
             JsonNode r = JarRuns.hostResult(log, host, "who");
             System.out.printf("STORM %s: %s after %d ms: %s%n", host, r.get("status").asText(), r.get("duration_ms").asLong(),
                     r.get("message").asText());
             assertThat(r.get("status").asText()).isEqualTo("unreachable");
-            assertThat(r.get("duration_ms").asLong()).as("%s reported in time", host).isLessThanOrEqualTo(limits.get(host));
+            assertThat(r.get("duration_ms").asLong()).as("%s reported within the connect timeout", host)
+                    .isLessThanOrEqualTo(CONNECT_TIMEOUT_MS + 1_000);
         }
         assertThat(JarRuns.hostResult(log, "closed", "who").get("message").asText()).contains("connection refused");
-        assertThat(JarRuns.hostResult(log, "frozen", "who").get("message").asText()).contains("(2 attempts)");
         assertThat(JarRuns.hostResult(log, "alive", "who").get("status").asText()).isEqualTo("changed");
         assertThat(run.exitCode()).isEqualTo(4);
     }

@@ -191,10 +191,12 @@ class FleetBench {
                 .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         long started = System.nanoTime();
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, UTF_8);
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream quiet = new PrintStream(output, true, UTF_8);
         int exit = Main.run(quiet, quiet, "play", "-i", inventory.toString(), playbook.toString(), "-e", "run=" + run,
                 "--forks", Integer.toString(forks));
         double seconds = seconds(started);
+        if (exit != 0) System.out.println(output.toString(UTF_8)); // why, for the report
         long peak = heap.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
         return new InProc(exit, seconds, peak / (1024.0 * 1024.0));
     }

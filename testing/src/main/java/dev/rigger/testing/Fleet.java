@@ -173,16 +173,6 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
-    /** Freezes every process of the host (docker pause): its kernel still accepts connections, nothing answers them. */
-    public void pause(String host) {
-        Lab.docker().pauseContainerCmd(containerId(host)).exec();
-    }
-
-    /** Lets a paused host run again. */
-    public void unpause(String host) {
-        Lab.docker().unpauseContainerCmd(containerId(host)).exec();
-    }
-
     private String containerId(String host) {
         int index = new ArrayList<>(addresses.keySet()).indexOf(host);
         if (index < 0) throw new IllegalArgumentException("no fleet host '" + host + "'");

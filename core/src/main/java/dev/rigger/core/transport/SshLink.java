@@ -75,7 +75,6 @@ final class SshLink {
     private static Session connectWithRetries(ConnectionSettings settings, SshLink via) {
         int attempts = Math.max(1, settings.connectAttempts());
         long backoff = FIRST_BACKOFF_MILLIS;
-        boolean timedOutBefore = false;
         for (int attempt = 1; ; attempt++) {
             KnownHostsFile hostKeys = new KnownHostsFile(settings.knownHostsFile(), settings.hostKeyPolicy());
             Session session = newSession(settings, hostKeys, via);
@@ -92,11 +91,7 @@ final class SshLink {
                 return session;
             } catch (JSchException e) {
                 session.disconnect();
-                // A handshake that timed out is tried once more only: a hung sshd (a frozen host)
-                // must not cost connectAttempts times the connect timeout.
-                boolean starved = isStarvedHandshake(e);
-                boolean retry = isDroppedConnection(e) && attempt < attempts && !(starved && timedOutBefore);
-                timedOutBefore |= starved;
+                boolean retry = isDroppedConnection(e) && attempt < attempts;
                 if (!retry) {
                     String tries = attempt > 1 ? " (" + attempt + " attempts)" : "";
                     throw unreachable(settings, describe(e, settings, hostKeys) + tries, e);
@@ -221,24 +216,17 @@ final class SshLink {
      * Refused, or closed/reset before the handshake finished: what an overloaded sshd does. Or
      * accepted but not through the handshake within the connect timeout: the host is up (its sshd
      * took the connection) but starved, as hundreds of hosts starting sessions on a small machine
-     * are (tried once more only: a frozen host takes the connection too, and never answers). Only a
-     * TCP connect that times out ("socket is not established") means no host answers,
+     * are. Only a TCP connect that times out ("socket is not established") means no host answers,
      * and that is not retried: a dead or cut-off host is reported within the connect timeout.
      */
     private static boolean isDroppedConnection(JSchException e) {
         String message = String.valueOf(e.getMessage());
         return hasCause(e, ConnectException.class)
-                || isStarvedHandshake(e)
+                || (hasCause(e, SocketTimeoutException.class) && !message.startsWith("timeout: socket is not established"))
                 || message.contains("connection is closed by foreign host")
                 || message.contains("End of IO Stream Read")
                 || (hasCause(e, SocketException.class) && !hasCause(e, NoRouteToHostException.class))
                 || message.equals("channel is not opened."); // the jump host could not reach the target (yet)
-    }
-
-    /** Accepted, but not through the handshake within the connect timeout. */
-    private static boolean isStarvedHandshake(JSchException e) {
-        return hasCause(e, SocketTimeoutException.class)
-                && !String.valueOf(e.getMessage()).startsWith("timeout: socket is not established");
     }
 
     private static String describe(JSchException e, ConnectionSettings settings, KnownHostsFile hostKeys) {
