@@ -30,7 +30,7 @@ class PlayTest {
         assertThat(run.taskHeaders()).containsExactly("TASK [Gathering Facts]", "TASK [Common marker]", "TASK [Greet]",
                 "TASK [Remember the port]", "TASK [Port is a number]", "TASK [Checks done]", "TASK [Show port]");
         assertThat(run.resultsOf("web1")).containsExactly("ok: [web1]", "ok: [web1] => common-ran on web1",
-                "ok: [web1] => greeting=from-play", "ok: [web1]", "ok: [web1] => all assertions passed", "ok: [web1] => checks done");
+                "ok: [web1] => greeting=from-play", "ok: [web1]", "ok: [web1] => All assertions passed", "ok: [web1] => checks done");
         assertThat(run.resultsOf("db1")).containsExactly("ok: [db1] => port=5432");
         assertThat(run.outLines()).contains(
                 "web1 : ok=6    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0",
