@@ -46,7 +46,6 @@ final class PlayLoader {
             if (UNSUPPORTED.containsKey(e.key())) throw new InputException(e.keyLocation(), UNSUPPORTED.get(e.key()));
         }
         m.requireKnownKeys(KEYS, "play");
-        Keywords.becomeMethod(m);
         Scope scope = new Scope(playbook, playbook, null, unit, List.of(), List.of());
         TaskListLoader tasks = roles.tasks();
         Play.Builder play = Play.builder(hosts(m.require("hosts")))
@@ -138,12 +137,12 @@ final class PlayLoader {
         return String.join(",", patterns);
     }
 
-    /** Plays pass become, tags, check_mode, ignore_errors, no_log and environment down; their vars are play vars, a level of their own. */
+    /** Plays pass become, become_method, tags, check_mode, ignore_errors, no_log and environment down; their vars are play vars, a level of their own. */
     private static Attributes attributes(YamlMapping m, Symbols symbols) {
         return new Attributes(List.of(), m.optional("tags").map(Keywords::tags).orElse(Set.of()),
                 m.optionalBool("become").orElse(null), m.optionalString("become_user").orElse(null), Map.of(),
                 m.optionalBool("check_mode").orElse(null), m.optionalBool("ignore_errors").orElse(null), null,
-                m.optionalBool("no_log").orElse(null), Keywords.environment(m, symbols));
+                m.optionalBool("no_log").orElse(null), Keywords.environment(m, symbols), Keywords.becomeMethod(m));
     }
 
     /** {@code vars}, then each of {@code vars_files} over them, in order. */

@@ -41,10 +41,10 @@ import java.util.function.Supplier;
 final class TaskListLoader {
     private static final Set<String> TASK_KEYWORDS = with(Keywords.INHERITED, "name", "register", "loop", "with_items",
             "loop_control", "notify", "listen", "retries", "delay", "until", "run_once", "delegate_to", "changed_when",
-            "failed_when", "args", "become_method", "throttle", "async", "poll");
-    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always", "become_method");
-    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name", "become_method");
-    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control", "become_method");
+            "failed_when", "args", "throttle", "async", "poll");
+    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always");
+    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name");
+    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control");
     private static final Set<String> ROLE_ARGS = Keywords.sorted(List.of("name", "tasks_from", "vars"));
     /** Ansible task keywords Rigger does not implement: refused, never silently ignored. */
     private static final Map<String, String> UNSUPPORTED = unsupported();

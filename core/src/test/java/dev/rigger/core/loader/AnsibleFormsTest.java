@@ -244,8 +244,39 @@ class AnsibleFormsTest {
                 .containsExactly("site.yml:4:16: remote_user: root would apply to web1, web2, whose inventory sets no ansible_user; Rigger connects as the inventory says: set ansible_user=root for them");
         assertThat(preflight(load("- hosts: web\n  connection: local\n  tasks: []\n"), Map.of()))
                 .containsExactly("site.yml:2:15: connection: local would apply to web1, web2, whose inventory sets no ansible_connection; Rigger connects as the inventory says: set ansible_connection=local for them");
-        assertThatThrownBy(() -> load("- hosts: all\n  become_method: su\n  tasks: []\n"))
-                .hasMessage("site.yml:2:18: become_method 'su' is not supported: Rigger becomes another user with sudo (become_method: sudo, the default)");
+        assertThatThrownBy(() -> load("- hosts: all\n  become_method: doas\n  tasks: []\n"))
+                .hasMessage("site.yml:2:18: become_method 'doas' is not supported: Rigger becomes another user with sudo or su");
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - command: id\n      become_method: sudu\n"))
+                .hasMessage("site.yml:4:22: become_method 'sudu' is not supported: Rigger becomes another user with sudo or su (did you mean 'sudo'?)");
+    }
+
+    @Test
+    void becomeMethodIsInheritedAndTheInnermostWins() {
+        RecordingHosts hosts = new RecordingHosts();
+        LoadedPlaybook playbook = load("""
+                - hosts: web1
+                  gather_facts: false
+                  become: true
+                  become_method: su
+                  tasks:
+                    - touch: path=/from-play
+                    - block:
+                        - touch: path=/from-block
+                        - touch: path=/from-task
+                          become_method: ansible.builtin.su
+                          become_user: app
+                      become_method: sudo
+                    - touch: path=/not-become
+                      become: false
+                """);
+        assertThat(PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(hosts).execute().exitCode()).isZero();
+
+        Map<String, String> how = new java.util.LinkedHashMap<>();
+        for (dev.rigger.core.transport.ExecRequest r : hosts.requests) {
+            how.put(r.script().replace("touch /", ""), r.becomeUser() == null ? "login user" : r.becomeMethod().keyword() + " " + r.becomeUser());
+        }
+        assertThat(how).containsExactly(Map.entry("from-play", "su root"), Map.entry("from-block", "sudo root"),
+                Map.entry("from-task", "su app"), Map.entry("not-become", "login user"));
     }
 
     @Test
