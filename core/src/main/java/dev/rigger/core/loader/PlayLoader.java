@@ -46,7 +46,7 @@ final class PlayLoader {
             if (UNSUPPORTED.containsKey(e.key())) throw new InputException(e.keyLocation(), UNSUPPORTED.get(e.key()));
         }
         m.requireKnownKeys(KEYS, "play");
-        Scope scope = new Scope(playbook, playbook, null, unit, List.of(), List.of());
+        Scope scope = new Scope(playbook, playbook, null, unit, List.of(), List.of(), Map.of()).withModuleDefaults(m);
         TaskListLoader tasks = roles.tasks();
         Play.Builder play = Play.builder(hosts(m.require("hosts")))
                 .location(m.location())
@@ -63,7 +63,6 @@ final class PlayLoader {
         connectionKeywords(m, unit.symbols);
         m.optional("vars_prompt").ifPresent(n -> prompts(n, unit.symbols));
         m.optional("order").ifPresent(n -> play.order(order(n.asScalar())));
-        unit.moduleDefaults = m.optionalMapping("module_defaults").map(PlayLoader::moduleDefaults).orElse(Map.of());
 
         for (YamlNode entry : m.optionalSequence("roles").map(YamlSequence::items).orElse(List.of())) {
             RoleReference ref = RoleReference.parse(entry, unit.symbols);
@@ -116,17 +115,6 @@ final class PlayLoader {
         String near = NearNames.closest(value.text(), names).orElse(null);
         String problem = "unknown order '" + value.text() + "'";
         throw new InputException(value.location(), near != null ? problem : problem + " (expected one of " + String.join(", ", names) + ")", near);
-    }
-
-    private static Map<String, YamlMapping> moduleDefaults(YamlMapping m) {
-        Map<String, YamlMapping> out = new LinkedHashMap<>();
-        for (YamlMapping.Entry e : m.entries()) {
-            if (e.key().startsWith("group/")) {
-                throw new InputException(e.keyLocation(), "module_defaults groups ('" + e.key() + "') are not supported; name the modules");
-            }
-            out.put(e.key().substring(e.key().lastIndexOf('.') + 1), e.value().asMapping());
-        }
-        return Map.copyOf(out);
     }
 
     private static String hosts(YamlNode node) {
