@@ -110,6 +110,7 @@ final class HostState {
                 ok++;
                 ignored++;
             }
+            case INTERRUPTED -> { }
         }
     }
 

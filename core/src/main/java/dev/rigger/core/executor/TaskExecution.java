@@ -39,6 +39,8 @@ import java.util.function.Supplier;
 final class TaskExecution {
     static final String AFTER_PENDING_CHANGE = "would change (after pending change)";
     /** What {@code no_log: true} shows instead of a result, in Ansible's words. */
+    /** What an interrupted task reports, in ansible-playbook's words for Ctrl-C. */
+    static final String INTERRUPTED = "User interrupted execution";
     static final String HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
     private final RunContext run;
@@ -114,7 +116,8 @@ final class TaskExecution {
             if (failed && firstFailure == null) firstFailure = display(item) + ": " + a.message;
             anyFailed |= failed;
             allSkipped &= a.status == Status.SKIPPED;
-            if (a.status == Status.UNREACHABLE) return new Attempt(Status.UNREACHABLE, a.message, changes, execs, a.registered);
+            // Unreachable or interrupted: the items after it cannot run either.
+            if (a.status == Status.UNREACHABLE || a.status == Status.INTERRUPTED) return new Attempt(a.status, a.message, changes, execs, a.registered);
         }
         Map<String, Object> registered = new LinkedHashMap<>();
         registered.put("results", results);
@@ -128,8 +131,20 @@ final class TaskExecution {
         return new Attempt(status, anyFailed ? "one or more items failed; first: " + firstFailure : "", changes, execs, registered);
     }
 
-    /** One task run (or one loop item) with every failure turned into a result, never thrown. */
+    /**
+     * One task run (or one loop item) with every failure turned into a result, never thrown. A
+     * script stopped by the run's interrupt ends failed (killed, or its session closed): that is
+     * reported as interrupted, not as the task's failure.
+     */
     private Attempt guarded(Task task, HostState host, Map<String, Object> vars, Object item) {
+        Attempt a = unguarded(task, host, vars);
+        if (run.interrupted().get() && (a.status == Status.FAILED || a.status == Status.UNREACHABLE)) {
+            return new Attempt(Status.INTERRUPTED, INTERRUPTED, List.of(), a.execs, TaskExecution.registered(false, true, INTERRUPTED, Map.of()));
+        }
+        return a;
+    }
+
+    private Attempt unguarded(Task task, HostState host, Map<String, Object> vars) {
         try {
             for (Condition c : task.attributes().when()) {
                 if (!c.test(vars)) return Attempt.skipped("conditional result was false: " + c.text());
