@@ -1,5 +1,5 @@
 # Records what ansible-playbook reports, for AnsibleDifferentialIT: one JSON line per task result
-# (task name, host, ok/changed/failed/ignored/skipped/unreachable) and one per host for the PLAY
+# (task name, host, ok/changed/failed/ignored/skipped/unreachable, a debug task's msg) and one per host for the PLAY
 # RECAP counts, into the file named by $RIGGER_RECORD. Loop items are left out: the task's own
 # result is what the recap counts.
 import json
@@ -23,7 +23,11 @@ class CallbackModule(CallbackBase):
         self._out.flush()
 
     def _result(self, result, status):
-        self._write({'task': result._task.get_name(), 'host': result._host.get_name(), 'status': status})
+        record = {'task': result._task.get_name(), 'host': result._host.get_name(), 'status': status}
+        # A debug task's message is its whole outcome: compared as compact JSON.
+        if result._task.action in ('debug', 'ansible.builtin.debug') and 'msg' in result._result:
+            record['msg'] = json.dumps(result._result['msg'], separators=(',', ':'), ensure_ascii=False)
+        self._write(record)
 
     def v2_runner_on_ok(self, result):
         self._result(result, 'changed' if result._result.get('changed', False) else 'ok')

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test repeats ({@value #REPEAT} times in a row).
  */
 class FreeStrategyTest {
-    private static final int REPEAT = 50;
+    private static final int REPEAT = 20;
     private static final String SIX = DIR + "free/six.yml";
     private static final String FLUSH = DIR + "free/flush.yml";
     private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4", "h5", "h6");

@@ -124,7 +124,7 @@ final class TaskExecution {
         registered.put("changed", anyChanged);
         registered.put("failed", anyFailed);
         registered.put("skipped", !items.isEmpty() && allSkipped);
-        registered.put("msg", anyFailed ? "one or more items failed" : "all items completed");
+        registered.put("msg", anyFailed ? "One or more items failed" : "All items completed");
         Status status = anyFailed ? Status.FAILED
                 : anyChanged ? Status.CHANGED
                 : (allSkipped && !items.isEmpty()) ? Status.SKIPPED : Status.OK;

@@ -100,7 +100,7 @@ class AnsibleDifferentialIT {
                         .inventory(inventory)
                         .connector(host -> new Renamed(host, Connections.open(lab.host(RIGGER).settings())))
                         .execute();
-                Side rigger = rigger(run);
+                Side rigger = rigger(run, ansible);
                 table.add(String.format("%-26s %-11s ansible %-48s rigger %s", playbook, pass, ansible.recap, rigger.recap));
                 if (!ansible.equals(rigger)) differences.add(playbook + " (" + pass + "):\n  ansible " + ansible + "\n  rigger  " + rigger);
             }
@@ -139,7 +139,7 @@ class AnsibleDifferentialIT {
                     recap = counts(n.get("ok").asInt(), n.get("changed").asInt(), n.get("failures").asInt(),
                             n.get("skipped").asInt(), n.get("rescued").asInt(), n.get("ignored").asInt());
                 } else {
-                    tasks.add(n.get("task").asText() + "=" + n.get("status").asText());
+                    tasks.add(n.get("task").asText() + "=" + n.get("status").asText() + (n.has("msg") ? " " + n.get("msg").asText() : ""));
                 }
             }
         } catch (IOException e) {
@@ -151,15 +151,43 @@ class AnsibleDifferentialIT {
 
     /**
      * Rigger's task results. The block's own RESCUED notice (why its rescue runs) is no task result
-     * and Ansible has no such line; the recap compares the rescued count.
+     * and Ansible has no such line; the recap compares the rescued count. A debug task's message is
+     * added where Ansible's side has one for the same task and status.
      */
-    private static Side rigger(RunResult run) {
+    private static Side rigger(RunResult run, Side ansible) {
         List<String> tasks = new ArrayList<>();
         for (HostResult r : run.hostResults()) {
-            if (r.status() != Status.RESCUED) tasks.add(r.task() + "=" + r.status().label());
+            if (r.status() == Status.RESCUED) continue;
+            String line = r.task() + "=" + r.status().label();
+            // Messages are compared where Ansible recorded one (its debug tasks), at the same position.
+            int at = tasks.size();
+            if (at < ansible.tasks.size() && ansible.tasks.get(at).startsWith(line + " ")) {
+                Object msg = r.registered() == null ? null : r.registered().get("msg");
+                line += " " + (msg == null ? "(no msg)" : json(asAnsibleText(msg)));
+            }
+            tasks.add(line);
         }
         PlayRecap.Counts c = run.recap().of("twin");
         return new Side(tasks, counts(c.ok(), c.changed(), c.failed(), c.skipped(), c.rescued(), c.ignored()));
+    }
+
+    /**
+     * The message as Ansible's non-native templating leaves it: a number becomes its text (Rigger
+     * keeps the expression's type; docs/expressions.md "Values"), and the twin's host name reads as
+     * the Ansible host's, since the two containers' names differ.
+     */
+    private static Object asAnsibleText(Object msg) {
+        if (msg instanceof Number n) return n.toString();
+        if (msg instanceof String s) return s.replace(RIGGER, ANSIBLE);
+        return msg;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String counts(int ok, int changed, int failed, int skipped, int rescued, int ignored) {
