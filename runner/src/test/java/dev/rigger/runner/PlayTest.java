@@ -40,6 +40,39 @@ class PlayTest {
     }
 
     @Test
+    void moduleDefaultsOfThePlayABlockAndATaskReachTheFilesTheyWrite() throws IOException {
+        Path playbook = Files.writeString(workdir.resolve("defaults.yml"), """
+                - hosts: web1
+                  gather_facts: false
+                  module_defaults:
+                    copy: {mode: "0600", content: "play\\n"}
+                  tasks:
+                    - copy: {dest: "%1$s/play"}
+                    - block:
+                        - copy: {dest: "%1$s/block"}
+                        - copy: {dest: "%1$s/task"}
+                          module_defaults:
+                            ansible.builtin.copy: {mode: "0640", content: "task\\n"}
+                        - copy: {dest: "%1$s/own", content: "own\\n"}
+                      module_defaults:
+                        copy: {mode: "0604", content: "block\\n"}
+                """.formatted(workdir));
+
+        Cli run = rigger("play", playbook.toString(), "-i", LOCAL);
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(modeAndText("play")).isEqualTo("rw------- play\n");
+        assertThat(modeAndText("block")).isEqualTo("rw----r-- block\n");
+        assertThat(modeAndText("task")).isEqualTo("rw-r----- task\n");
+        assertThat(modeAndText("own")).as("the task's own argument over the block's default").isEqualTo("rw----r-- own\n");
+    }
+
+    private String modeAndText(String file) throws IOException {
+        Path path = workdir.resolve(file);
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)) + " " + Files.readString(path);
+    }
+
+    @Test
     void aFailedTaskStopsItsHostAndExitsWith2() {
         Cli run = rigger("play", DIR + "failing.yml", "-i", LOCAL);
         assertThat(run.resultsOf("web1")).containsExactly("fatal: [web1]: FAILED! => web1 is broken on purpose");
