@@ -207,6 +207,13 @@ class CallCenterHaIT {
     void drill2PostgresqlFailsOverThroughTheVips(Lab lab) {
         String rw = CallCenter.pgRwVip(lab);
         String ro = CallCenter.pgRoVip(lab);
+        // Failover validation, asked while the primary answers: the standby refuses to promote itself
+        // (what keeps a primary that is only slow from getting a second primary beside it).
+        Lab.LabExec validation = lab.exec("pgsql2", "runuser", "-u", "postgres", "--", "/usr/local/sbin/rigger-repmgr-validate-failover", "5",
+                lab.host("pgsql1").ip(), lab.host("pgsql2").ip());
+        assertThat(validation.exitCode()).as("failover validation with the primary up: " + validation.stderr()).isEqualTo(1);
+        assertThat(validation.stderr()).contains(lab.host("pgsql1").ip() + " still answers as a primary");
+        assertThat(lab.shell("pgsql2", "cat /etc/repmgr.conf")).contains("failover_validation_command='/usr/local/sbin/rigger-repmgr-validate-failover 5 ");
         CallCenter.PgFailover drill = CallCenter.stopThePgPrimary(lab, inventory, Duration.ofSeconds(60));
         down.add("pgsql1");
         System.out.printf(Locale.ROOT, "[drill 2] writes through the RW VIP (now on %s) committed again %.1f s after pgsql1 was told to stop;"

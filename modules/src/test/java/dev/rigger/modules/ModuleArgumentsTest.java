@@ -131,6 +131,38 @@ class ModuleArgumentsTest {
                 .satisfies(e -> assertThat(e.getMessage()).containsOnlyOnce("postgresql_user"));
     }
 
+    /** Refusals of the YAML bindings themselves read {@code module: parameter: problem}, the module named once. */
+    @Test
+    void yamlBindingRefusalsNameTheModuleOnceThenTheParameter() {
+        Map<String, Object> tar = Map.of("src", "/tmp/a.tgz", "dest", "/opt", "remote_src", true);
+        List<Object[]> cases = List.of(
+                new Object[] {new Unarchive.Type(), "unarchive", with(tar, "owner", "app"), "owner"},
+                new Object[] {new Unarchive.Type(), "unarchive", with(tar, "group", "app"), "group"},
+                new Object[] {new Unarchive.Type(), "unarchive", with(tar, "mode", "0755"), "mode"},
+                new Object[] {new Unarchive.Type(), "unarchive", with(tar, "list_files", true), "list_files"},
+                new Object[] {new Unarchive.Type(), "unarchive", Map.of("src", "a.tgz", "dest", "/opt"), "remote_src"},
+                new Object[] {new dev.rigger.modules.files.CopyFile.Type(), "copy", Map.of("dest", "/a", "src", "a", "content", "x"), "content"},
+                new Object[] {new dev.rigger.modules.files.CopyFile.Type(), "copy", Map.of("dest", "/a"), "content"},
+                new Object[] {new dev.rigger.modules.builtin.IncludeVars.Type(), "include_vars", Map.of("dir", "vars"), "dir"},
+                new Object[] {new dev.rigger.modules.apt.GenericPackage.Type(), "package", Map.of("name", "curl", "use", "yum"), "use"});
+        for (Object[] c : cases) {
+            String module = (String) c[1];
+            @SuppressWarnings("unchecked")
+            Map<String, Object> args = (Map<String, Object>) c[2];
+            assertThatThrownBy(() -> yaml((dev.rigger.core.module.ModuleType) c[0], module, args)).as(module + " " + args)
+                    .isInstanceOf(InputException.class)
+                    .hasMessageContaining(module + ": " + c[3] + ": ")
+                    .satisfies(e -> assertThat(e.getMessage()).as(e.getMessage()).containsOnlyOnce(module + ":")
+                            .doesNotContain(module + ": " + module));
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> out = new java.util.HashMap<>(base);
+        out.put(key, value);
+        return out;
+    }
+
     /** Moving the checks into the records keeps YAML's error at the parameter's line and column. */
     @Test
     void yamlRefusalsOfTheMovedChecksPointAtTheParameter(@TempDir Path dir) throws IOException {

@@ -55,6 +55,9 @@ class PostgresHaIT {
         Map<String, Object> pg = new LinkedHashMap<>();
         pg.put("repmgr_nodes", nodes);
         pg.put("repmgr_password", Secret.of(REPMGR_PASSWORD));
+        // As the reference lab inventories (omnileads-ha-lab, odoo-ha-lab): 3 attempts keep the
+        // failover inside 36 s with failover validation on; the role's default is 4.
+        pg.put("repmgr_reconnect_attempts", 3);
         pg.put("pgvip_nodes", nodes);
         pg.put("pgvip_rw_address", lab.spareAddress(1));
         pg.put("pgvip_ro_address", lab.spareAddress(2));

@@ -75,11 +75,11 @@ final class RunFlags {
     @Option(names = "--become-user", paramLabel = "USER", description = "Become this user (default root).")
     String becomeUser;
 
-    @Option(names = "--become-method", paramLabel = "METHOD", description = "How to become: sudo (the only method Rigger's transports have).")
+    @Option(names = "--become-method", paramLabel = "METHOD", description = "How to become: sudo (the default) or su (with -K, the su password is the target user's).")
     String becomeMethod;
 
     @Option(names = {"-K", "--ask-become-pass"},
-            description = "Ask for the sudo password (without a terminal: env " + Settings.ENV_BECOME_PASSWORD + ").")
+            description = "Ask for the become password, sudo's or su's (without a terminal: env " + Settings.ENV_BECOME_PASSWORD + ").")
     boolean askBecomePass;
 
     @Option(names = {"-c", "--connection"}, paramLabel = "TYPE", description = "ssh or local, for hosts whose inventory names none.")

@@ -8,6 +8,7 @@ import dev.rigger.core.executor.Play;
 import dev.rigger.core.executor.Playbook;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.secret.Secret;
+import dev.rigger.core.transport.BecomeMethod;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.vault.Vault;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ final class Settings {
     final int verbosity;
     private final Boolean become;
     private final String becomeUser;
+    private final BecomeMethod becomeMethod;
     private final ConnectionSettings.Type connection;
     private final Duration timeout;
     private final Integer retries;
@@ -78,7 +80,7 @@ final class Settings {
         this.connection = connection(flags.connection != null
                 ? Optional.of(new AnsibleConfig.Value(flags.connection, SourceLocation.unknown("--connection")))
                 : config.get("ANSIBLE_TRANSPORT", "defaults", "transport"));
-        requireSudo(flags.becomeMethod != null
+        this.becomeMethod = becomeMethod(flags.becomeMethod != null
                 ? Optional.of(new AnsibleConfig.Value(flags.becomeMethod, SourceLocation.unknown("--become-method")))
                 : config.get("ANSIBLE_BECOME_METHOD", "privilege_escalation", "become_method"));
         this.become = flags.become ? Boolean.TRUE : config.bool("ANSIBLE_BECOME", "privilege_escalation", "become").orElse(null);
@@ -115,27 +117,29 @@ final class Settings {
                 NearNames.closest(type, List.of("ssh", "local")).orElse(null));
     }
 
-    private static void requireSudo(Optional<AnsibleConfig.Value> method) {
-        if (method.isEmpty() || method.get().text().equals("sudo")) return;
+    private static BecomeMethod becomeMethod(Optional<AnsibleConfig.Value> method) {
+        if (method.isEmpty()) return null;
         String m = method.get().text();
-        throw new InputException(method.get().at(), "become method '" + m + "' is not supported: Rigger's transports become other users through sudo only",
-                m.equals("su") ? null : NearNames.closest(m, List.of("sudo")).orElse(null));
+        return BecomeMethod.of(m).orElseThrow(() -> new InputException(method.get().at(), "become method '" + m
+                + "' is not supported: Rigger becomes other users with " + String.join(" or ", BecomeMethod.keywords()),
+                NearNames.closest(m, BecomeMethod.keywords()).orElse(null)));
     }
 
     /**
-     * The playbook with {@code -b}/{@code --become-user} (or their settings) as the plays' defaults:
-     * a play, block or task that says {@code become} itself keeps it, as under Ansible.
+     * The playbook with {@code -b}/{@code --become-user}/{@code --become-method} (or their settings)
+     * as the plays' defaults: a play, block or task that says {@code become} or
+     * {@code become_method} itself keeps it, as under Ansible.
      */
     Playbook withBecomeDefaults(Playbook playbook) {
-        if (become == null && becomeUser == null) return playbook;
-        Attributes defaults = Attributes.NONE.withBecome(become, becomeUser);
+        if (become == null && becomeUser == null && becomeMethod == null) return playbook;
+        Attributes defaults = Attributes.NONE.withBecome(become, becomeUser).withBecomeMethod(becomeMethod);
         List<Play> plays = playbook.plays().stream().map(p -> p.withAttributes(p.attributes().within(defaults))).toList();
         return new Playbook(playbook.name(), playbook.dir(), plays);
     }
 
     /**
      * A host's connection with the run-wide settings where its inventory variables set nothing:
-     * connection type, SSH and sudo passwords, connect timeout and retries.
+     * connection type, SSH and become passwords, connect timeout and retries.
      */
     ConnectionSettings adjust(ConnectionSettings settings, Inventory inventory, String host) {
         Map<String, Object> vars = inventory.host(host).isPresent() ? inventory.varsOf(host) : Map.of();

@@ -67,7 +67,7 @@ class FlagsTest {
     @Test
     void unsupportedChoicesAreExitTwoWithTheReason() {
         Map<String, String> expected = Map.of(
-                "--become-method=su", "error: --become-method: become method 'su' is not supported: Rigger's transports become other users through sudo only",
+                "--become-method=pbrun", "error: --become-method: become method 'pbrun' is not supported: Rigger becomes other users with sudo or su",
                 "--connection=winrm", "error: --connection: connection 'winrm' is not supported (Rigger connects with ssh or local)",
                 "--step", "error: --step: needs a terminal to ask on before each task; without one, use --start-at-task or --tags to run part of a playbook",
                 "--timeout=0", "error: --timeout: must be at least 1, got 0");

@@ -30,13 +30,46 @@ class PlayTest {
         assertThat(run.taskHeaders()).containsExactly("TASK [Gathering Facts]", "TASK [Common marker]", "TASK [Greet]",
                 "TASK [Remember the port]", "TASK [Port is a number]", "TASK [Checks done]", "TASK [Show port]");
         assertThat(run.resultsOf("web1")).containsExactly("ok: [web1]", "ok: [web1] => common-ran on web1",
-                "ok: [web1] => greeting=from-play", "ok: [web1]", "ok: [web1] => all assertions passed", "ok: [web1] => checks done");
+                "ok: [web1] => greeting=from-play", "ok: [web1]", "ok: [web1] => All assertions passed", "ok: [web1] => checks done");
         assertThat(run.resultsOf("db1")).containsExactly("ok: [db1] => port=5432");
         assertThat(run.outLines()).contains(
                 "web1 : ok=6    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0",
                 "db1  : ok=1    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0");
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isZero();
+    }
+
+    @Test
+    void moduleDefaultsOfThePlayABlockAndATaskReachTheFilesTheyWrite() throws IOException {
+        Path playbook = Files.writeString(workdir.resolve("defaults.yml"), """
+                - hosts: web1
+                  gather_facts: false
+                  module_defaults:
+                    copy: {mode: "0600", content: "play\\n"}
+                  tasks:
+                    - copy: {dest: "%1$s/play"}
+                    - block:
+                        - copy: {dest: "%1$s/block"}
+                        - copy: {dest: "%1$s/task"}
+                          module_defaults:
+                            ansible.builtin.copy: {mode: "0640", content: "task\\n"}
+                        - copy: {dest: "%1$s/own", content: "own\\n"}
+                      module_defaults:
+                        copy: {mode: "0604", content: "block\\n"}
+                """.formatted(workdir));
+
+        Cli run = rigger("play", playbook.toString(), "-i", LOCAL);
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(modeAndText("play")).isEqualTo("rw------- play\n");
+        assertThat(modeAndText("block")).isEqualTo("rw----r-- block\n");
+        assertThat(modeAndText("task")).isEqualTo("rw-r----- task\n");
+        assertThat(modeAndText("own")).as("the task's own argument over the block's default").isEqualTo("rw----r-- own\n");
+    }
+
+    private String modeAndText(String file) throws IOException {
+        Path path = workdir.resolve(file);
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)) + " " + Files.readString(path);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.rigger.core.executor.Playbook;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.inventory.InventoryConnections;
 import dev.rigger.core.secret.Secret;
+import dev.rigger.core.transport.BecomeMethod;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.transport.HostKeyPolicy;
 import dev.rigger.core.vault.Vault;
@@ -161,6 +162,24 @@ class SettingsTest {
     }
 
     @Test
+    void becomeMethodFromTheFlagOrAnsibleCfgIsTheDefaultOfPlaysThatDoNotSay() throws Exception {
+        Playbook playbook = new Playbook("p", dir, List.of(Play.builder("all").build(),
+                Play.builder("all").becomeMethod(BecomeMethod.SUDO).build()));
+
+        Playbook byFlag = settings(env(), folder("p"), "-i", "x", "--become-method", "su").withBecomeDefaults(playbook);
+        assertThat(byFlag.plays().get(0).attributes().becomeMethod()).isEqualTo(BecomeMethod.SU);
+        assertThat(byFlag.plays().get(0).attributes().become()).as("--become-method alone does not become").isNull();
+        assertThat(byFlag.plays().get(1).attributes().becomeMethod()).as("the play's own become_method").isEqualTo(BecomeMethod.SUDO);
+
+        Path cwd = folder("su-project");
+        Files.writeString(cwd.resolve("ansible.cfg"), "[privilege_escalation]\nbecome_method = su\n");
+        assertThat(settings(env(), cwd, "-i", "x").withBecomeDefaults(playbook).plays().get(0).attributes().becomeMethod())
+                .isEqualTo(BecomeMethod.SU);
+        assertThat(settings(env("ANSIBLE_BECOME_METHOD", "sudo"), cwd, "-i", "x").withBecomeDefaults(playbook).plays().get(0)
+                .attributes().becomeMethod()).as("the variable over ansible.cfg").isEqualTo(BecomeMethod.SUDO);
+    }
+
+    @Test
     void badValuesNameTheFileAndLine() throws Exception {
         Path cwd = folder("project");
         Files.writeString(cwd.resolve("ansible.cfg"), "[defaults]\n\nforks = many\n");
@@ -170,9 +189,9 @@ class SettingsTest {
         Files.writeString(cwd.resolve("ansible.cfg"), "[privilege_escalation]\nbecome = maybe\n");
         assertThatThrownBy(() -> settings(env(), cwd, "-i", "x")).hasMessage(cwd.resolve("ansible.cfg") + ":2: become must be a boolean (true or false), got 'maybe'");
 
-        Files.writeString(cwd.resolve("ansible.cfg"), "[privilege_escalation]\nbecome_method = su\n");
+        Files.writeString(cwd.resolve("ansible.cfg"), "[privilege_escalation]\nbecome_method = doas\n");
         assertThatThrownBy(() -> settings(env(), cwd, "-i", "x")).hasMessage(cwd.resolve("ansible.cfg")
-                + ":2: become method 'su' is not supported: Rigger's transports become other users through sudo only");
+                + ":2: become method 'doas' is not supported: Rigger becomes other users with sudo or su");
 
         Files.writeString(cwd.resolve("ansible.cfg"), "forks = 3\n");
         assertThatThrownBy(() -> settings(env(), cwd, "-i", "x")).hasMessage(cwd.resolve("ansible.cfg") + ":1: a key before any [section]");

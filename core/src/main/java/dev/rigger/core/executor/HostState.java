@@ -28,7 +28,7 @@ final class HostState {
     private final Set<String> notified = new LinkedHashSet<>();
     /** Probe results taken ahead for this host's next tasks (batched probes), and when. */
     private Map<String, ExecResult> probesAhead = Map.of(); // guarded by this
-    private String probesAheadUser; // guarded by this
+    private TaskExecution.Become probesAheadUser; // guarded by this
     private long probesAheadAt = -1; // guarded by this
     int ok, changed, unreachableCount, failedCount, skipped, rescued, ignored;
 
@@ -67,12 +67,12 @@ final class HostState {
     }
 
     /**
-     * Keeps probe results taken ahead, by script, for scripts run as {@code becomeUser}, taken
-     * while the run's change counter stood at {@code changes}.
+     * Keeps probe results taken ahead, by script, for scripts run as {@code become} says (null: the
+     * login user), taken while the run's change counter stood at {@code changes}.
      */
-    synchronized void keepProbes(Map<String, ExecResult> byScript, String becomeUser, long changes) {
+    synchronized void keepProbes(Map<String, ExecResult> byScript, TaskExecution.Become become, long changes) {
         probesAhead = Map.copyOf(byScript);
-        probesAheadUser = becomeUser;
+        probesAheadUser = become;
         probesAheadAt = changes;
     }
 
@@ -82,8 +82,8 @@ final class HostState {
      * is the counter then): a change on one host can show in another's probe (a replica sees its
      * primary).
      */
-    synchronized ExecResult takeProbe(String script, String becomeUser, long changes) {
-        if (changes != probesAheadAt || !java.util.Objects.equals(becomeUser, probesAheadUser)) return null;
+    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long changes) {
+        if (changes != probesAheadAt || !java.util.Objects.equals(become, probesAheadUser)) return null;
         return probesAhead.get(script);
     }
 
@@ -110,6 +110,7 @@ final class HostState {
                 ok++;
                 ignored++;
             }
+            case INTERRUPTED -> { }
         }
     }
 

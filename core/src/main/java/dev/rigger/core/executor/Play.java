@@ -1,6 +1,7 @@
 package dev.rigger.core.executor;
 
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.transport.BecomeMethod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -92,6 +93,8 @@ public record Play(String name, SourceLocation location, String hosts, boolean g
         public Builder strategy(Strategy value) { this.strategy = value; return this; }
         /** Runs every task as root through sudo ({@code become}). */
         public Builder become(boolean value) { this.attributes = attributes.withBecome(value, attributes.becomeUser()); return this; }
+        /** Becomes the user with su instead of sudo, or back ({@code become_method}). */
+        public Builder becomeMethod(BecomeMethod value) { this.attributes = attributes.withBecomeMethod(value); return this; }
         /** Attributes inherited by every task (when, tags, become, vars...), replacing those set before. */
         public Builder attributes(Attributes value) { this.attributes = value; return this; }
         /** Notified handlers run even on hosts that failed ({@code force_handlers}). */

@@ -191,7 +191,7 @@ final class PlayExecution {
                 // with variables that the included tasks may change (as Ansible's include_tasks).
                 Attributes inner = new Attributes(List.of(), itemScope.tags(), itemScope.become(), itemScope.becomeUser(),
                         itemScope.vars(), itemScope.checkMode(), itemScope.ignoreErrors(), itemScope.role(), itemScope.noLog(),
-                        itemScope.environment());
+                        itemScope.environment(), itemScope.becomeMethod());
                 walk(resolved, inner, List.of(host));
             }
         });
@@ -276,13 +276,13 @@ final class PlayExecution {
     }
 
     /**
-     * What the play passes down to its handlers, as Ansible does: become, check_mode, ignore_errors,
+     * What the play passes down to its handlers, as Ansible does: become, become_method, check_mode, ignore_errors,
      * no_log and environment. Not tags: a notified handler runs whatever the tag selection.
      */
     private Attributes handlerScope() {
         Attributes p = play.attributes();
         return new Attributes(List.of(), Set.of(), p.become(), p.becomeUser(), Map.of(), p.checkMode(), p.ignoreErrors(), null,
-                p.noLog(), p.environment());
+                p.noLog(), p.environment(), p.becomeMethod());
     }
 
     private static boolean isNotified(HostState host, Task handler) {

@@ -2,6 +2,7 @@ package dev.rigger.core.executor;
 
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.module.Module;
+import dev.rigger.core.transport.BecomeMethod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,8 @@ public record Task(String name, SourceLocation location, ModuleFactory module, A
         public Builder become(boolean value) { this.attributes = attributes.withBecome(value, attributes.becomeUser()); return this; }
         /** Runs as this user through sudo ({@code become_user}, become included). */
         public Builder becomeUser(String user) { this.attributes = attributes.withBecome(true, user); return this; }
+        /** Becomes the user with su instead of sudo, or back ({@code become_method}). */
+        public Builder becomeMethod(BecomeMethod value) { this.attributes = attributes.withBecomeMethod(value); return this; }
         /** Task variables ({@code vars}), over play and inventory variables. */
         public Builder vars(Map<String, Object> value) { this.attributes = attributes.withVars(value); return this; }
         /** true: always in check mode; false: runs for real even in a check run ({@code check_mode}); null: as the run. */

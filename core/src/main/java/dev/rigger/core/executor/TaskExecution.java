@@ -10,6 +10,7 @@ import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
 import dev.rigger.core.module.Probe;
+import dev.rigger.core.transport.BecomeMethod;
 import dev.rigger.core.transport.Connection;
 import dev.rigger.core.transport.ExecRequest;
 import dev.rigger.core.transport.ExecResult;
@@ -38,6 +39,8 @@ import java.util.function.Supplier;
 final class TaskExecution {
     static final String AFTER_PENDING_CHANGE = "would change (after pending change)";
     /** What {@code no_log: true} shows instead of a result, in Ansible's words. */
+    /** What an interrupted task reports, in ansible-playbook's words for Ctrl-C. */
+    static final String INTERRUPTED = "User interrupted execution";
     static final String HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
     private final RunContext run;
@@ -113,7 +116,8 @@ final class TaskExecution {
             if (failed && firstFailure == null) firstFailure = display(item) + ": " + a.message;
             anyFailed |= failed;
             allSkipped &= a.status == Status.SKIPPED;
-            if (a.status == Status.UNREACHABLE) return new Attempt(Status.UNREACHABLE, a.message, changes, execs, a.registered);
+            // Unreachable or interrupted: the items after it cannot run either.
+            if (a.status == Status.UNREACHABLE || a.status == Status.INTERRUPTED) return new Attempt(a.status, a.message, changes, execs, a.registered);
         }
         Map<String, Object> registered = new LinkedHashMap<>();
         registered.put("results", results);
@@ -127,8 +131,20 @@ final class TaskExecution {
         return new Attempt(status, anyFailed ? "one or more items failed; first: " + firstFailure : "", changes, execs, registered);
     }
 
-    /** One task run (or one loop item) with every failure turned into a result, never thrown. */
+    /**
+     * One task run (or one loop item) with every failure turned into a result, never thrown. A
+     * script stopped by the run's interrupt ends failed (killed, or its session closed): that is
+     * reported as interrupted, not as the task's failure.
+     */
     private Attempt guarded(Task task, HostState host, Map<String, Object> vars, Object item) {
+        Attempt a = unguarded(task, host, vars);
+        if (run.interrupted().get() && (a.status == Status.FAILED || a.status == Status.UNREACHABLE)) {
+            return new Attempt(Status.INTERRUPTED, INTERRUPTED, List.of(), a.execs, TaskExecution.registered(false, true, INTERRUPTED, Map.of()));
+        }
+        return a;
+    }
+
+    private Attempt unguarded(Task task, HostState host, Map<String, Object> vars) {
         try {
             for (Condition c : task.attributes().when()) {
                 if (!c.test(vars)) return Attempt.skipped("conditional result was false: " + c.text());
@@ -153,7 +169,7 @@ final class TaskExecution {
         // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
-        String becomeUser = becomeUser(task);
+        Become become = become(task);
         Map<String, String> environment;
         try {
             environment = task.attributes().environment(vars);
@@ -170,7 +186,7 @@ final class TaskExecution {
         int execs = 0;
         Attempt last = null;
         for (int n = 1; n <= attempts; n++) {
-            Counter counter = new Counter(connection, becomeUser, environment, limit);
+            Counter counter = new Counter(connection, become, environment, limit);
             Probes probes = ahead ? script -> probeAhead(script, counter, host, checkMode) : script -> counter.exec(script, null);
             try {
                 last = once(module, context, counter, probes, checkMode, host, task.async());
@@ -271,9 +287,13 @@ final class TaskExecution {
         return out;
     }
 
-    private static String becomeUser(Task task) {
-        return Boolean.TRUE.equals(task.attributes().become())
-                ? (task.attributes().becomeUser() != null ? task.attributes().becomeUser() : "root") : null;
+    /** Whom a task's scripts run as, and how they become that user; null: the login user. */
+    record Become(String user, BecomeMethod method) {}
+
+    private static Become become(Task task) {
+        Attributes a = task.attributes();
+        if (!Boolean.TRUE.equals(a.become())) return null;
+        return new Become(a.becomeUser() != null ? a.becomeUser() : "root", a.becomeMethod() != null ? a.becomeMethod() : BecomeMethod.SUDO);
     }
 
     private boolean checkModeOf(Task task) {
@@ -289,12 +309,12 @@ final class TaskExecution {
      * more exec: the probe alone, as without batching.
      */
     private ExecResult probeAhead(String script, Counter counter, HostState host, boolean checkMode) {
-        ExecResult kept = host.takeProbe(script, counter.becomeUser, changesAtStart);
+        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart);
         if (kept != null) return kept;
         long changes = run.changes().get();
         List<String> scripts = new ArrayList<>(List.of(script));
         for (Task next : after) {
-            String s = probeScriptOf(next, host, counter.becomeUser, checkMode);
+            String s = probeScriptOf(next, host, counter.become, checkMode);
             if (s != null && !scripts.contains(s)) scripts.add(s);
         }
         if (scripts.size() == 1) return counter.exec(script, null);
@@ -310,7 +330,7 @@ final class TaskExecution {
         if (split == null) return counter.exec(script, null);
         Map<String, ExecResult> byScript = new LinkedHashMap<>();
         for (int i = 1; i < scripts.size(); i++) byScript.put(scripts.get(i), split.get(i));
-        host.keepProbes(byScript, counter.becomeUser, changes);
+        host.keepProbes(byScript, counter.become, changes);
         return split.get(0);
     }
 
@@ -319,12 +339,12 @@ final class TaskExecution {
      * not run one (skipped by tags or {@code when}, another become user or check mode, a loop,
      * retries, delegation) or cannot tell yet (its arguments need results still to come).
      */
-    private String probeScriptOf(Task next, HostState host, String becomeUser, boolean checkMode) {
+    private String probeScriptOf(Task next, HostState host, Become become, boolean checkMode) {
         try {
             if (!run.options().selectsTags(next.attributes().tags())) return null;
             if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
             if (next.attributes().environment() != null || next.async() != null) return null;
-            if (!java.util.Objects.equals(becomeUser(next), becomeUser) || checkModeOf(next) != checkMode) return null;
+            if (!java.util.Objects.equals(become(next), become) || checkModeOf(next) != checkMode) return null;
             Map<String, Object> vars = run.variables().forTask(host.name, next.attributes(), play, playHosts);
             for (Condition c : next.attributes().when()) {
                 if (!c.test(vars)) return null;
@@ -475,7 +495,7 @@ final class TaskExecution {
     /** Runs scripts on the task's connection, as the task's become user with its environment, and counts them. */
     private static final class Counter {
         private final Supplier<Connection> connection;
-        private final String becomeUser;
+        private final Become become;
         /** {@code export NAME='value'} lines for the task's {@code environment}, before each script. */
         private final String exports;
         int count;
@@ -483,9 +503,9 @@ final class TaskExecution {
         /** Each exec's time limit ({@code async} with polling), or null for the connection's own. */
         private final Duration limit;
 
-        Counter(Supplier<Connection> connection, String becomeUser, Map<String, String> environment, Duration limit) {
+        Counter(Supplier<Connection> connection, Become become, Map<String, String> environment, Duration limit) {
             this.connection = connection;
-            this.becomeUser = becomeUser;
+            this.become = become;
             this.limit = limit;
             StringBuilder lines = new StringBuilder();
             environment.forEach((name, value) -> lines.append("export ").append(name).append('=').append(ShellQuote.quote(value)).append('\n'));
@@ -496,7 +516,7 @@ final class TaskExecution {
             count++;
             ExecRequest request = ExecRequest.of(exports + script);
             if (stdin != null) request = request.withStdin(stdin);
-            if (becomeUser != null) request = request.as(becomeUser);
+            if (become != null) request = request.as(become.user(), become.method());
             if (limit != null) request = request.withTimeout(limit);
             return connection.get().exec(request);
         }

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *   <tr><td>user</td><td>{@code rigger_user}, {@code ansible_user}, {@code ansible_ssh_user}</td></tr>
  *   <tr><td>key</td><td>{@code rigger_private_key_file}, {@code ansible_ssh_private_key_file}, {@code ansible_private_key_file}</td></tr>
  *   <tr><td>password</td><td>{@code ansible_password}, {@code ansible_ssh_pass}, {@code ansible_ssh_password}</td></tr>
- *   <tr><td>sudo password</td><td>{@code rigger_become_password}, {@code ansible_become_password}, {@code ansible_become_pass}</td></tr>
+ *   <tr><td>become password (sudo, su)</td><td>{@code rigger_become_password}, {@code ansible_become_password}, {@code ansible_become_pass}</td></tr>
  *   <tr><td>connection</td><td>{@code rigger_connection}, {@code ansible_connection}: ssh (also smart, paramiko) or local</td></tr>
  *   <tr><td>host keys</td><td>{@code rigger_host_key_checking} (strict, accept-new, off); else
  *       {@code ansible_host_key_checking}, then env {@code ANSIBLE_HOST_KEY_CHECKING}, false meaning off</td></tr>

@@ -14,6 +14,8 @@ import dev.rigger.core.internal.yaml.YamlMapping;
 import dev.rigger.core.internal.yaml.YamlNode;
 import dev.rigger.core.internal.yaml.YamlScalar;
 import dev.rigger.core.internal.yaml.YamlSequence;
+import dev.rigger.core.internal.text.NearNames;
+import dev.rigger.core.transport.BecomeMethod;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
  * string, a boolean or a list of them; tags a list or a comma-separated string).
  */
 final class Keywords {
-    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "vars", "check_mode", "ignore_errors", "no_log", "environment"));
+    static final Set<String> INHERITED = sorted(List.of("when", "tags", "become", "become_user", "become_method", "vars", "check_mode", "ignore_errors", "no_log", "environment"));
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private Keywords() {}
@@ -45,23 +47,19 @@ final class Keywords {
         return Collections.unmodifiableSortedSet(new TreeSet<>(names));
     }
 
-    /**
-     * {@code become_method}: Rigger becomes another user with sudo, so {@code sudo} means what it
-     * means in Ansible and is accepted; any other method is refused with the reason.
-     */
-    static void becomeMethod(YamlMapping m) {
-        m.optional("become_method").ifPresent(n -> {
-            YamlScalar method = n.asScalar();
-            if (!method.text().equals("sudo") && !method.text().equals("ansible.builtin.sudo")) {
-                throw new InputException(method.location(), "become_method '" + method.text()
-                        + "' is not supported: Rigger becomes another user with sudo (become_method: sudo, the default)");
-            }
-        });
+    /** {@code become_method}: sudo or su, as Ansible's; any other method is refused with the ones Rigger has. */
+    static BecomeMethod becomeMethod(YamlMapping m) {
+        YamlScalar method = m.optional("become_method").map(YamlNode::asScalar).orElse(null);
+        if (method == null) return null;
+        return BecomeMethod.of(method.text()).orElseThrow(() -> new InputException(method.location(),
+                "become_method '" + method.text() + "' is not supported: Rigger becomes another user with "
+                        + String.join(" or ", BecomeMethod.keywords()),
+                NearNames.closest(method.text(), BecomeMethod.keywords()).orElse(null)));
     }
 
     /** The inherited keywords of {@code m}; variables and expressions go to {@code symbols}. */
     static Attributes attributes(YamlMapping m, Symbols symbols) {
-        becomeMethod(m);
+        BecomeMethod becomeMethod = becomeMethod(m);
         List<Condition> when = m.optional("when").map(n -> conditions(n, symbols)).orElse(List.of());
         Set<String> tags = m.optional("tags").map(Keywords::tags).orElse(Set.of());
         Boolean become = m.optionalBool("become").orElse(null);
@@ -70,7 +68,7 @@ final class Keywords {
         Boolean checkMode = m.optionalBool("check_mode").orElse(null);
         Boolean ignoreErrors = m.optionalBool("ignore_errors").orElse(null);
         Boolean noLog = m.optionalBool("no_log").orElse(null);
-        return new Attributes(when, tags, become, becomeUser, vars, checkMode, ignoreErrors, null, noLog, environment(m, symbols));
+        return new Attributes(when, tags, become, becomeUser, vars, checkMode, ignoreErrors, null, noLog, environment(m, symbols), becomeMethod);
     }
 
     /**

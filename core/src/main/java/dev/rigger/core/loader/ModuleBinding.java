@@ -44,8 +44,8 @@ final class ModuleBinding {
         } else if (value instanceof YamlSequence) {
             throw new InputException(value.location(), name + ": expected a mapping of arguments or key=value text, got a list");
         }
-        // module_defaults of the play: arguments the task does not give itself.
-        YamlMapping defaults = scope.unit().moduleDefaults.get(name);
+        // module_defaults of the play, blocks and task: arguments the task does not give itself.
+        YamlMapping defaults = scope.moduleDefaults().get(name);
         if (defaults != null) {
             for (YamlMapping.Entry e : defaults.entries()) {
                 if (values.containsKey(e.key())) continue;

@@ -46,8 +46,7 @@ final class PlayLoader {
             if (UNSUPPORTED.containsKey(e.key())) throw new InputException(e.keyLocation(), UNSUPPORTED.get(e.key()));
         }
         m.requireKnownKeys(KEYS, "play");
-        Keywords.becomeMethod(m);
-        Scope scope = new Scope(playbook, playbook, null, unit, List.of(), List.of());
+        Scope scope = new Scope(playbook, playbook, null, unit, List.of(), List.of(), Map.of()).withModuleDefaults(m);
         TaskListLoader tasks = roles.tasks();
         Play.Builder play = Play.builder(hosts(m.require("hosts")))
                 .location(m.location())
@@ -64,7 +63,6 @@ final class PlayLoader {
         connectionKeywords(m, unit.symbols);
         m.optional("vars_prompt").ifPresent(n -> prompts(n, unit.symbols));
         m.optional("order").ifPresent(n -> play.order(order(n.asScalar())));
-        unit.moduleDefaults = m.optionalMapping("module_defaults").map(PlayLoader::moduleDefaults).orElse(Map.of());
 
         for (YamlNode entry : m.optionalSequence("roles").map(YamlSequence::items).orElse(List.of())) {
             RoleReference ref = RoleReference.parse(entry, unit.symbols);
@@ -119,17 +117,6 @@ final class PlayLoader {
         throw new InputException(value.location(), near != null ? problem : problem + " (expected one of " + String.join(", ", names) + ")", near);
     }
 
-    private static Map<String, YamlMapping> moduleDefaults(YamlMapping m) {
-        Map<String, YamlMapping> out = new LinkedHashMap<>();
-        for (YamlMapping.Entry e : m.entries()) {
-            if (e.key().startsWith("group/")) {
-                throw new InputException(e.keyLocation(), "module_defaults groups ('" + e.key() + "') are not supported; name the modules");
-            }
-            out.put(e.key().substring(e.key().lastIndexOf('.') + 1), e.value().asMapping());
-        }
-        return Map.copyOf(out);
-    }
-
     private static String hosts(YamlNode node) {
         List<String> patterns = Keywords.strings(node);
         if (patterns.isEmpty() || patterns.stream().anyMatch(String::isBlank)) {
@@ -138,12 +125,12 @@ final class PlayLoader {
         return String.join(",", patterns);
     }
 
-    /** Plays pass become, tags, check_mode, ignore_errors, no_log and environment down; their vars are play vars, a level of their own. */
+    /** Plays pass become, become_method, tags, check_mode, ignore_errors, no_log and environment down; their vars are play vars, a level of their own. */
     private static Attributes attributes(YamlMapping m, Symbols symbols) {
         return new Attributes(List.of(), m.optional("tags").map(Keywords::tags).orElse(Set.of()),
                 m.optionalBool("become").orElse(null), m.optionalString("become_user").orElse(null), Map.of(),
                 m.optionalBool("check_mode").orElse(null), m.optionalBool("ignore_errors").orElse(null), null,
-                m.optionalBool("no_log").orElse(null), Keywords.environment(m, symbols));
+                m.optionalBool("no_log").orElse(null), Keywords.environment(m, symbols), Keywords.becomeMethod(m));
     }
 
     /** {@code vars}, then each of {@code vars_files} over them, in order. */

@@ -43,7 +43,8 @@ final class RoleLoader {
 
     private final LoaderOptions options;
     private final TaskListLoader tasks;
-    private final Map<String, LoadedRole> loaded = new HashMap<>();
+    /** By role, task file and the module_defaults it was loaded under (YAML nodes compare by identity). */
+    private final Map<List<Object>, LoadedRole> loaded = new HashMap<>();
 
     RoleLoader(ModuleRegistry modules, LoaderOptions options) {
         this.options = options;
@@ -70,19 +71,18 @@ final class RoleLoader {
         }
         Folder folder = find(name, from.playbook(), at);
         String taskFile = tasksFrom == null ? "main" : tasksFrom.replaceFirst("\\.ya?ml$", "");
-        // The play's module_defaults reach the role's tasks; they are bound at load time, so a role
+        // The module_defaults around the role reach its tasks; they are bound at load time, so a role
         // loaded under other defaults is loaded anew.
-        Map<String, YamlMapping> moduleDefaults = from.unit().moduleDefaults;
-        String key = folder.describe(taskFile) + (moduleDefaults.isEmpty() ? "" : "\u0000" + System.identityHashCode(moduleDefaults));
+        Map<String, YamlMapping> moduleDefaults = from.moduleDefaults();
+        List<Object> key = List.of(folder.describe(taskFile), moduleDefaults);
         LoadedRole role = loaded.get(key);
         if (role != null) return role;
 
         List<String> chain = new ArrayList<>(from.roles());
         chain.add(name);
         Unit unit = new Unit();
-        unit.moduleDefaults = moduleDefaults;
         Folder taskFolder = folder.resolve("tasks");
-        Scope scope = new Scope(from.playbook(), taskFolder, folder, unit, List.of(), chain);
+        Scope scope = new Scope(from.playbook(), taskFolder, folder, unit, List.of(), chain, moduleDefaults);
         Map<String, Object> defaults = variables(folder, "defaults/main", unit);
         Map<String, Object> vars = variables(folder, "vars/main", unit);
         List<LoadedRole.Dependency> dependencies = dependencies(folder, scope);

@@ -41,10 +41,10 @@ import java.util.function.Supplier;
 final class TaskListLoader {
     private static final Set<String> TASK_KEYWORDS = with(Keywords.INHERITED, "name", "register", "loop", "with_items",
             "loop_control", "notify", "listen", "retries", "delay", "until", "run_once", "delegate_to", "changed_when",
-            "failed_when", "args", "become_method", "throttle", "async", "poll");
-    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always", "become_method");
-    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name", "become_method");
-    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control", "become_method");
+            "failed_when", "args", "throttle", "async", "poll", "module_defaults");
+    private static final Set<String> BLOCK_KEYS = with(Keywords.INHERITED, "name", "block", "rescue", "always", "module_defaults");
+    private static final Set<String> IMPORT_KEYS = with(Keywords.INHERITED, "name", "module_defaults");
+    private static final Set<String> INCLUDE_KEYS = with(Keywords.INHERITED, "name", "loop", "with_items", "loop_control", "module_defaults");
     private static final Set<String> ROLE_ARGS = Keywords.sorted(List.of("name", "tasks_from", "vars"));
     /** Ansible task keywords Rigger does not implement: refused, never silently ignored. */
     private static final Map<String, String> UNSUPPORTED = unsupported();
@@ -86,8 +86,9 @@ final class TaskListLoader {
         return out;
     }
 
-    private TaskNode entry(YamlMapping written, Scope scope) {
+    private TaskNode entry(YamlMapping written, Scope outer) {
         YamlMapping m = LegacyTaskForms.normalize(written);
+        Scope scope = outer.withModuleDefaults(m);
         if (m.has("block")) return block(m, scope);
         if (m.has("import_tasks")) return importTasks(m, scope);
         if (m.has("include_tasks")) return includeTasks(m, scope);
@@ -374,7 +375,7 @@ final class TaskListLoader {
 
     /** Files loaded while the play runs collect into a unit of their own: the preflight is long over. */
     private static Scope runTimeScope(Scope scope) {
-        return new Scope(scope.playbook(), scope.folder(), scope.role(), new Unit(), scope.files(), scope.roles());
+        return scope.withUnit(new Unit());
     }
 
     /**
@@ -427,7 +428,7 @@ final class TaskListLoader {
 
     private static Map<String, String> unsupported() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : List.of("connection", "delegate_facts", "diff", "any_errors_fatal", "debugger", "module_defaults",
+        for (String key : List.of("connection", "delegate_facts", "diff", "any_errors_fatal", "debugger",
                 "collections", "timeout", "remote_user", "become_flags", "vars_files")) {
             out.put(key, "'" + key + "' is not supported on tasks by Rigger");
         }

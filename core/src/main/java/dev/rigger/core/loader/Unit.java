@@ -15,6 +15,4 @@ final class Unit {
     final Symbols symbols = new Symbols();
     final List<Task> roleHandlers = new ArrayList<>();
     final Set<String> expanded = new HashSet<>();
-    /** The play's {@code module_defaults}: module name to default arguments, merged under each task's own. */
-    java.util.Map<String, dev.rigger.core.internal.yaml.YamlMapping> moduleDefaults = java.util.Map.of();
 }

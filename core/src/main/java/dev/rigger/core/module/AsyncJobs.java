@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * Background jobs on a host, for {@code async: N} with {@code poll: 0} and the {@code async_status}
  * module that reads them. A job is a task's apply script saved under {@code $HOME/.rigger_async}
  * (mode 0700, as the user the task runs as) and run detached with a time limit; it leaves
- * {@code JID.out}, {@code JID.err} and finally {@code JID.rc}.
+ * {@code JID.out}, {@code JID.err} and finally {@code JID.rc}: the script's exit code, or
+ * {@code timeout N} when it was stopped at its limit of N seconds.
  *
  * <p>A task whose plan has nothing to change starts no job: its id ends in {@link #NO_CHANGE}, and
  * {@code async_status} reports such a job finished and unchanged without asking the host.
@@ -37,17 +38,21 @@ public final class AsyncJobs {
     }
 
     /**
-     * Saves {@code script} as the job and starts it detached, stopped after {@code seconds}; prints
-     * nothing. The script travels inside this one (a here-document whose end marker holds the job
-     * id), so it never appears in argv.
+     * Saves {@code script} as the job and starts it detached, stopped after {@code seconds} (TERM,
+     * then KILL 5 s later); prints nothing. The script travels inside this one (a here-document
+     * whose end marker holds the job id), so it never appears in argv. {@code timeout} exits 124
+     * when TERM stopped the script and 137 when KILL was needed; 137 counts as the limit only once
+     * the limit has passed (a script killed otherwise also ends with 137).
      */
     public static String launch(String jid, String script, int seconds) {
         String marker = "RIGGER_ASYNC_" + jid.replace('.', '_');
         return "umask 077\nmkdir -p \"$HOME/.rigger_async\"\n"
                 + "j=" + stem(jid) + "\n"
                 + "cat > \"$j.sh\" <<'" + marker + "'\n" + script + (script.endsWith("\n") ? "" : "\n") + marker + "\n"
-                + "nohup sh -c 'timeout \"$2\" sh \"$1.sh\" > \"$1.out\" 2> \"$1.err\" < /dev/null; echo $? > \"$1.rc.part\";"
-                + " mv \"$1.rc.part\" \"$1.rc\"; rm -f \"$1.sh\"' _ \"$j\" " + seconds + " < /dev/null > /dev/null 2>&1 &\n";
+                + "nohup sh -c 's=$(date +%s); timeout -k 5 \"$2\" sh \"$1.sh\" > \"$1.out\" 2> \"$1.err\" < /dev/null; rc=$?;"
+                + " if [ $rc -eq 124 ] || { [ $rc -eq 137 ] && [ $(($(date +%s) - s)) -ge \"$2\" ]; }; then rc=\"timeout $2\"; fi;"
+                + " echo \"$rc\" > \"$1.rc.part\"; mv \"$1.rc.part\" \"$1.rc\"; rm -f \"$1.sh\"' _ \"$j\" " + seconds
+                + " < /dev/null > /dev/null 2>&1 &\n";
     }
 
     /**

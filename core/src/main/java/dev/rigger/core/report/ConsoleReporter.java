@@ -96,13 +96,14 @@ public final class ConsoleReporter implements RunListener, AutoCloseable {
             case SKIPPED -> "skipping";
             case FAILED, UNREACHABLE, IGNORED -> "fatal";
             case RESCUED -> "rescued";
+            case INTERRUPTED -> "interrupted";
         };
         String code = switch (r.status()) {
             case OK -> "32";
             case CHANGED -> "33";
             case FAILED, UNREACHABLE -> "31";
             case SKIPPED -> "36";
-            case RESCUED, IGNORED -> "35";
+            case RESCUED, IGNORED, INTERRUPTED -> "35";
         };
         StringBuilder line = new StringBuilder(label).append(": [").append(r.host()).append(']');
         if (r.item() != null) line.append(" => (item=").append(r.item()).append(')');

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param privateKeyPassphrase passphrase of an encrypted private key, or null
  * @param agentSocket     ssh-agent's socket ({@code SSH_AUTH_SOCK}), used when no key is named; or null
  * @param password        login password, or null
- * @param becomePassword  sudo password sent on stdin, or null for passwordless sudo
+ * @param becomePassword  become password (sudo's or su's) sent on stdin, or null for none
  * @param hostKeyPolicy   how the host key is verified
  * @param knownHostsFile  known_hosts to verify against (and to add to under ACCEPT_NEW)
  * @param jumpHost        a host to tunnel through (ProxyJump), or null

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.ExecuteWatchdog;
@@ -19,6 +21,9 @@ public final class LocalConnection implements Connection {
     private final ConnectionSettings settings;
     private final String loginUser = System.getProperty("user.name");
     private final AtomicLong execs = new AtomicLong();
+    /** The watchdogs of the scripts running now, and of those {@link #stopRunning} stopped. */
+    private final Set<ExecuteWatchdog> running = ConcurrentHashMap.newKeySet();
+    private final Set<ExecuteWatchdog> stopped = ConcurrentHashMap.newKeySet();
 
     public LocalConnection(ConnectionSettings settings) {
         this.settings = settings;
@@ -50,6 +55,7 @@ public final class LocalConnection implements Connection {
         executor.setExitValues(null); // a non-zero exit is a result, not an exception
         long start = System.nanoTime();
         int exitCode;
+        running.add(watchdog);
         try {
             execs.incrementAndGet();
             exitCode = executor.execute(command);
@@ -57,10 +63,13 @@ public final class LocalConnection implements Connection {
             throw new TransportException(TransportException.Kind.UNREACHABLE, hostName(),
                     "cannot run /bin/sh: " + e.getMessage(), e);
         } finally {
+            running.remove(watchdog);
             closeQuietly(stdin);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        if (watchdog.killedProcess()) {
+        // Stopped by stopRunning: the script's exit (killed) is its result, not a time-out.
+        boolean stoppedHere = stopped.remove(watchdog);
+        if (watchdog.killedProcess() && !stoppedHere) {
             throw new TransportException(TransportException.Kind.TIMEOUT, hostName(),
                     "script did not finish within " + timeout.toMillis() + " ms and was killed");
         }
@@ -72,6 +81,15 @@ public final class LocalConnection implements Connection {
             in.close();
         } catch (IOException e) {
             // Only read from; nothing was lost.
+        }
+    }
+
+    /** Kills the scripts running now with their whole process trees, as the watchdog does at a time-out. */
+    @Override
+    public void stopRunning() {
+        for (ExecuteWatchdog watchdog : running) {
+            stopped.add(watchdog);
+            watchdog.destroyProcess();
         }
     }
 

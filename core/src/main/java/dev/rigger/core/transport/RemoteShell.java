@@ -35,10 +35,12 @@ import java.util.Locale;
  * drops it again; {@code sh -c}: it becomes {@code $0}), so the script's processes can be found on the host and stopped from another exec
  * ({@link #stopCommand}) when the controller is interrupted.
  *
- * <p>become runs the same shell through sudo. A become password is the first line of
+ * <p>become runs the same shell through sudo or su. A become password is the first line of
  * stdin, read by the {@code read} builtin, so it never appears in argv. The payload's first command
  * writes a per-exec marker to stderr as the target user; if it is missing, the script never ran
- * and sudo's complaint becomes a {@link TransportException.Kind#BECOME_FAILED}.
+ * and sudo's or su's complaint becomes a {@link TransportException.Kind#BECOME_FAILED}. Whatever
+ * the become tool wrote to stderr before the marker (su's "Password:" prompt) is its own, not the
+ * script's, and is dropped.
  */
 final class RemoteShell {
 
@@ -63,14 +65,16 @@ final class RemoteShell {
         private final byte[] prefix;
         private final Stdin content;
         private final String becomeUser;
+        private final BecomeMethod becomeMethod;
         private final String becomeMarker;
         private final Secret becomePassword;
         private final Duration limit;
         private final String tag;
 
-        private Invocation(String commandLine, byte[] prefix, Stdin content, String becomeUser, String becomeMarker,
-                Secret becomePassword, Duration limit, String tag) {
+        private Invocation(String commandLine, byte[] prefix, Stdin content, String becomeUser, BecomeMethod becomeMethod,
+                String becomeMarker, Secret becomePassword, Duration limit, String tag) {
             this.tag = tag;
+            this.becomeMethod = becomeMethod;
             this.commandLine = commandLine;
             this.prefix = prefix;
             this.content = content;
@@ -115,9 +119,9 @@ final class RemoteShell {
     }
 
     /**
-     * Prepares {@code request} for a shell logged in as {@code loginUser}. sudo is used only when
-     * the request asks for a different user; {@code becomePassword} (may be null) is then sent as
-     * the first stdin line and only forwarded to sudo when sudo asks for one. With a {@code limit}
+     * Prepares {@code request} for a shell logged in as {@code loginUser}. sudo or su is used only
+     * when the request asks for a different user; {@code becomePassword} (may be null) is then sent
+     * as the first stdin line and only forwarded to sudo or su when it asks for one. With a {@code limit}
      * (may be null) the target itself stops the script and all its children when it runs longer.
      */
     public static Invocation prepare(ExecRequest request, String loginUser, Secret becomePassword, Duration limit) {
@@ -133,11 +137,14 @@ final class RemoteShell {
         String shell = (limit == null ? sh
                 : "timeout -s TERM -k " + KILL_AFTER.toSeconds() + " " + wholeSeconds(limit) + " " + sh) + " " + tag;
         if (!become) {
-            return new Invocation(shell, payload, content, null, null, null, limit, tag);
+            return new Invocation(shell, payload, content, null, null, null, null, limit, tag);
         }
+        BecomeMethod method = request.becomeMethod();
+        String quotedUser = ShellQuote.quote(user);
         if (becomePassword == null) {
-            return new Invocation("sudo -n -H -u " + ShellQuote.quote(user) + " -- " + shell, payload, content, user,
-                    marker, null, limit, tag);
+            String commandLine = method == BecomeMethod.SU ? su(quotedUser, shell) + " </dev/null"
+                    : "sudo -n -H -u " + quotedUser + " -- " + shell;
+            return new Invocation(commandLine, payload, content, user, method, marker, null, limit, tag);
         }
         String password = becomePassword.reveal();
         if (password.indexOf('\n') >= 0 || password.indexOf('\0') >= 0) {
@@ -148,8 +155,8 @@ final class RemoteShell {
         byte[] stdin = new byte[line.length + payload.length];
         System.arraycopy(line, 0, stdin, 0, line.length);
         System.arraycopy(payload, 0, stdin, line.length, payload.length);
-        return new Invocation(passwordBootstrap(ShellQuote.quote(user), shell), stdin, content, user, marker,
-                becomePassword, limit, tag);
+        String commandLine = method == BecomeMethod.SU ? suWithPassword(quotedUser, shell) : passwordBootstrap(quotedUser, shell);
+        return new Invocation(commandLine, stdin, content, user, method, marker, becomePassword, limit, tag);
     }
 
     /**
@@ -188,7 +195,7 @@ final class RemoteShell {
                 throw new TransportException(TransportException.Kind.BECOME_FAILED, host,
                         becomeFailure(invocation, err, exitCode));
             }
-            err = err.substring(0, at) + err.substring(at + markerLine.length());
+            err = err.substring(at + markerLine.length());
         }
         return new ExecResult(exitCode, new String(stdout, UTF_8), err, duration);
     }
@@ -205,6 +212,28 @@ final class RemoteShell {
                 + " exec sudo -n -H -u " + user + " -- " + shell + "; fi\n"
                 + "printf '%s\\n' \"$p\" | sudo -S -k -p '' -u " + user + " -- true || exit 1\n"
                 + "{ printf '%s\\n' \"$p\"; exec cat; } | sudo -S -k -p '' -H -u " + user + " -- " + shell + "\n";
+    }
+
+    /**
+     * {@code su USER -c 'SHELL <&3'}, with the payload on fd 3 (a copy of stdin made before su
+     * starts): su's own stdin carries at most the password. PAM reads the password with one
+     * {@code read()} of up to 512 bytes, so a payload on the same pipe could be swallowed with it.
+     * Without a password su's stdin is {@code /dev/null}: su then fails at once unless the login
+     * user needs none (root). su runs the target user's login shell for {@code -c}, as under
+     * Ansible; the command is plain enough for any Bourne-style shell.
+     */
+    private static String su(String user, String shell) {
+        return "su " + user + " -c " + ShellQuote.quote(shell + " <&3 3<&-") + " 3<&0";
+    }
+
+    /**
+     * su with the password: the first stdin line goes to su alone, through a pipe from the
+     * {@code printf} builtin (never argv); the rest of stdin, the payload, is fd 3 of su's command.
+     */
+    private static String suWithPassword(String user, String shell) {
+        return "IFS= read -r p\n"
+                + "exec 3<&0\n"
+                + "printf '%s\\n' \"$p\" | su " + user + " -c " + ShellQuote.quote(shell + " <&3 3<&-") + "\n";
     }
 
     /** {@code timeout} takes whole seconds everywhere (busybox too); never round down to zero. */
@@ -237,7 +266,11 @@ final class RemoteShell {
         String lower = said.toLowerCase(Locale.ROOT);
         String user = "'" + invocation.becomeUser + "'";
         String reason;
-        if (lower.contains("a password is required")) {
+        if (invocation.becomeMethod == BecomeMethod.SU) {
+            reason = suFailure(invocation, user, lower, exitCode);
+            // su's prompt, written before it failed, is noise in the message.
+            said = said.replaceFirst("^Password: ?", "");
+        } else if (lower.contains("a password is required")) {
             reason = "sudo to " + user + " needs a password and no become password is set";
         } else if (lower.contains("incorrect password") || lower.contains("sorry, try again")) {
             reason = "sudo to " + user + " rejected the become password";
@@ -254,6 +287,17 @@ final class RemoteShell {
             said = said.substring(0, MAX_SUDO_MESSAGE) + "...";
         }
         return said.isEmpty() ? reason : reason + ": " + said.replace('\n', ' ');
+    }
+
+    private static String suFailure(Invocation invocation, String user, String said, int exitCode) {
+        if (said.contains("authentication failure")) {
+            return invocation.becomePassword == null
+                    ? "su to " + user + " needs a password and no become password is set"
+                    : "su to " + user + " rejected the become password";
+        }
+        if (said.contains("does not exist")) return "su: no such user " + user;
+        if (said.contains("su: not found") || said.contains("su: command not found")) return "su is not installed";
+        return "su to " + user + " failed before the script started (exit " + exitCode + ")";
     }
 
     private static String nonce() {

@@ -236,6 +236,54 @@ class AnsibleFormsTest {
     }
 
     @Test
+    void moduleDefaultsOfBlocksAndTasksReplaceTheOuterOnesOfTheirModule() {
+        write("roles/app/tasks/main.yml", "- name: role in block\n  copy: {dest: /y, content: y}\n");
+        write("more.yml", "- name: included in block\n  copy: {dest: /z, content: z}\n");
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  module_defaults:
+                    copy: {mode: "0600", owner: play}
+                    echo: {msg: from play}
+                  tasks:
+                    - name: play level
+                      copy: {dest: /a, content: a}
+                    - block:
+                        - name: block level
+                          copy: {dest: /b, content: b}
+                        - name: task level
+                          copy: {dest: /c, content: c}
+                          module_defaults:
+                            ansible.builtin.copy: {owner: task}
+                        - name: other module keeps the play's
+                          echo: {}
+                        - include_tasks: more.yml
+                        - import_role: {name: app}
+                      rescue:
+                        - name: rescue level
+                          copy: {dest: /d, content: d}
+                      module_defaults:
+                        copy: {owner: block}
+                    - name: after the block
+                      copy: {dest: /e, content: e}
+                """);
+        java.util.function.Function<String, org.assertj.core.groups.Tuple> args = task ->
+                org.assertj.core.groups.Tuple.tuple(arg(r.resultsOf(task).get(0), "mode"), arg(r.resultsOf(task).get(0), "owner"));
+        assertThat(args.apply("play level")).isEqualTo(org.assertj.core.groups.Tuple.tuple("0600", "play"));
+        // The block's copy defaults replace the play's copy defaults whole (mode is gone), as Ansible merges them.
+        assertThat(args.apply("block level")).isEqualTo(org.assertj.core.groups.Tuple.tuple(null, "block"));
+        assertThat(args.apply("task level")).isEqualTo(org.assertj.core.groups.Tuple.tuple(null, "task"));
+        assertThat(args.apply("included in block")).isEqualTo(org.assertj.core.groups.Tuple.tuple(null, "block"));
+        assertThat(args.apply("role in block")).isEqualTo(org.assertj.core.groups.Tuple.tuple(null, "block"));
+        assertThat(args.apply("after the block")).isEqualTo(org.assertj.core.groups.Tuple.tuple("0600", "play"));
+        assertThat(arg(r.resultsOf("other module keeps the play's").get(0), "msg")).isEqualTo("from play");
+        assertThat(r.resultsOf("rescue level")).as("the block did not fail").isEmpty();
+
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - block: []\n      module_defaults:\n        group/ns.aws: {region: x}\n"))
+                .hasMessage("site.yml:5:9: module_defaults groups ('group/ns.aws') are not supported; name the modules");
+    }
+
+    @Test
     void playConnectionKeywordsMustMeanWhatTheInventorySays() {
         assertThat(preflight(load("- hosts: localhost\n  connection: local\n  tasks: []\n"), Map.of())).isEmpty();
         assertThat(preflight(load("- hosts: db1\n  connection: local\n  remote_user: root\n  port: 2222\n  tasks: []\n"), Map.of()))
@@ -244,8 +292,39 @@ class AnsibleFormsTest {
                 .containsExactly("site.yml:4:16: remote_user: root would apply to web1, web2, whose inventory sets no ansible_user; Rigger connects as the inventory says: set ansible_user=root for them");
         assertThat(preflight(load("- hosts: web\n  connection: local\n  tasks: []\n"), Map.of()))
                 .containsExactly("site.yml:2:15: connection: local would apply to web1, web2, whose inventory sets no ansible_connection; Rigger connects as the inventory says: set ansible_connection=local for them");
-        assertThatThrownBy(() -> load("- hosts: all\n  become_method: su\n  tasks: []\n"))
-                .hasMessage("site.yml:2:18: become_method 'su' is not supported: Rigger becomes another user with sudo (become_method: sudo, the default)");
+        assertThatThrownBy(() -> load("- hosts: all\n  become_method: doas\n  tasks: []\n"))
+                .hasMessage("site.yml:2:18: become_method 'doas' is not supported: Rigger becomes another user with sudo or su");
+        assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - command: id\n      become_method: sudu\n"))
+                .hasMessage("site.yml:4:22: become_method 'sudu' is not supported: Rigger becomes another user with sudo or su (did you mean 'sudo'?)");
+    }
+
+    @Test
+    void becomeMethodIsInheritedAndTheInnermostWins() {
+        RecordingHosts hosts = new RecordingHosts();
+        LoadedPlaybook playbook = load("""
+                - hosts: web1
+                  gather_facts: false
+                  become: true
+                  become_method: su
+                  tasks:
+                    - touch: path=/from-play
+                    - block:
+                        - touch: path=/from-block
+                        - touch: path=/from-task
+                          become_method: ansible.builtin.su
+                          become_user: app
+                      become_method: sudo
+                    - touch: path=/not-become
+                      become: false
+                """);
+        assertThat(PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(hosts).execute().exitCode()).isZero();
+
+        Map<String, String> how = new java.util.LinkedHashMap<>();
+        for (dev.rigger.core.transport.ExecRequest r : hosts.requests) {
+            how.put(r.script().replace("touch /", ""), r.becomeUser() == null ? "login user" : r.becomeMethod().keyword() + " " + r.becomeUser());
+        }
+        assertThat(how).containsExactly(Map.entry("from-play", "su root"), Map.entry("from-block", "sudo root"),
+                Map.entry("from-task", "su app"), Map.entry("not-become", "login user"));
     }
 
     @Test

@@ -29,7 +29,7 @@ class BadInputTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 arguments("bad_bool.yml", "bad_bool.yml:2:11: expected a boolean for 'become', got a string 'maybe'"),
-                arguments("block_notify.yml", "block_notify.yml:5:7: unknown key 'notify' in block (expected one of: always, become, become_method, become_user, block, check_mode, environment, ignore_errors, name, no_log, rescue, tags, vars, when)"),
+                arguments("block_notify.yml", "block_notify.yml:5:7: unknown key 'notify' in block (expected one of: always, become, become_method, become_user, block, check_mode, environment, ignore_errors, module_defaults, name, no_log, rescue, tags, vars, when)"),
                 arguments("include_role_unknown_key.yml", "include_role_unknown_key.yml:5:9: unknown key 'default_from' in include_role (expected one of: name, tasks_from, vars)"),
                 arguments("bad_choice.yml", "bad_choice.yml:6:9: apt: 'state' must be one of present, absent, latest, got 'presnt' (did you mean 'present'?)"),
                 arguments("bad_expression_argument.yml", "bad_expression_argument.yml:5:33: bad expression 'http_port )': unexpected ')'"),

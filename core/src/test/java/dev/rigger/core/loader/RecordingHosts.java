@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Hosts where every script succeeds; remembers "host: script" for each exec. */
+/** Hosts where every script succeeds; remembers "host: script" and the request for each exec. */
 final class RecordingHosts implements HostConnector {
     final List<String> execs = new CopyOnWriteArrayList<>();
+    final List<ExecRequest> requests = new CopyOnWriteArrayList<>();
 
     @Override
     public Connection open(String host) {
@@ -25,6 +26,7 @@ final class RecordingHosts implements HostConnector {
             public ExecResult exec(ExecRequest request) {
                 count.incrementAndGet();
                 execs.add(host + ": " + request.script());
+                requests.add(request);
                 return new ExecResult(0, "", "", Duration.ZERO);
             }
         };

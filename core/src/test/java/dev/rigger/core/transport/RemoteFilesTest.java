@@ -268,7 +268,7 @@ class RemoteFilesTest {
         new Random(5).nextBytes(content);
         ExecRequest write = RemoteFiles.write(target.toString(), content).request();
         // A disk that fills up mid-write, as the shell's file size limit (512-byte blocks) makes it.
-        ExecRequest full = new ExecRequest("ulimit -f 8\n" + write.script(), write.input(), null, null);
+        ExecRequest full = new ExecRequest("ulimit -f 8\n" + write.script(), write.input(), null, null, null);
 
         ExecResult result = local.exec(full);
 

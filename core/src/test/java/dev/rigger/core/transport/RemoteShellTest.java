@@ -93,6 +93,49 @@ class RemoteShellTest {
     }
 
     @Test
+    void suWithoutPasswordGivesSuNoStdinAndTheScriptFdThree() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("root", BecomeMethod.SU), "deploy", null, null);
+
+        assertThat(invocation.commandLine()).matches("su 'root' -c 'sh -s rigger-[0-9a-f]{24} <&3 3<&-' 3<&0 </dev/null");
+    }
+
+    @Test
+    void suPasswordTravelsOnlyAsTheFirstStdinLineAndOnlySuReadsIt() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("root", BecomeMethod.SU), "deploy", PASSWORD, null);
+
+        assertThat(invocation.commandLine()).doesNotContain(PASSWORD.reveal())
+                .startsWith("IFS= read -r p\nexec 3<&0\nprintf '%s\\n' \"$p\" | su 'root' -c 'sh -s rigger-");
+        assertThat(invocation.toString()).doesNotContain(PASSWORD.reveal());
+        assertThat(new String(invocation.stdin(), UTF_8)).startsWith(PASSWORD.reveal() + "\n");
+    }
+
+    @Test
+    void suRefusingThePasswordIsBecomeFailedWithoutItsPrompt() {
+        RemoteShell.Invocation withPassword = RemoteShell.prepare(ExecRequest.of("id").as("root", BecomeMethod.SU), "deploy", PASSWORD, null);
+        RemoteShell.Invocation without = RemoteShell.prepare(ExecRequest.of("id").as("root", BecomeMethod.SU), "deploy", null, null);
+        byte[] stderr = "Password: su: Authentication failure\n".getBytes(UTF_8);
+
+        assertThatThrownBy(() -> RemoteShell.finish(withPassword, "h1", 1, new byte[0], stderr, Duration.ZERO))
+                .isInstanceOfSatisfying(TransportException.class,
+                        e -> assertThat(e.kind()).isEqualTo(TransportException.Kind.BECOME_FAILED))
+                .hasMessageEndingWith("su to 'root' rejected the become password: su: Authentication failure");
+        assertThatThrownBy(() -> RemoteShell.finish(without, "h1", 1, new byte[0], stderr, Duration.ZERO))
+                .hasMessageContaining("su to 'root' needs a password and no become password is set");
+    }
+
+    @Test
+    void whatTheBecomeToolPrintsBeforeTheMarkerIsNotTheScriptsStderr() {
+        RemoteShell.Invocation invocation = RemoteShell.prepare(ExecRequest.of("id").as("root", BecomeMethod.SU), "deploy", PASSWORD, null);
+        String payload = new String(invocation.stdin(), UTF_8);
+        String marker = payload.substring(payload.indexOf("RIGGER_BECOME_OK_"), payload.indexOf(" >&2"));
+
+        ExecResult result = RemoteShell.finish(invocation, "h1", 0, new byte[0],
+                ("Password: " + marker + "\nwarn\n").getBytes(UTF_8), Duration.ZERO);
+
+        assertThat(result.stderr()).isEqualTo("warn\n");
+    }
+
+    @Test
     void aTimeLimitMakesTheTargetStopTheWholeScriptItself() {
         ExecRequest request = ExecRequest.of("sleep 9").as("app");
 

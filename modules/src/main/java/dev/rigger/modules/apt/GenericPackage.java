@@ -38,7 +38,7 @@ public final class GenericPackage {
             args.requireKnown(parameters());
             String use = args.string("use", "auto");
             if (!use.equals("auto") && !use.equals("apt")) {
-                throw args.error("use", "package manager '" + use + "' is not supported: Rigger manages Debian hosts with apt (use: auto or apt)");
+                throw args.error("use", "use: package manager '" + use + "' is not supported: Rigger manages Debian hosts with apt (use: auto or apt)");
             }
             if (!args.has("use")) return new AptPackage.Type().create(args);
             Map<String, Object> apt = new LinkedHashMap<>();

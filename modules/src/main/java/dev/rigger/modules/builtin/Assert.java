@@ -49,7 +49,7 @@ public record Assert(List<Expression> that, String failMsg, String successMsg) i
                 throw new ModuleException(failMsg != null ? failMsg : "assertion failed: " + condition.text());
             }
         }
-        return Plan.noChange(Map.of("msg", successMsg != null ? successMsg : "all assertions passed"));
+        return Plan.noChange(Map.of("msg", successMsg != null ? successMsg : "All assertions passed"));
     }
 
     public static final class Type implements ModuleType {

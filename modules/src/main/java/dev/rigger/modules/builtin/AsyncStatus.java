@@ -23,8 +23,9 @@ import java.util.Set;
  * Ansible's {@code async_status}: reads a background job that a task with {@code async: N} and
  * {@code poll: 0} started ({@code jid} is its registered {@code ansible_job_id}). A running job is
  * {@code finished: 0} (ok, unchanged); a finished one registers its {@code rc}, {@code stdout},
- * {@code stderr} and counts as changed, or failed when rc is not 0 (124: it ran past its time
- * limit and was stopped). {@code mode: cleanup} removes the job's files. Run it as the user the job
+ * {@code stderr} and counts as changed, or failed when rc is not 0. A job stopped at its time limit
+ * fails as Ansible's does, "async task did not complete within the requested time - Ns", with no
+ * rc. {@code mode: cleanup} removes the job's files. Run it as the user the job
  * ran as (the same {@code become}).
  *
  * <pre>{@code
@@ -77,10 +78,14 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
         }
     }
 
-    /** The job as the host has it: missing, running, or finished with rc and output. */
-    public record Job(boolean exists, boolean finished, int rc, String stdout, String stderr) {
-        static final Job MISSING = new Job(false, false, 0, "", "");
-        static final Job RUNNING = new Job(true, false, 0, "", "");
+    /**
+     * The job as the host has it: missing, running, or finished with rc and output.
+     *
+     * @param timedOutAfter the time limit in seconds when the job was stopped at it, else 0
+     */
+    public record Job(boolean exists, boolean finished, int rc, String stdout, String stderr, int timedOutAfter) {
+        static final Job MISSING = new Job(false, false, 0, "", "", 0);
+        static final Job RUNNING = new Job(true, false, 0, "", "", 0);
     }
 
     @Override
@@ -91,7 +96,7 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
     @Override
     public Probe<Job> probe(ModuleContext context) {
         // A job that had nothing to do was never started: nothing to read on the host.
-        if (jid.endsWith(AsyncJobs.NO_CHANGE)) return Probe.none(new Job(true, true, 0, "", ""));
+        if (jid.endsWith(AsyncJobs.NO_CHANGE)) return Probe.none(new Job(true, true, 0, "", "", 0));
         return Probe.of(AsyncJobs.status(jid), AsyncStatus::parse);
     }
 
@@ -106,7 +111,9 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
             if (eq > 0) fields.put(line.substring(0, eq), line.substring(eq + 1).strip());
         }
         try {
-            return new Job(true, true, Integer.parseInt(fields.get("rc")), decode(fields.get("out")), decode(fields.get("err")));
+            String rc = fields.get("rc");
+            int limit = rc.startsWith("timeout ") ? Integer.parseInt(rc.substring("timeout ".length())) : 0;
+            return new Job(true, true, limit > 0 ? 0 : Integer.parseInt(rc), decode(fields.get("out")), decode(fields.get("err")), limit);
         } catch (RuntimeException e) {
             throw new ModuleException("async_status could not read the job's result: " + out.strip());
         }
@@ -130,13 +137,15 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
             return Plan.noChange(data);
         }
         // A finished job reports the change it made; its result is read again as the apply step.
-        return Plan.apply(Change.of("job " + jid + " finished (rc " + job.rc() + ")"), AsyncJobs.status(jid)).interpretedBy(r -> {
+        String ended = job.timedOutAfter() > 0 ? "stopped at its limit of " + job.timedOutAfter() + " s" : "finished (rc " + job.rc() + ")";
+        return Plan.apply(Change.of("job " + jid + " " + ended), AsyncJobs.status(jid)).interpretedBy(r -> {
             Job read = parse(r);
             Map<String, Object> data = data(read);
+            if (read.timedOutAfter() > 0) {
+                return new Outcome(true, true, "async task did not complete within the requested time - " + read.timedOutAfter() + "s", data);
+            }
             boolean failed = read.rc() != 0;
-            String msg = read.rc() == 124 ? "the job ran past its async time limit and was stopped"
-                    : failed ? "non-zero return code" : "";
-            return new Outcome(failed, true, msg, data);
+            return new Outcome(failed, true, failed ? "non-zero return code" : "", data);
         });
     }
 
@@ -146,7 +155,8 @@ public record AsyncStatus(String jid, boolean cleanup) implements Module<AsyncSt
         data.put("started", 1);
         data.put("finished", job.finished() ? 1 : 0);
         if (job.finished() && !jid.endsWith(AsyncJobs.NO_CHANGE)) {
-            data.put("rc", job.rc());
+            // A job stopped at its limit has no exit code of its own, as under Ansible.
+            if (job.timedOutAfter() == 0) data.put("rc", job.rc());
             data.put("stdout", strip(job.stdout()));
             data.put("stderr", strip(job.stderr()));
             data.put("stdout_lines", job.stdout().isEmpty() ? List.of() : List.of(strip(job.stdout()).split("\n", -1)));

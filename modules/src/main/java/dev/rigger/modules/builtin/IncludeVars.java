@@ -70,7 +70,7 @@ public record IncludeVars(String file, String name) implements Module<Boolean> {
         @Override
         public Module<?> create(Args args) {
             args.requireKnown(parameters());
-            if (args.has("dir")) throw args.error("dir", "include_vars dir: is not supported; include each file");
+            if (args.has("dir")) throw args.error("dir", "dir: not supported; include each file");
             if (!args.has("file")) throw args.missing("file");
             return new IncludeVars(args.string("file"), args.optionalString("name").orElse(null));
         }

@@ -180,7 +180,8 @@ public record CopyFile(String src, String content, Secret secretContent, String 
             if (!dest.startsWith("/")) throw args.error("dest", "'dest' must be an absolute path, got '" + dest + "'");
             boolean hasSrc = args.has("src");
             if (hasSrc == args.has("content")) {
-                throw args.error(hasSrc ? "content" : "dest", "copy needs exactly one of 'src' and 'content'");
+                throw hasSrc ? args.error("content", "content: give either 'src' or 'content', not both")
+                        : args.error("dest", "content: needs 'content' or 'src' (a controller file)");
             }
             if (!hasSrc && dest.endsWith("/")) {
                 throw args.error("dest", "'dest' ends in / (a directory), but 'content' has no file name; give the file's full path");

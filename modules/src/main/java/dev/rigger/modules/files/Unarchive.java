@@ -166,12 +166,12 @@ public record Unarchive(String src, String dest, String creates, List<String> ex
         public Module<?> create(Args args) {
             args.requireKnown(parameters());
             for (String name : List.of("owner", "group", "mode")) {
-                if (args.has(name)) throw args.error(name, "unarchive: '" + name + "' is not supported; set it afterwards with a file task (recurse: yes)");
+                if (args.has(name)) throw args.error(name, name + ": not supported; set it afterwards with a file task (recurse: yes)");
             }
-            if (args.has("list_files")) throw args.error("list_files", "unarchive: 'list_files' is not supported (use command: tar -tf ARCHIVE)");
+            if (args.has("list_files")) throw args.error("list_files", "list_files: not supported (use command: tar -tf ARCHIVE)");
             boolean remote = args.bool("remote_src", args.has("copy") && !args.bool("copy", true));
             if (!remote) {
-                throw args.error("remote_src", "unarchive of a controller file is not supported: copy the archive to the host first (copy:), then unarchive it with remote_src: yes");
+                throw args.error("remote_src", "remote_src: an archive on the controller is not supported: copy the archive to the host first (copy:), then unarchive it with remote_src: yes");
             }
             try {
                 return new Unarchive(args.string("src"), args.string("dest"), args.optionalString("creates").orElse(null),

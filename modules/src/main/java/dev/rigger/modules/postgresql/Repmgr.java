@@ -50,7 +50,9 @@ import java.util.regex.Pattern;
  *       (default {@code /var/lib/postgresql/VERSION/CLUSTER}), {@code config_file} (default {@code /etc/repmgr.conf}).</li>
  *   <li>{@code failover} — {@code automatic} (default) or {@code manual}; {@code priority} (100),
  *       {@code location} ({@code default}), {@code reconnect_attempts} (6), {@code reconnect_interval} (10 s),
- *       {@code monitor_interval_secs} (2), {@code event_notification_command} — as in repmgr.conf.</li>
+ *       {@code monitor_interval_secs} (2), {@code event_notification_command},
+ *       {@code failover_validation_command} (run on the promotion candidate before it promotes itself;
+ *       a non-zero exit aborts the promotion and repmgrd reruns the election; blank: none) — as in repmgr.conf.</li>
  *   <li>{@code rewind_config_files} — files in the data directory kept across {@code pg_rewind} on a
  *       rejoin (default {@code postgresql.auto.conf}; Debian keeps the others in /etc/postgresql).</li>
  * </ul>
@@ -105,7 +107,8 @@ import java.util.regex.Pattern;
 public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, List<String> peers, Secret password,
                      int pgVersion, String cluster, String dataDirectory, String configFile, boolean automaticFailover,
                      int priority, String location, int reconnectAttempts, int reconnectInterval, int monitorIntervalSecs,
-                     String eventNotificationCommand, List<String> rewindConfigFiles) implements Module<Repmgr.Current> {
+                     String eventNotificationCommand, String failoverValidationCommand, List<String> rewindConfigFiles)
+        implements Module<Repmgr.Current> {
 
     public enum Role { PRIMARY, STANDBY, WITNESS }
 
@@ -136,6 +139,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         if (location == null) location = "default";
         requireLine("location", location);
         if (eventNotificationCommand != null) requireLine("event_notification_command", eventNotificationCommand);
+        if (failoverValidationCommand != null) requireLine("failover_validation_command", failoverValidationCommand);
         if (priority < 0) throw new ModuleArgumentException("repmgr", "priority", "must not be negative");
         if (reconnectAttempts < 0 || reconnectInterval < 0 || monitorIntervalSecs < 1) {
             throw new ModuleArgumentException("repmgr", "reconnect_attempts", "reconnect_attempts, reconnect_interval must be >= 0 and monitor_interval_secs >= 1");
@@ -245,6 +249,9 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         b.append("location=").append(confQuote(location)).append('\n');
         if (eventNotificationCommand != null) {
             b.append("event_notification_command=").append(confQuote(eventNotificationCommand)).append('\n');
+        }
+        if (failoverValidationCommand != null) {
+            b.append("failover_validation_command=").append(confQuote(failoverValidationCommand)).append('\n');
         }
         for (String action : List.of("start", "stop", "restart", "reload")) {
             b.append("service_").append(action).append("_command=").append(confQuote(sudo + action + " " + service())).append('\n');
@@ -632,11 +639,24 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
                 + "  i=0; until asp \"$bin/pg_isready\" -q; do i=$((i + 1)); [ $i -ge 120 ] && fail \"$svc is not accepting connections: $(journalctl -u \"$svc\" -n 10 --no-pager 2>&1)\"; sleep 0.5; done\n"
                 + "}\n"
                 // A repmgrd that forked away from an older init script's pid file is stopped too.
+                // repmgrd exits when its first login to the local server times out (a loaded host;
+                // connect_timeout is short for failure detection), and the init script does not
+                // restart it: it counts as up once it has registered its pid with the repmgr
+                // extension, and is started again (5 tries) when it exits before that. One that is
+                // still trying after 20 s is left to it.
                 + "restart_repmgrd() {\n"
                 + "  systemctl stop repmgrd\n"
                 + "  pkill -u postgres -f -- \"repmgrd --config-file $cfg\" 2>/dev/null; sleep 0.2\n"
-                + "  systemctl start repmgrd || fail 'systemctl start repmgrd failed'\n"
-                + "  i=0; until pgrep -x repmgrd >/dev/null; do i=$((i + 1)); [ $i -ge 20 ] && fail \"repmgrd did not start: $(journalctl -u repmgrd -n 10 --no-pager 2>&1)\"; sleep 0.5; done\n"
+                + "  for try in 1 2 3 4 5; do\n"
+                + "    systemctl start repmgrd || fail 'systemctl start repmgrd failed'\n"
+                + "    i=0\n"
+                + "    while pid=$(pgrep -x repmgrd | head -n 1) && [ -n \"$pid\" ]; do\n"
+                + "      [ \"$(asp \"$bin/psql\" -XAtq -d repmgr -c 'select repmgr.get_repmgrd_pid()' 2>/dev/null)\" = \"$pid\" ] && return 0\n"
+                + "      i=$((i + 1)); [ $i -ge 40 ] && return 0; sleep 0.5\n"
+                + "    done\n"
+                + "    systemctl stop repmgrd\n"
+                + "  done\n"
+                + "  fail \"repmgrd did not stay up: $(journalctl -u repmgrd -n 10 --no-pager 2>&1)\"\n"
                 + "}\n";
     }
 
@@ -781,6 +801,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         private int reconnectInterval = 10;
         private int monitorIntervalSecs = 2;
         private String eventNotificationCommand;
+        private String failoverValidationCommand;
         private List<String> rewindConfigFiles;
 
         private Builder(int nodeId, String nodeName, Role role, String conninfo) {
@@ -803,12 +824,14 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
         public Builder reconnectInterval(int value) { this.reconnectInterval = value; return this; }
         public Builder monitorIntervalSecs(int value) { this.monitorIntervalSecs = value; return this; }
         public Builder eventNotificationCommand(String value) { this.eventNotificationCommand = value; return this; }
+        /** A command repmgrd runs on the promotion candidate before promoting it; a non-zero exit aborts the promotion. */
+        public Builder failoverValidationCommand(String value) { this.failoverValidationCommand = value; return this; }
         public Builder rewindConfigFiles(List<String> value) { this.rewindConfigFiles = value; return this; }
 
         public Repmgr build() {
             return new Repmgr(nodeId, nodeName, role, conninfo, peers, password, pgVersion, cluster, dataDirectory, configFile,
                     automaticFailover, priority, location, reconnectAttempts, reconnectInterval, monitorIntervalSecs,
-                    eventNotificationCommand, rewindConfigFiles);
+                    eventNotificationCommand, failoverValidationCommand, rewindConfigFiles);
         }
     }
 
@@ -816,7 +839,8 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
     public static final class Type implements ModuleType {
         private static final Set<String> PARAMETERS = Set.of("node_id", "node_name", "role", "conninfo", "peers", "password",
                 "pg_version", "cluster", "data_directory", "config_file", "failover", "priority", "location", "reconnect_attempts",
-                "reconnect_interval", "monitor_interval_secs", "event_notification_command", "rewind_config_files");
+                "reconnect_interval", "monitor_interval_secs", "event_notification_command", "failover_validation_command",
+                "rewind_config_files");
 
         @Override
         public List<String> names() {
@@ -852,6 +876,8 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
             args.optionalString("config_file").ifPresent(b::configFile);
             args.optionalString("location").ifPresent(b::location);
             args.optionalString("event_notification_command").ifPresent(b::eventNotificationCommand);
+            // Blank means none, so a role can switch it off with an expression.
+            args.optionalString("failover_validation_command").filter(c -> !c.isBlank()).ifPresent(b::failoverValidationCommand);
             if (args.has("rewind_config_files")) b.rewindConfigFiles(args.stringList("rewind_config_files"));
             try {
                 return b.build();

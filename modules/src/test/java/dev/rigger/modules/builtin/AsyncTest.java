@@ -20,13 +20,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code async}/{@code poll} and {@code async_status}, loaded from YAML and run on this machine
  * through the local connection: real background jobs under $HOME/.rigger_async, real time limits.
+ * Each play runs with {@code environment: {HOME: <temp folder>}}, so the jobs' files land there and
+ * never in the real home; each test checks that its jobs left nothing behind.
  */
 class AsyncTest {
     @TempDir
@@ -35,13 +39,25 @@ class AsyncTest {
     private final Inventory inventory = Inventory.builder().host("local", Map.of("ansible_connection", "local")).build();
 
     private RunResult run(String yaml) throws IOException {
-        Files.writeString(dir.resolve("site.yml"), yaml);
+        Files.createDirectories(dir.resolve("home"));
+        String withHome = yaml.replace("- hosts: local\n", "- hosts: local\n  environment: {HOME: \"" + dir.resolve("home") + "\"}\n");
+        assertThat(withHome).as("every play gets the temporary HOME").isNotEqualTo(yaml);
+        Files.writeString(dir.resolve("site.yml"), withHome);
         LoadedPlaybook playbook = new PlaybookLoader(ModuleRegistry.load(), LoaderOptions.builder().displayRoot(dir).build())
                 .load(dir.resolve("site.yml"));
         assertThat(Preflight.check(playbook, inventory, Map.of())).isEmpty();
         return PlaybookRun.of(playbook.playbook()).inventory(inventory)
                 .connector(host -> new LocalConnection(ConnectionSettings.builder(host).local().commandTimeout(Duration.ofSeconds(60)).build()))
                 .execute();
+    }
+
+    /** The job files left in the temporary HOME. */
+    private List<String> jobFiles() throws IOException {
+        Path jobs = dir.resolve("home/.rigger_async");
+        if (!Files.isDirectory(jobs)) return List.of();
+        try (Stream<Path> files = Files.list(jobs)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
@@ -80,6 +96,8 @@ class AsyncTest {
                       ignore_errors: true
                     - name: cleanup
                       async_status: jid={{ job.ansible_job_id }} mode=cleanup
+                    - name: cleanup the failed one
+                      async_status: jid={{ bad.ansible_job_id }} mode=cleanup
                 """.formatted(marker, marker));
         HostResult job = r.result("local", "long job").orElseThrow();
         assertThat(job.status()).isEqualTo(Status.CHANGED);
@@ -96,7 +114,9 @@ class AsyncTest {
         assertThat(r.result("local", "wait for the failure").orElseThrow().registered()).containsEntry("rc", 1);
         assertThat(r.result("local", "cleanup").orElseThrow().status()).isEqualTo(Status.CHANGED);
         String jid = (String) job.registered().get("ansible_job_id");
-        assertThat(Path.of(System.getProperty("user.home"), ".rigger_async", jid + ".rc")).doesNotExist();
+        assertThat(dir.resolve("home/.rigger_async")).as("the jobs ran under the play's HOME").isDirectory();
+        assertThat(Path.of(System.getProperty("user.home"), ".rigger_async", jid + ".out")).as("nothing in the real home").doesNotExist();
+        assertThat(jobFiles()).as("cleanup removed both jobs' files").isEmpty();
         System.out.printf("async job of 2 s seen finished after %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
@@ -126,6 +146,37 @@ class AsyncTest {
                       poll: 2
                 """);
         assertThat(quick.hostResults()).extracting(HostResult::status).containsExactly(Status.CHANGED);
+    }
+
+    @Test
+    void aBackgroundJobStoppedAtItsLimitFailsAsAnsibleSaysWithoutAnExitCode() throws IOException {
+        Path never = dir.resolve("never");
+        RunResult r = run("""
+                - hosts: local
+                  gather_facts: false
+                  tasks:
+                    - name: too slow
+                      shell: "echo begun; sleep 30; touch %s"
+                      async: 1
+                      poll: 0
+                      register: job
+                    - name: wait
+                      async_status: jid={{ job.ansible_job_id }}
+                      register: result
+                      until: result.finished
+                      retries: 20
+                      delay: 1
+                      ignore_errors: true
+                    - name: cleanup
+                      async_status: jid={{ job.ansible_job_id }} mode=cleanup
+                """.formatted(never));
+        HostResult waited = r.result("local", "wait").orElseThrow();
+        assertThat(waited.status()).isEqualTo(Status.IGNORED);
+        assertThat(waited.message()).isEqualTo("async task did not complete within the requested time - 1s");
+        assertThat(waited.registered()).containsEntry("finished", 1).containsEntry("stdout", "begun").doesNotContainKey("rc");
+        assertThat(waited.duration()).as("stopped at its limit, not after the sleep").isLessThan(Duration.ofSeconds(10));
+        assertThat(never).doesNotExist();
+        assertThat(jobFiles()).isEmpty();
     }
 
     @Test

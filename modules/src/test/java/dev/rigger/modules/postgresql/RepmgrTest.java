@@ -224,7 +224,7 @@ class RepmgrTest {
     @Test
     void repmgrConfHasFullPathsFailoverSettingsAndSystemdServiceCommands() {
         Repmgr spec = Repmgr.node(1, "pg1", Repmgr.Role.PRIMARY, PG1).location("dc 'one'").priority(50)
-                .eventNotificationCommand("/usr/local/bin/notify %n %e").build();
+                .eventNotificationCommand("/usr/local/bin/notify %n %e").failoverValidationCommand("/usr/local/sbin/validate 5 10.0.0.1").build();
         String conf = spec.configText();
         assertThat(conf).contains("node_id=1\n", "node_name='pg1'\n", "conninfo='" + PG1 + "'\n",
                 "data_directory='/var/lib/postgresql/15/main'\n", "failover='automatic'\n",
@@ -232,6 +232,7 @@ class RepmgrTest {
                 "follow_command='/usr/lib/postgresql/15/bin/repmgr standby follow -f /etc/repmgr.conf --log-to-file --upstream-node-id=%n'\n",
                 "reconnect_attempts=6\n", "reconnect_interval=10\n", "monitor_interval_secs=2\n", "priority=50\n",
                 "location='dc ''one'''\n", "event_notification_command='/usr/local/bin/notify %n %e'\n",
+                "failover_validation_command='/usr/local/sbin/validate 5 10.0.0.1'\n",
                 "service_start_command='sudo -n /usr/bin/systemctl start postgresql@15-main'\n");
         assertThat(spec.sudoersText()).contains("postgres ALL=(root) NOPASSWD: /usr/bin/systemctl start postgresql@15-main, ");
     }
@@ -251,12 +252,21 @@ class RepmgrTest {
 
     @Test
     void yamlBindingChecksItsInput() {
-        Args ok = Args.of("repmgr", Map.of("node_id", 2, "node_name", "pg2", "role", "standby", "conninfo", PG2,
-                "peers", List.of(PG1), "password", Secret.of("x"), "reconnect_attempts", 3));
+        Map<String, Object> values = Map.of("node_id", 2, "node_name", "pg2", "role", "standby", "conninfo", PG2,
+                "peers", List.of(PG1), "password", Secret.of("x"), "reconnect_attempts", 3);
+        Args ok = Args.of("repmgr", values);
         Repmgr r = (Repmgr) new Repmgr.Type().create(ok);
         assertThat(r.role()).isEqualTo(Repmgr.Role.STANDBY);
         assertThat(r.reconnectAttempts()).isEqualTo(3);
         assertThat(r.toString()).doesNotContain("password=x");
+        assertThat(r.failoverValidationCommand()).as("none by default").isNull();
+        assertThat(r.configText()).doesNotContain("failover_validation_command");
+        Map<String, Object> blank = new java.util.HashMap<>(values);
+        blank.put("failover_validation_command", " ");
+        assertThat(((Repmgr) new Repmgr.Type().create(Args.of("repmgr", blank))).failoverValidationCommand()).as("blank is none").isNull();
+        Map<String, Object> twoLines = new java.util.HashMap<>(values);
+        twoLines.put("failover_validation_command", "/bin/true\nreconnect_attempts=0");
+        assertThatThrownBy(() -> new Repmgr.Type().create(Args.of("repmgr", twoLines))).hasMessageContaining("failover_validation_command");
 
         assertThatThrownBy(() -> new Repmgr.Type().create(Args.of("repmgr", Map.of("node_id", 2, "node_name", "pg2",
                 "role", "standy", "conninfo", PG2)))).isInstanceOf(InputException.class).hasMessageContaining("standby");

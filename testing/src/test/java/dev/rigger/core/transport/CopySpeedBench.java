@@ -75,7 +75,7 @@ class CopySpeedBench {
                     String script = r.script().replace("sum=$({ tee -- \"$tmp\" || printf x; } | " + RemoteFiles.SHA256 + ")\n",
                             "cat > \"$tmp\"\nsum=$(sha256sum < \"$tmp\")\n");
                     assertThat(script).isNotEqualTo(r.script());
-                    return c.exec(new ExecRequest(script, r.input(), null, null));
+                    return c.exec(new ExecRequest(script, r.input(), null, null, null));
                 }));
                 // Each first in every other round: the second one writes while the first one's pages are flushed.
                 for (Step write : round % 2 == 0 ? List.of(tee, readBack) : List.of(readBack, tee)) {
