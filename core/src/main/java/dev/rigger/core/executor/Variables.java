@@ -1,6 +1,7 @@
 package dev.rigger.core.executor;
 
 import dev.rigger.core.inventory.Inventory;
+import dev.rigger.core.render.ModuleTemplate;
 import dev.rigger.core.render.TemplatedString;
 import dev.rigger.core.secret.PasswordVariables;
 import dev.rigger.core.secret.SecretMask;
@@ -77,6 +78,7 @@ final class Variables {
         vars.put("play_hosts", playHosts);
         vars.put("ansible_check_mode", checkMode);
         vars.put("ansible_diff_mode", diffMode);
+        vars.put("omit", ModuleTemplate.OMIT);
         if (playbookDir != null) vars.put("playbook_dir", playbookDir);
         if (role != null) {
             vars.put("role_name", role.name());

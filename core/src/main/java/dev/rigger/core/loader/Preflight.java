@@ -38,7 +38,7 @@ import java.util.TreeSet;
 public final class Preflight {
     /** What the executor and template engine define for every task (see Variables and TaskExecution). */
     static final Set<String> MAGIC = Set.of("inventory_hostname", "inventory_hostname_short", "group_names", "groups",
-            "hostvars", "play_hosts", "playbook_dir", "role_name", "role_path", "item", "group_hosts");
+            "hostvars", "play_hosts", "playbook_dir", "role_name", "role_path", "item", "group_hosts", "omit");
 
     private Preflight() {}
 

@@ -20,6 +20,12 @@ import java.util.function.Consumer;
  * load-time error; templated ones get the checks that need no values (unknown and missing keys).
  */
 public final class ModuleTemplate {
+    /**
+     * The value of the variable {@code omit}: a module argument that renders to it is left out
+     * (Ansible's {@code "{{ x | default(omit) }}"}, {@code "{{ a if c else omit }}"}).
+     */
+    public static final String OMIT = "__rigger_omit_placeholder__";
+
     private final String name;
     private final ModuleType type;
     private final ValueTemplate.MappingOf args;
@@ -61,9 +67,17 @@ public final class ModuleTemplate {
      * so output can mask them whatever the module does with them.
      */
     public Module<?> create(Map<String, Object> vars, Consumer<Secret> secrets) {
-        Map<String, Object> values = bound != null ? constants : args.render(TemplatedVariables.of(vars, taskLocation));
+        Map<String, Object> values = bound != null ? constants : withoutOmitted(args.render(TemplatedVariables.of(vars, taskLocation)));
         reportSecrets(values, secrets);
         return bound != null ? bound : bind(values);
+    }
+
+    /** Arguments that rendered to {@link #OMIT} (Ansible's {@code omit}) are left out, as if not written. */
+    private static Map<String, Object> withoutOmitted(Map<String, Object> values) {
+        if (!values.containsValue(OMIT)) return values;
+        Map<String, Object> kept = new LinkedHashMap<>(values);
+        kept.values().removeIf(OMIT::equals);
+        return kept;
     }
 
     private static void reportSecrets(Object value, Consumer<Secret> secrets) {

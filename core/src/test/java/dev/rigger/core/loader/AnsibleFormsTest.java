@@ -236,6 +236,29 @@ class AnsibleFormsTest {
     }
 
     @Test
+    void anArgumentRenderedToOmitIsLeftOutAsIfNotWritten() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  vars:
+                    strict: false
+                  tasks:
+                    - name: omitted
+                      copy:
+                        dest: /x
+                        content: x
+                        mode: "{{ '0600' if strict else omit }}"
+                        owner: "{{ owner_name | default(omit) }}"
+                    - name: kept
+                      copy: {dest: /y, content: y, mode: "{{ '0600' if not strict else omit }}"}
+                """);
+        // An omitted argument takes the module's default.
+        assertThat(r.resultsOf("omitted")).extracting(h -> arg(h, "mode"), h -> arg(h, "owner"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(null, null));
+        assertThat(r.resultsOf("kept")).extracting(h -> arg(h, "mode")).containsExactly("0600");
+    }
+
+    @Test
     void moduleDefaultsOfBlocksAndTasksReplaceTheOuterOnesOfTheirModule() {
         write("roles/app/tasks/main.yml", "- name: role in block\n  copy: {dest: /y, content: y}\n");
         write("more.yml", "- name: included in block\n  copy: {dest: /z, content: z}\n");

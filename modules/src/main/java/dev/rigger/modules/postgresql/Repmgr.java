@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  *       {@code location} ({@code default}), {@code reconnect_attempts} (6), {@code reconnect_interval} (10 s),
  *       {@code monitor_interval_secs} (2), {@code event_notification_command},
  *       {@code failover_validation_command} (run on the promotion candidate before it promotes itself;
- *       a non-zero exit aborts the promotion and repmgrd reruns the election; blank: none) — as in repmgr.conf.</li>
+ *       a non-zero exit aborts the promotion and repmgrd reruns the election) — as in repmgr.conf.</li>
  *   <li>{@code rewind_config_files} — files in the data directory kept across {@code pg_rewind} on a
  *       rejoin (default {@code postgresql.auto.conf}; Debian keeps the others in /etc/postgresql).</li>
  * </ul>
@@ -876,8 +876,7 @@ public record Repmgr(int nodeId, String nodeName, Role role, String conninfo, Li
             args.optionalString("config_file").ifPresent(b::configFile);
             args.optionalString("location").ifPresent(b::location);
             args.optionalString("event_notification_command").ifPresent(b::eventNotificationCommand);
-            // Blank means none, so a role can switch it off with an expression.
-            args.optionalString("failover_validation_command").filter(c -> !c.isBlank()).ifPresent(b::failoverValidationCommand);
+            args.optionalString("failover_validation_command").ifPresent(b::failoverValidationCommand);
             if (args.has("rewind_config_files")) b.rewindConfigFiles(args.stringList("rewind_config_files"));
             try {
                 return b.build();

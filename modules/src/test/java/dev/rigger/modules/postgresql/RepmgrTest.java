@@ -261,9 +261,6 @@ class RepmgrTest {
         assertThat(r.toString()).doesNotContain("password=x");
         assertThat(r.failoverValidationCommand()).as("none by default").isNull();
         assertThat(r.configText()).doesNotContain("failover_validation_command");
-        Map<String, Object> blank = new java.util.HashMap<>(values);
-        blank.put("failover_validation_command", " ");
-        assertThat(((Repmgr) new Repmgr.Type().create(Args.of("repmgr", blank))).failoverValidationCommand()).as("blank is none").isNull();
         Map<String, Object> twoLines = new java.util.HashMap<>(values);
         twoLines.put("failover_validation_command", "/bin/true\nreconnect_attempts=0");
         assertThatThrownBy(() -> new Repmgr.Type().create(Args.of("repmgr", twoLines))).hasMessageContaining("failover_validation_command");
