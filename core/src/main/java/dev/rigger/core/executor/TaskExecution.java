@@ -169,7 +169,7 @@ final class TaskExecution {
         // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
-        Become become = become(task);
+        Become become = BecomeVariables.of(task.attributes(), vars, task.location());
         Map<String, String> environment;
         try {
             environment = task.attributes().environment(vars);
@@ -290,12 +290,6 @@ final class TaskExecution {
     /** Whom a task's scripts run as, and how they become that user; null: the login user. */
     record Become(String user, BecomeMethod method) {}
 
-    private static Become become(Task task) {
-        Attributes a = task.attributes();
-        if (!Boolean.TRUE.equals(a.become())) return null;
-        return new Become(a.becomeUser() != null ? a.becomeUser() : "root", a.becomeMethod() != null ? a.becomeMethod() : BecomeMethod.SUDO);
-    }
-
     private boolean checkModeOf(Task task) {
         return task.attributes().checkMode() != null ? task.attributes().checkMode() : run.options().checkMode();
     }
@@ -344,8 +338,9 @@ final class TaskExecution {
             if (!run.options().selectsTags(next.attributes().tags())) return null;
             if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
             if (next.attributes().environment() != null || next.async() != null) return null;
-            if (!java.util.Objects.equals(become(next), become) || checkModeOf(next) != checkMode) return null;
+            if (checkModeOf(next) != checkMode) return null;
             Map<String, Object> vars = run.variables().forTask(host.name, next.attributes(), play, playHosts);
+            if (!java.util.Objects.equals(BecomeVariables.of(next.attributes(), vars, next.location()), become)) return null;
             for (Condition c : next.attributes().when()) {
                 if (!c.test(vars)) return null;
             }

@@ -6,6 +6,7 @@ import dev.rigger.core.error.InputException;
 import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.secret.Secret;
+import dev.rigger.core.transport.BecomeMethod;
 import dev.rigger.core.transport.ConnectionSettings;
 import dev.rigger.core.transport.HostKeyPolicy;
 import dev.rigger.core.transport.SshConfig;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  *   <tr><td>key</td><td>{@code rigger_private_key_file}, {@code ansible_ssh_private_key_file}, {@code ansible_private_key_file}</td></tr>
  *   <tr><td>password</td><td>{@code ansible_password}, {@code ansible_ssh_pass}, {@code ansible_ssh_password}</td></tr>
  *   <tr><td>become password (sudo, su)</td><td>{@code rigger_become_password}, {@code ansible_become_password}, {@code ansible_become_pass}</td></tr>
+ *   <tr><td>become, become user and method</td><td>{@code ansible_become}, {@code ansible_become_user}, {@code ansible_become_method}:
+ *       checked here, applied per task over the keywords (the executor's BecomeVariables)</td></tr>
  *   <tr><td>connection</td><td>{@code rigger_connection}, {@code ansible_connection}: ssh (also smart, paramiko) or local</td></tr>
  *   <tr><td>host keys</td><td>{@code rigger_host_key_checking} (strict, accept-new, off); else
  *       {@code ansible_host_key_checking}, then env {@code ANSIBLE_HOST_KEY_CHECKING}, false meaning off</td></tr>
@@ -140,6 +143,7 @@ public final class InventoryConnections {
                 .ifPresent(v -> b.password(Secret.of(v.string())));
         vars.first("rigger_become_password", "ansible_become_password", "ansible_become_pass")
                 .ifPresent(v -> b.becomePassword(Secret.of(v.string())));
+        checkBecome(vars);
         SshArgs ssh = new SshArgs();
         vars.first("ansible_ssh_common_args").ifPresent(ssh::read);
         vars.first("ansible_ssh_extra_args").ifPresent(ssh::read);
@@ -161,6 +165,26 @@ public final class InventoryConnections {
             b.jumpHost(proxyJump(config.proxyJump(), source, partial, jumpChain));
         }
         return b.build();
+    }
+
+    /**
+     * {@code ansible_become} and {@code ansible_become_method} apply per task (the executor reads
+     * them with the task's variables, over the keywords); a value no task could use is refused
+     * here, at the line that set it. Templated values are rendered when a task runs.
+     */
+    private static void checkBecome(HostVars vars) {
+        vars.first("ansible_become").filter(v -> !templated(v)).ifPresent(InventoryConnections::bool);
+        vars.first("ansible_become_method").filter(v -> !templated(v)).ifPresent(v -> {
+            String name = v.string().strip();
+            if (BecomeMethod.of(name).isEmpty()) {
+                throw new InputException(v.at(), "ansible_become_method '" + name + "' is not supported: Rigger becomes another user with "
+                        + String.join(" or ", BecomeMethod.keywords()), NearNames.closest(name, BecomeMethod.keywords()).orElse(null));
+            }
+        });
+    }
+
+    private static boolean templated(Var v) {
+        return v.value() instanceof String s && s.contains("{{");
     }
 
     private static ConnectionSettings.Type connectionType(Var v) {

@@ -8,8 +8,10 @@ import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.ModuleType;
 import dev.rigger.core.secret.Secret;
 import dev.rigger.core.secret.SecretMask;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -72,12 +74,38 @@ public final class ModuleTemplate {
         return bound != null ? bound : bind(values);
     }
 
-    /** Arguments that rendered to {@link #OMIT} (Ansible's {@code omit}) are left out, as if not written. */
+    /**
+     * Arguments that rendered to {@link #OMIT} (Ansible's {@code omit}) are left out, as if not
+     * written; so are keys of nested mappings and items of lists that did, at any depth, as
+     * ansible-core (2.19 and later) drops omit from the mappings and lists a template yields.
+     */
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> withoutOmitted(Map<String, Object> values) {
-        if (!values.containsValue(OMIT)) return values;
-        Map<String, Object> kept = new LinkedHashMap<>(values);
-        kept.values().removeIf(OMIT::equals);
-        return kept;
+        return holdsOmit(values) ? (Map<String, Object>) withoutOmit(values) : values;
+    }
+
+    private static boolean holdsOmit(Object value) {
+        if (value instanceof Map<?, ?> map) return map.values().stream().anyMatch(ModuleTemplate::holdsOmit);
+        if (value instanceof List<?> items) return items.stream().anyMatch(ModuleTemplate::holdsOmit);
+        return OMIT.equals(value);
+    }
+
+    private static Object withoutOmit(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> kept = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                if (!OMIT.equals(v)) kept.put(k, withoutOmit(v));
+            });
+            return kept;
+        }
+        if (value instanceof List<?> items) {
+            List<Object> kept = new ArrayList<>();
+            for (Object item : items) {
+                if (!OMIT.equals(item)) kept.add(withoutOmit(item));
+            }
+            return kept;
+        }
+        return value;
     }
 
     private static void reportSecrets(Object value, Consumer<Secret> secrets) {

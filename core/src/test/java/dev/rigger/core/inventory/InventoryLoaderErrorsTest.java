@@ -50,6 +50,8 @@ class InventoryLoaderErrorsTest {
             port-word.yml        | port-word.yml:4:7: ansible_port must be a port number 1-65535, got 'twentytwo'
             port-word.ini        | port-word.ini:2:6: ansible_port must be a port number 1-65535, got 'twentytwo'
             port-groupvars       | port-groupvars/group_vars/web.yml:1:1: ansible_connection 'telnet' is not supported (Rigger connects with ssh or local)
+            become-method.yml    | become-method.yml:4:7: ansible_become_method 'sudu' is not supported: Rigger becomes another user with sudo or su (did you mean 'sudo'?)
+            become-word.ini      | become-word.ini:2:6: ansible_become must be a boolean (true or false), got 'maybe'
             missing.yml          | missing.yml: inventory not found
             """)
     void reportsTheExactProblemAndPlace(String source, String expected) {

@@ -259,6 +259,35 @@ class AnsibleFormsTest {
     }
 
     @Test
+    void omitLeavesOutNestedKeysAndListItemsAtAnyDepth() {
+        RunResult r = run("""
+                - hosts: web1
+                  gather_facts: false
+                  vars:
+                    port: 5432
+                  tasks:
+                    - name: nested
+                      echo:
+                        value:
+                          listen: "{{ port }}"
+                          tls: "{{ tls_mode | default(omit) }}"
+                          peers:
+                            - a
+                            - "{{ extra_peer | default(omit) }}"
+                            - {name: b, weight: "{{ weight | default(omit) }}"}
+                            - [c, "{{ omit }}"]
+                        msg: ["{{ omit }}"]
+                    - name: untouched
+                      echo:
+                        value: {a: [1, "{{ port }}"]}
+                """);
+        // 2.19-and-later Ansible: an omitted key or list item goes; the mapping or list holding it stays.
+        assertThat(r.resultsOf("nested")).extracting(h -> arg(h, "value"), h -> arg(h, "msg")).containsExactly(org.assertj.core.groups.Tuple.tuple(
+                Map.of("listen", 5432, "peers", List.of("a", Map.of("name", "b"), List.of("c"))), List.of()));
+        assertThat(r.resultsOf("untouched")).extracting(h -> arg(h, "value")).containsExactly(Map.of("a", List.of(1, 5432)));
+    }
+
+    @Test
     void moduleDefaultsOfBlocksAndTasksReplaceTheOuterOnesOfTheirModule() {
         write("roles/app/tasks/main.yml", "- name: role in block\n  copy: {dest: /y, content: y}\n");
         write("more.yml", "- name: included in block\n  copy: {dest: /z, content: z}\n");
@@ -348,6 +377,57 @@ class AnsibleFormsTest {
         }
         assertThat(how).containsExactly(Map.entry("from-play", "su root"), Map.entry("from-block", "sudo root"),
                 Map.entry("from-task", "su app"), Map.entry("not-become", "login user"));
+    }
+
+    @Test
+    void becomeVariablesWinOverTheKeywordsAsInAnsible() {
+        // web: su by group_vars; web2 becomes by its host vars even where the play does not say become.
+        Inventory hosts = Inventory.builder()
+                .group("web", Map.of("ansible_become_method", "su", "ansible_become_user", "{{ admin }}", "admin", "root"), "web1", "web2")
+                .host("web2", Map.of("ansible_become", "yes", "ansible_become_method", "ansible.builtin.sudo"))
+                .build();
+        RecordingHosts recorder = new RecordingHosts();
+        LoadedPlaybook playbook = load("""
+                - hosts: web
+                  gather_facts: false
+                  become_method: sudo
+                  tasks:
+                    - touch: path=/plain
+                    - touch: path=/keyword
+                      become: true
+                      become_user: app
+                    - touch: path=/task-vars
+                      become: true
+                      vars:
+                        ansible_become: false
+                    - touch: path=/templated
+                      become: true
+                      vars:
+                        admin: postgres
+                """);
+        assertThat(PlaybookRun.of(playbook.playbook()).inventory(hosts).connector(recorder).execute().exitCode()).isZero();
+
+        Map<String, String> how = new java.util.TreeMap<>();
+        for (int i = 0; i < recorder.requests.size(); i++) {
+            dev.rigger.core.transport.ExecRequest r = recorder.requests.get(i);
+            String host = recorder.execs.get(i).split(":")[0];
+            how.put(host + " " + r.script().replace("touch /", ""), r.becomeUser() == null ? "login user" : r.becomeMethod().keyword() + " " + r.becomeUser());
+        }
+        assertThat(how).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "web1 plain", "login user", "web2 plain", "sudo root",
+                "web1 keyword", "su root", "web2 keyword", "sudo root",
+                "web1 task-vars", "login user", "web2 task-vars", "login user",
+                "web1 templated", "su postgres", "web2 templated", "sudo postgres"));
+    }
+
+    @Test
+    void aBecomeVariableNoTaskCanUseFailsTheTaskNamingIt() {
+        Inventory hosts = Inventory.builder().host("web1", Map.of("ansible_become_method", "{{ 'doas' }}")).build();
+        RunResult result = PlaybookRun.of(load("- hosts: web1\n  gather_facts: false\n  become: true\n  tasks:\n    - touch: path=/x\n").playbook())
+                .inventory(hosts).connector(new RecordingHosts()).execute();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.resultsOf("touch").get(0).message())
+                .contains("ansible_become_method 'doas' is not supported: Rigger becomes another user with sudo or su");
     }
 
     @Test

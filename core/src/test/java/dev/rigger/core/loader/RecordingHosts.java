@@ -25,8 +25,10 @@ final class RecordingHosts implements HostConnector {
             @Override
             public ExecResult exec(ExecRequest request) {
                 count.incrementAndGet();
-                execs.add(host + ": " + request.script());
-                requests.add(request);
+                synchronized (requests) { // the same index in both lists: the same exec
+                    execs.add(host + ": " + request.script());
+                    requests.add(request);
+                }
                 return new ExecResult(0, "", "", Duration.ZERO);
             }
         };
