@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code become_method: su} on a real host: {@code rigger play} logs in as {@code deploy}, who may
  * not sudo at all, and becomes root with su and root's password from {@code -K} (here its
  * environment variable, as CI gives it). Check mode, a real run, a second run with nothing to do,
- * the flag instead of the keyword, and a wrong password.
+ * the flag instead of the keyword, a wrong password, and {@code ansible_become_method: su} in the
+ * inventory, which wins over the play's {@code become_method: sudo} as in Ansible.
  */
 @LabHosts("su1")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,8 +53,10 @@ class BecomeSuIT {
     @TempDir
     static Path tmp;
     private static Path inventory;
+    private static Path suByInventory;
     private static Path keyword;
     private static Path plain;
+    private static Path sudoKeyword;
 
     /** deploy logs in with the lab key and has no sudo rights: only su can make it root. */
     @BeforeAll
@@ -66,12 +69,19 @@ class BecomeSuIT {
         String hosts = Files.readString(lab.writeInventory());
         assertThat(hosts).contains("ansible_user: \"root\"");
         inventory = Files.writeString(tmp.resolve("hosts.yml"), hosts.replace("ansible_user: \"root\"", "ansible_user: \"deploy\""));
+        suByInventory = Files.writeString(tmp.resolve("su-hosts.yml"), hosts.replace("ansible_user: \"root\"",
+                "ansible_user: \"deploy\"\n      ansible_become_method: su"));
         keyword = Files.writeString(tmp.resolve("su.yml"), PLAYBOOK.replace("{{METHOD}}", "become_method: su"));
+        sudoKeyword = Files.writeString(tmp.resolve("sudo.yml"), PLAYBOOK.replace("{{METHOD}}", "become_method: sudo"));
         plain = Files.writeString(tmp.resolve("plain.yml"), PLAYBOOK.replace("{{METHOD}}", ""));
         assertThat(lab.exec("su1", "su", "deploy", "-c", "sudo -n true").exitCode()).as("deploy may not sudo").isNotZero();
     }
 
     private static Cli play(String password, Path playbook, String... more) {
+        return play(inventory, password, playbook, more);
+    }
+
+    private static Cli play(Path inventory, String password, Path playbook, String... more) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().removeIf(k -> k.startsWith("ANSIBLE_") || k.startsWith("RIGGER_"));
         env.put("ANSIBLE_CONFIG", "/nonexistent/ansible.cfg");
@@ -135,5 +145,15 @@ class BecomeSuIT {
         assertThat(wrong.out()).contains("fatal: [su1]: FAILED!", "su to 'root' rejected the become password")
                 .doesNotContain("not-the-root-password");
         assertThat(lab.exec("su1", "test", "-e", "/root/su-proof").exitCode()).as("nothing ran as root").isNotZero();
+    }
+
+    @Test
+    @Order(5)
+    void theInventorysBecomeMethodWinsOverThePlaysKeyword(Lab lab) {
+        Cli run = play(suByInventory, ROOT_PASSWORD, sudoKeyword);
+
+        assertThat(run.exitCode()).as("sudo would fail for deploy: " + run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("became root").containsPattern("su1 +: ok=3 +changed=1 ");
+        assertThat(lab.shell("su1", "stat -c '%U %a' /root/su-proof; cat /root/su-proof")).isEqualTo("root 600\nwritten by su\n");
     }
 }

@@ -169,7 +169,9 @@ final class TaskExecution {
         // Opened on the first exec only: modules that need none (set_fact, debug) never contact the host.
         Supplier<Connection> connection = () -> targetState.connection(run.connector());
         ModuleContext context = new Context(host.name, task.module().variables(vars), checkMode, task.attributes().role());
-        Become become = BecomeVariables.of(task.attributes(), vars, task.location());
+        // As in Ansible, a delegated task becomes as the variables of the host it runs on say.
+        Map<String, Object> connectionVars = target.equals(host.name) ? vars : run.variables().forTask(target, task.attributes(), play, playHosts);
+        Become become = BecomeVariables.of(task.attributes(), connectionVars, task.location());
         Map<String, String> environment;
         try {
             environment = task.attributes().environment(vars);

@@ -381,10 +381,12 @@ class AnsibleFormsTest {
 
     @Test
     void becomeVariablesWinOverTheKeywordsAsInAnsible() {
-        // web: su by group_vars; web2 becomes by its host vars even where the play does not say become.
+        // web: su by group_vars; web2 becomes by its host vars even where the play does not say become;
+        // a task delegated to db1 becomes as db1's variables say.
         Inventory hosts = Inventory.builder()
                 .group("web", Map.of("ansible_become_method", "su", "ansible_become_user", "{{ admin }}", "admin", "root"), "web1", "web2")
                 .host("web2", Map.of("ansible_become", "yes", "ansible_become_method", "ansible.builtin.sudo"))
+                .host("db1", Map.of())
                 .build();
         RecordingHosts recorder = new RecordingHosts();
         LoadedPlaybook playbook = load("""
@@ -404,6 +406,12 @@ class AnsibleFormsTest {
                       become: true
                       vars:
                         admin: postgres
+                - hosts: web1
+                  gather_facts: false
+                  tasks:
+                    - touch: path=/delegated
+                      become: true
+                      delegate_to: db1
                 """);
         assertThat(PlaybookRun.of(playbook.playbook()).inventory(hosts).connector(recorder).execute().exitCode()).isZero();
 
@@ -417,7 +425,8 @@ class AnsibleFormsTest {
                 "web1 plain", "login user", "web2 plain", "sudo root",
                 "web1 keyword", "su root", "web2 keyword", "sudo root",
                 "web1 task-vars", "login user", "web2 task-vars", "login user",
-                "web1 templated", "su postgres", "web2 templated", "sudo postgres"));
+                "web1 templated", "su postgres", "web2 templated", "sudo postgres",
+                "db1 delegated", "sudo root"));
     }
 
     @Test
