@@ -89,7 +89,8 @@ final class PlayExecution {
     }
 
     private List<String> select(String pattern) {
-        return HostPattern.parse(pattern).select(run.inventory()).hosts();
+        // The inventory as it is now: group_by in an earlier play may have added to it.
+        return HostPattern.parse(pattern).select(run.variables().inventory()).hosts();
     }
 
     private void gatherFacts() {

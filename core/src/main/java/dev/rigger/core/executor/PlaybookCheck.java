@@ -23,10 +23,24 @@ final class PlaybookCheck {
     final List<String> warnings = new ArrayList<>();
 
     PlaybookCheck(Playbook playbook, Inventory inventory, RunOptions options) {
+        boolean groupsMayGrow = false;
         for (Play play : playbook.plays()) {
-            checkHosts(play, inventory, options.strictHostPatterns());
+            // After a group_by, a pattern may match a group made at run time: the run says then.
+            if (!groupsMayGrow) checkHosts(play, inventory, options.strictHostPatterns());
             checkNotifications(play);
+            groupsMayGrow |= mayGroupBy(play);
         }
+    }
+
+    /** Whether the play has a group_by task, or a task list only known at run time that may hold one. */
+    private static boolean mayGroupBy(Play play) {
+        List<TaskNode> all = new ArrayList<>(play.preTasks());
+        all.addAll(play.tasks());
+        all.addAll(play.postTasks());
+        all.addAll(play.handlers());
+        List<Task> tasks = new ArrayList<>();
+        if (!flatten(all, tasks)) return true;
+        return tasks.stream().anyMatch(t -> t.module() != null && t.module().moduleName().replaceAll(".*\\.", "").equals("group_by"));
     }
 
     private void checkHosts(Play play, Inventory inventory, boolean strict) {

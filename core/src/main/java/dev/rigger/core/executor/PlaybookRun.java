@@ -161,7 +161,7 @@ public final class PlaybookRun {
         // Traced scripts leave through the run's one ordered, masked way out, which exists once the context does.
         java.util.concurrent.atomic.AtomicReference<RunContext> context = new java.util.concurrent.atomic.AtomicReference<>();
         HostConnector opening = traceExecs ? host -> new TracedConnection(connector.open(host), e -> context.get().emit(e)) : connector;
-        RunContext run = new RunContext(inventory, options, hosts, variables, opening, facts, templates, dir, workers, masked,
+        RunContext run = new RunContext(options, hosts, variables, opening, facts, templates, dir, workers, masked,
                 new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong(), step);
         context.set(run);
         try {

@@ -1,6 +1,5 @@
 package dev.rigger.core.executor;
 
-import dev.rigger.core.inventory.Inventory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Everything one run shares between its plays and workers. Nothing here outlives the run.
+ * Everything one run shares between its plays and workers. Nothing here outlives the run. The
+ * inventory as it is now is {@code variables().inventory()}: group_by changes it during the run.
  *
  * @param startAtPending true until the {@code --start-at-task} task is reached; shared by the plays,
  *                       so the plays after the one holding it run in full, as in Ansible
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *                       task's start (see {@link HostState#takeProbe})
  * @param step           asked before each task ({@code --step}), or null to run them all
  */
-record RunContext(Inventory inventory, RunOptions options, Map<String, HostState> hosts, Variables variables,
+record RunContext(RunOptions options, Map<String, HostState> hosts, Variables variables,
                   HostConnector connector, FactSource facts, TemplateEngine templates, Path playbookDir,
                   ExecutorService workers, List<RunListener> listeners, AtomicBoolean startAtPending,
                   AtomicBoolean interrupted, AtomicLong changes, TaskGate step) {

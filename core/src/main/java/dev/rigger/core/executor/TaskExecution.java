@@ -77,6 +77,7 @@ final class TaskExecution {
         } else {
             result = runLoop(task, host, vars, started);
         }
+        result = joinGroups(task, host, result);
         finish(task, host, result, null, started);
         return result.status;
     }
@@ -431,6 +432,32 @@ final class TaskExecution {
      * variables of the host (for a loop, each item's in turn). The host's variable map cannot hold
      * null, so a fact set to null is left out (reading it gives "undefined" instead of none).
      */
+    /**
+     * group_by's result ({@code add_group}, {@code parent_groups}, as Ansible's action returns):
+     * the host joins the group for the rest of the run, changed when it was not in it yet.
+     */
+    private Attempt joinGroups(Task task, HostState host, Attempt a) {
+        List<Map<?, ?>> results = new ArrayList<>();
+        if (a.registered.get("results") instanceof List<?> items) {
+            for (Object item : items) if (item instanceof Map<?, ?> m) results.add(m);
+        }
+        results.add(a.registered);
+        boolean joined = false;
+        try {
+            for (Map<?, ?> r : results) {
+                if (!(r.get("add_group") instanceof String group) || Boolean.TRUE.equals(r.get("failed"))) continue;
+                List<String> parents = r.get("parent_groups") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
+                joined |= run.variables().addToGroup(host.name, group, parents, task.location());
+            }
+        } catch (RuntimeException e) {
+            return Attempt.failed(describe(e), a.execs);
+        }
+        if (!joined) return a;
+        Map<String, Object> registered = new LinkedHashMap<>(a.registered);
+        registered.put("changed", true);
+        return new Attempt(a.status == Status.OK ? Status.CHANGED : a.status, a.message, a.changes, a.execs, registered);
+    }
+
     private static void mergeFacts(HostState host, Map<String, Object> registered) {
         if (registered.get("results") instanceof List<?> items) {
             for (Object item : items) {

@@ -30,36 +30,63 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code role_name}.
  */
 final class Variables {
-    private final Inventory inventory;
     private final Map<String, HostState> hosts;
     private final Map<String, Object> extraVars;
     private final boolean checkMode;
     private final boolean diffMode;
     private final String playbookDir;
-    // The inventory never changes during a run, so what it derives per host is computed once:
-    // otherwise every task on every host re-walks every group (hot with many hosts and groups).
-    private final Map<String, List<String>> groupMembers;
-    private final Map<String, Map<String, Object>> inventoryVars = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> groupNames = new ConcurrentHashMap<>();
+    /** The inventory as the run has it now; replaced as a whole when {@code group_by} changes it. */
+    private volatile Snapshot current;
     private final SecretMask secrets = new SecretMask();
     private static final Set<String> ACROSS_HOSTS = Set.of("hostvars", "group_hosts", "groups", "group_names",
             "ansible_play_hosts", "ansible_play_batch", "play_hosts");
 
+    /**
+     * An inventory and what it derives per host, computed once per inventory: otherwise every task
+     * on every host re-walks every group (hot with many hosts and groups).
+     */
+    private record Snapshot(Inventory inventory, Map<String, List<String>> groupMembers,
+                            Map<String, Map<String, Object>> inventoryVars, Map<String, List<String>> groupNames) {
+        Snapshot(Inventory inventory) {
+            this(inventory, inventory.groupMembers(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        }
+    }
+
     Variables(Inventory inventory, Map<String, HostState> hosts, RunOptions options, String playbookDir) {
-        this.inventory = inventory;
+        this.current = new Snapshot(inventory);
         this.hosts = hosts;
         this.extraVars = options.extraVars();
         this.checkMode = options.checkMode();
         this.diffMode = options.diffMode();
         this.playbookDir = playbookDir;
-        this.groupMembers = inventory.groupMembers();
+    }
+
+    /** The inventory as it is now: the one the run started with, plus what group_by added. */
+    Inventory inventory() {
+        return current.inventory();
+    }
+
+    /**
+     * Puts {@code host} in {@code group} under {@code parents} for the rest of the run, as
+     * Ansible's group_by: later plays' host patterns, {@code groups}, {@code group_names} and
+     * {@code hostvars} see it.
+     *
+     * @return whether the inventory changed
+     */
+    synchronized boolean addToGroup(String host, String group, List<String> parents, dev.rigger.core.error.SourceLocation at) {
+        Inventory before = current.inventory();
+        Inventory after = before.withGroupMember(host, group, parents, at);
+        if (after == before) return false;
+        current = new Snapshot(after);
+        return true;
     }
 
     Map<String, Object> forTask(String host, Attributes attributes, Play play, List<String> playHosts) {
+        Snapshot now = current;
         Map<String, Object> vars = new LinkedHashMap<>();
         RoleScope role = attributes.role();
         if (role != null) vars.putAll(role.defaults());
-        vars.putAll(hostVars(host));
+        vars.putAll(hostVars(now, host));
         vars.putAll(play.vars());
         if (role != null) vars.putAll(role.vars());
         vars.putAll(attributes.vars());
@@ -68,11 +95,11 @@ final class Variables {
         vars.putAll(extraVars);
         vars.put("inventory_hostname", host);
         vars.put("inventory_hostname_short", host.contains(".") ? host.substring(0, host.indexOf('.')) : host);
-        vars.put("group_names", groupNames.computeIfAbsent(host, h -> inventory.groupsOf(h).stream()
+        vars.put("group_names", now.groupNames().computeIfAbsent(host, h -> now.inventory().groupsOf(h).stream()
                 .filter(g -> !g.equals(Inventory.ALL) && !g.equals(Inventory.UNGROUPED)).toList()));
-        vars.put("groups", groupMembers);
-        vars.put("hostvars", new HostVarsView());
-        vars.put("group_hosts", new GroupHostsView());
+        vars.put("groups", now.groupMembers());
+        vars.put("hostvars", new HostVarsView(now));
+        vars.put("group_hosts", new GroupHostsView(now));
         vars.put("ansible_play_hosts", playHosts);
         vars.put("ansible_play_batch", playHosts);
         vars.put("play_hosts", playHosts);
@@ -118,8 +145,12 @@ final class Variables {
 
     /** What {@code hostvars[host]} shows: inventory variables, facts, registered results. */
     Map<String, Object> hostVars(String host) {
-        Map<String, Object> vars = new LinkedHashMap<>(inventoryVars.computeIfAbsent(host, h -> {
-            Map<String, Object> own = new LinkedHashMap<>(inventory.varsOf(h));
+        return hostVars(current, host);
+    }
+
+    private Map<String, Object> hostVars(Snapshot now, String host) {
+        Map<String, Object> vars = new LinkedHashMap<>(now.inventoryVars().computeIfAbsent(host, h -> {
+            Map<String, Object> own = new LinkedHashMap<>(now.inventory().varsOf(h));
             passwordsAsSecrets(own);
             return own;
         }));
@@ -134,20 +165,26 @@ final class Variables {
 
     /** {@code hostvars}, computed per host when read, so every task does not copy every host. */
     private final class HostVarsView extends AbstractMap<String, Object> {
+        private final Snapshot now;
+
+        HostVarsView(Snapshot now) {
+            this.now = now;
+        }
+
         @Override
         public Object get(Object key) {
-            return key instanceof String h && inventory.host(h).isPresent() ? hostVars(h) : null;
+            return key instanceof String h && now.inventory().host(h).isPresent() ? hostVars(now, h) : null;
         }
 
         @Override
         public boolean containsKey(Object key) {
-            return key instanceof String h && inventory.host(h).isPresent();
+            return key instanceof String h && now.inventory().host(h).isPresent();
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
             Set<Entry<String, Object>> entries = new LinkedHashSet<>();
-            for (var h : inventory.hosts()) entries.add(new SimpleImmutableEntry<>(h.name(), hostVars(h.name())));
+            for (var h : now.inventory().hosts()) entries.add(new SimpleImmutableEntry<>(h.name(), hostVars(now, h.name())));
             return entries;
         }
     }
@@ -159,12 +196,18 @@ final class Variables {
      * hands a template the hosts of a group chosen by a variable. Computed when read.
      */
     private final class GroupHostsView extends AbstractMap<String, Object> {
+        private final Snapshot now;
+
+        GroupHostsView(Snapshot now) {
+            this.now = now;
+        }
+
         @Override
         public Object get(Object key) {
-            List<String> members = key instanceof String g ? groupMembers.get(g) : null;
+            List<String> members = key instanceof String g ? now.groupMembers().get(g) : null;
             if (members == null) return null;
             return members.stream().map(h -> {
-                Map<String, Object> entry = hostVars(h);
+                Map<String, Object> entry = hostVars(now, h);
                 entry.put("name", h);
                 return entry;
             }).toList();
@@ -172,13 +215,13 @@ final class Variables {
 
         @Override
         public boolean containsKey(Object key) {
-            return key instanceof String g && groupMembers.containsKey(g);
+            return key instanceof String g && now.groupMembers().containsKey(g);
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
             Set<Entry<String, Object>> entries = new LinkedHashSet<>();
-            for (String g : groupMembers.keySet()) entries.add(new SimpleImmutableEntry<>(g, get(g)));
+            for (String g : now.groupMembers().keySet()) entries.add(new SimpleImmutableEntry<>(g, get(g)));
             return entries;
         }
     }

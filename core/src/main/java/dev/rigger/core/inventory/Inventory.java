@@ -126,6 +126,59 @@ public final class Inventory {
         return Optional.empty();
     }
 
+    /**
+     * This inventory with {@code host} a member of {@code group}, which is made a child of each of
+     * {@code parents}; missing groups are made: the change Ansible's {@code group_by} makes for the
+     * rest of a run. A host that was ungrouped is no longer. The same inventory when nothing changes.
+     *
+     * @throws IllegalArgumentException when the inventory has no such host
+     * @throws InputException when a parent is the group itself or below it (a cycle)
+     */
+    public Inventory withGroupMember(String host, String group, List<String> parents, SourceLocation at) {
+        if (!hosts.containsKey(host) && !isImplicitLocalhost(host)) throw new IllegalArgumentException("no host '" + host + "' in inventory");
+        if (group.equals(ALL)) return this; // every host is in it
+        Group existing = groups.get(group);
+        boolean known = existing != null && existing.hosts().contains(host)
+                && parents.stream().allMatch(p -> groups.containsKey(p) && groups.get(p).children().contains(group));
+        if (known) return this;
+        Builder b = toBuilder();
+        if (isImplicitLocalhost(host)) {
+            // Declared now, it keeps connecting locally, as it did while implicit.
+            Host local = implicitLocalhosts.getOrDefault(host, implicitLocalhost(host, Map.of(), Map.of()));
+            local.vars().forEach((k, v) -> b.hostVar(host, k, v, local.varOrigins().getOrDefault(k, at)));
+        }
+        b.addHost(group, host, at);
+        for (String parent : parents) b.addChild(parent, group, at);
+        return b.build();
+    }
+
+    /** A builder holding this inventory as it is, for a changed copy. */
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        hosts.values().forEach(h -> {
+            MutableHost m = new MutableHost(h.name(), h.declaredAt());
+            m.vars.putAll(h.vars());
+            m.origins.putAll(h.varOrigins());
+            b.hosts.put(h.name(), m);
+        });
+        implicitLocalhosts.values().forEach(h -> {
+            MutableHost m = new MutableHost(h.name(), h.declaredAt());
+            m.vars.putAll(h.vars());
+            m.origins.putAll(h.varOrigins());
+            b.implicitLocalhosts.put(h.name(), m);
+        });
+        groups.values().forEach(g -> {
+            MutableGroup m = new MutableGroup(g.name(), g.declaredAt());
+            m.hosts.addAll(g.hosts());
+            m.children.addAll(g.children());
+            m.vars.putAll(g.vars());
+            m.fileVars.putAll(g.fileVars());
+            m.origins.putAll(g.varOrigins());
+            b.groups.put(g.name(), m);
+        });
+        return b;
+    }
+
     private record Layer(Map<String, Object> vars, Map<String, SourceLocation> origins) {}
 
     private List<Layer> layersOf(String hostName) {

@@ -401,7 +401,7 @@ final class TaskListLoader {
         }
     }
 
-    /** Why a well-known Ansible module (of another OS family or collection, or one that edits the inventory) is not here, or null. */
+    /** Why a well-known Ansible module (of another OS family or collection, or add_host) is not here, or null. */
     private static String unsupportedFamily(String key) {
         String name = key.substring(key.lastIndexOf('.') + 1);
         if (Set.of("yum", "dnf", "yum_repository", "rpm_key", "zypper", "zypper_repository", "pacman", "apk", "pkgng", "portage",
@@ -409,9 +409,9 @@ final class TaskListLoader {
             return "manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)";
         }
         if (name.startsWith("win_")) return "is a Windows module; Rigger manages Debian hosts over ssh";
-        if (name.equals("add_host") || name.equals("group_by")) {
-            return "is not supported: Rigger's inventory is fixed for a run (put the hosts and groups in the inventory,"
-                    + " or pick hosts with a pattern such as 'web:&dc1' or with when:)";
+        if (name.equals("add_host")) {
+            return "is not supported: Rigger adds no hosts during a run (put the hosts in the inventory; group_by makes"
+                    + " groups of inventory hosts, or pick hosts with a pattern such as 'web:&dc1' or with when:)";
         }
         boolean known = key.startsWith("ansible.") || key.startsWith("community.general.") || key.startsWith("rigger.");
         if (key.indexOf('.') > 0 && !known) {

@@ -26,6 +26,34 @@ class InventoryTest {
     }
 
     @Test
+    void groupByPutsAHostInANewGroupUnderItsParentsAndKeepsTheRest() {
+        Inventory inv = Inventory.builder()
+                .group("db", Map.of("pg_version", 15), "pg1", "pg2")
+                .groupVar("db", "ansible_group_priority", 2, AT)
+                .host("lone", Map.of("ansible_user", "root"))
+                .build();
+
+        Inventory changed = inv.withGroupMember("pg1", "primary", java.util.List.of("db"), AT)
+                .withGroupMember("lone", "os_Debian", java.util.List.of("all"), AT);
+
+        assertThat(changed.hostsOf("primary")).containsExactly("pg1");
+        assertThat(changed.hostsOf("db")).containsExactly("pg1", "pg2");
+        assertThat(changed.groupsOf("pg1")).containsExactly("all", "db", "primary");
+        assertThat(changed.varsOf("pg1")).as("the parent's variables reach the new group's hosts")
+                .containsEntry("pg_version", 15);
+        assertThat(changed.hostsOf(Inventory.UNGROUPED)).as("lone is in a named group now").isEmpty();
+        assertThat(changed.varsOf("lone")).containsEntry("ansible_user", "root");
+        assertThat(changed.originOf("pg1", "ansible_group_priority")).contains(AT);
+        assertThat(inv.hostsOf("primary")).as("the inventory itself is unchanged").isEmpty();
+        assertThat(changed.withGroupMember("pg1", "primary", java.util.List.of("db"), AT)).as("nothing new").isSameAs(changed);
+        assertThatThrownBy(() -> changed.withGroupMember("pg2", "db", java.util.List.of("primary"), AT))
+                .isInstanceOf(InputException.class).hasMessageContaining("circular children");
+        assertThatThrownBy(() -> inv.withGroupMember("nope", "x", java.util.List.of("all"), AT)).isInstanceOf(IllegalArgumentException.class);
+        Inventory local = inv.withGroupMember("localhost", "controller", java.util.List.of("all"), AT);
+        assertThat(local.varsOf("localhost")).as("localhost keeps connecting locally").containsEntry("ansible_connection", "local");
+    }
+
+    @Test
     void hostsOnlyInAllAreUngroupedAndHostsInANamedGroupAreNot() {
         Inventory inv = Inventory.builder()
                 .addHost(Inventory.ALL, "a")

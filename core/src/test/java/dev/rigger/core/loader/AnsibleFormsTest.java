@@ -440,12 +440,45 @@ class AnsibleFormsTest {
     }
 
     @Test
+    void groupByMakesGroupsThatTheSamePlayAndLaterPlaysSee() {
+        LoadedPlaybook playbook = load("""
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: by kind
+                      group_by: key="kind_{{ 'db' if inventory_hostname == 'db1' else 'web' }}" parents=fleet
+                    - name: same play
+                      echo: msg="{{ groups['kind_web'] }}"
+                      run_once: true
+                - hosts: kind_db
+                  gather_facts: false
+                  tasks:
+                    - name: later play
+                      echo:
+                        msg: "{{ group_names }}"
+                        value: "{{ groups.fleet }}"
+                """);
+        List<String> warnings = PlaybookRun.of(playbook.playbook()).inventory(inventory).validate();
+        assertThat(warnings).as("kind_db is made at run time: no warning before").isEmpty();
+        RecordingHosts hosts = new RecordingHosts();
+        RunResult r = PlaybookRun.of(playbook.playbook()).inventory(inventory).connector(hosts).execute();
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.resultsOf("by kind")).extracting(HostResult::status).containsOnly(dev.rigger.core.executor.Status.CHANGED).hasSize(3);
+        assertThat(msgs(r, "same play")).containsExactly(List.of("web1", "web2"));
+        assertThat(r.resultsOf("later play")).extracting(HostResult::host).containsExactly("db1");
+        assertThat(msgs(r, "later play").get(0)).asList().containsExactlyInAnyOrder("fleet", "kind_db");
+        assertThat(values(r, "later play", "value")).containsExactly(List.of("web1", "web2", "db1"));
+        assertThat(hosts.execs).as("group_by runs no script").isEmpty();
+    }
+
+    @Test
     void modulesOfOtherFamiliesAreNamedAsSuch() {
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - yum: name=httpd\n"))
                 .hasMessage("site.yml:3:7: module 'yum' manages another OS family's packages, which Rigger does not support: it manages Debian hosts (use apt or package)");
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - add_host: name=10.0.0.9 groups=new\n"))
-                .hasMessage("site.yml:3:7: module 'add_host' is not supported: Rigger's inventory is fixed for a run (put the hosts and groups"
-                        + " in the inventory, or pick hosts with a pattern such as 'web:&dc1' or with when:)");
+                .hasMessage("site.yml:3:7: module 'add_host' is not supported: Rigger adds no hosts during a run (put the hosts in the inventory;"
+                        + " group_by makes groups of inventory hosts, or pick hosts with a pattern such as 'web:&dc1' or with when:)");
         assertThatThrownBy(() -> load("- hosts: all\n  tasks:\n    - amazon.aws.ec2_instance: {name: x}\n"))
                 .hasMessage("site.yml:3:7: module 'amazon.aws.ec2_instance' comes from the collection amazon.aws, which Rigger does not support (cloud, network and database collections stay out)");
     }

@@ -137,6 +137,25 @@ public final class TestModules {
         }
     }
 
+    /** group_by as the modules' one returns it: the group, for the executor to put the host in. */
+    public static final class GroupBy implements ModuleType {
+        @Override public List<String> names() { return List.of("group_by"); }
+        @Override public Set<String> parameters() { return Set.of("key", "parents"); }
+        @Override public Set<String> required() { return Set.of("key"); }
+
+        @Override
+        public Module<?> create(Args args) {
+            args.requireKnown(parameters());
+            Map<String, Object> result = Map.of("add_group", args.string("key"),
+                    "parent_groups", args.has("parents") ? args.stringList("parents") : List.of("all"));
+            return new Module<Boolean>() {
+                @Override public String moduleName() { return "group_by"; }
+                @Override public Probe<Boolean> probe(ModuleContext context) { return Probe.none(true); }
+                @Override public Plan plan(Boolean state, ModuleContext context) { return Plan.noChange(result); }
+            };
+        }
+    }
+
     public static final class TouchType implements ModuleType {
         @Override public List<String> names() { return List.of("touch"); }
         @Override public Set<String> parameters() { return Set.of("path"); }
