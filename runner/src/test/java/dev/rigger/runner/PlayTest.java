@@ -25,6 +25,16 @@ class PlayTest {
     Path workdir;
 
     @Test
+    void groupByMakesAGroupALaterPlayTargetsWithoutContactingAHost() {
+        Cli run = rigger("play", DIR + "group_by.yml", "-i", REFUSED);
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.err()).as("no 'could not match' warning for a group made at run time").isEmpty();
+        assertThat(run.resultsOf("web1")).containsExactly("changed: [web1]");
+        assertThat(run.resultsOf("db1")).containsExactly("changed: [db1]", "ok: [db1] => db1 in db,fleet,role_primary; fleet=web1,web2,db1");
+    }
+
+    @Test
     void aGoodPlaybookRunsEveryTaskInOrderAndExitsWith0() {
         Cli run = rigger("play", SITE, "-i", LOCAL);
         assertThat(run.taskHeaders()).containsExactly("TASK [Gathering Facts]", "TASK [Common marker]", "TASK [Greet]",
