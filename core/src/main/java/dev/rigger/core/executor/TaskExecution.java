@@ -428,11 +428,6 @@ final class TaskExecution {
     }
 
     /**
-     * Modules such as {@code set_fact} return {@code ansible_facts}; as in Ansible, those become
-     * variables of the host (for a loop, each item's in turn). The host's variable map cannot hold
-     * null, so a fact set to null is left out (reading it gives "undefined" instead of none).
-     */
-    /**
      * group_by's result ({@code add_group}, {@code parent_groups}, as Ansible's action returns):
      * the host joins the group for the rest of the run, changed when it was not in it yet.
      */
@@ -458,6 +453,11 @@ final class TaskExecution {
         return new Attempt(a.status == Status.OK ? Status.CHANGED : a.status, a.message, a.changes, a.execs, registered);
     }
 
+    /**
+     * Modules such as {@code set_fact} return {@code ansible_facts}; as in Ansible, those become
+     * variables of the host (for a loop, each item's in turn). The host's variable map cannot hold
+     * null, so a fact set to null is left out (reading it gives "undefined" instead of none).
+     */
     private static void mergeFacts(HostState host, Map<String, Object> registered) {
         if (registered.get("results") instanceof List<?> items) {
             for (Object item : items) {

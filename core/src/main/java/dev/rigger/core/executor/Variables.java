@@ -1,5 +1,6 @@
 package dev.rigger.core.executor;
 
+import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.inventory.Inventory;
 import dev.rigger.core.render.ModuleTemplate;
 import dev.rigger.core.render.TemplatedString;
@@ -73,7 +74,7 @@ final class Variables {
      *
      * @return whether the inventory changed
      */
-    synchronized boolean addToGroup(String host, String group, List<String> parents, dev.rigger.core.error.SourceLocation at) {
+    synchronized boolean addToGroup(String host, String group, List<String> parents, SourceLocation at) {
         Inventory before = current.inventory();
         Inventory after = before.withGroupMember(host, group, parents, at);
         if (after == before) return false;
