@@ -63,6 +63,8 @@ public final class InventoryLoader {
             } else if (Files.isRegularFile(source)) {
                 parseFile(source, builder);
                 varsDirectories.add(source.getParent() != null ? source.getParent() : Path.of(""));
+            } else if (source.toString().contains(",")) {
+                hostList(source.toString(), builder);
             } else {
                 throw new InputException(SourceLocation.unknown(source.toString()), "inventory not found");
             }
@@ -70,6 +72,37 @@ public final class InventoryLoader {
         // Variables files apply to whatever all sources declared, so they come last.
         for (Path dir : varsDirectories) VarsDirectories.load(dir, builder);
         return builder.build();
+    }
+
+    /**
+     * Ansible's host list ({@code -i 'web1,web2:2222,'}, {@code -i 'localhost,'}): a source that is
+     * no file and holds a comma names hosts, separated by commas, each with an optional port
+     * ({@code host:port}, {@code [v6 address]:port}; an address with several colons and no
+     * brackets is IPv6 without a port). They are ungrouped, and use the default connection (SSH,
+     * for {@code localhost} too), as in Ansible.
+     */
+    static void hostList(String list, Inventory.Builder builder) {
+        SourceLocation at = SourceLocation.unknown(list);
+        for (String entry : list.split(",")) {
+            String h = entry.strip();
+            if (h.isEmpty()) continue;
+            String host = h;
+            String port = null;
+            if (h.startsWith("[") && h.contains("]")) {
+                host = h.substring(1, h.indexOf(']'));
+                String rest = h.substring(h.indexOf(']') + 1);
+                if (rest.startsWith(":")) port = rest.substring(1);
+                else if (!rest.isEmpty()) throw new InputException(at, "host list: cannot read '" + h + "'; write [address]:port");
+            } else if (h.indexOf(':') > 0 && h.indexOf(':') == h.lastIndexOf(':')) {
+                host = h.substring(0, h.indexOf(':'));
+                port = h.substring(h.indexOf(':') + 1);
+            }
+            if (port != null && !port.matches("[0-9]{1,5}")) {
+                throw new InputException(at, "host list: the port of '" + h + "' is not a number");
+            }
+            builder.host(host, at);
+            if (port != null) builder.hostVar(host, "ansible_port", Integer.parseInt(port), at);
+        }
     }
 
     /**

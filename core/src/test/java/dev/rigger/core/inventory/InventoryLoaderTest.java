@@ -22,6 +22,39 @@ class InventoryLoaderTest {
     }
 
     @Nested
+    class HostList {
+        @Test
+        void aSourceWithACommaThatIsNoFileListsUngroupedHostsWithOptionalPorts() {
+            Inventory inv = InventoryLoader.load(Path.of("web1, web2:2222,[fe80::1]:2200,::1,"));
+            assertThat(inv.hosts().stream().map(Host::name)).containsExactly("web1", "web2", "fe80::1", "::1");
+            assertThat(inv.hostsOf("ungrouped")).containsExactly("web1", "web2", "fe80::1", "::1");
+            assertThat(inv.varsOf("web2")).containsEntry("ansible_port", 2222);
+            assertThat(inv.varsOf("fe80::1")).containsEntry("ansible_port", 2200);
+            assertThat(inv.varsOf("web1")).doesNotContainKey("ansible_port");
+            assertThat(inv.varsOf("::1")).doesNotContainKey("ansible_port");
+        }
+
+        @Test
+        void localhostWithATrailingCommaIsAnInventoryHostNotTheImplicitOne() {
+            Inventory inv = InventoryLoader.load(Path.of("localhost,"));
+            assertThat(inv.hosts().stream().map(Host::name)).containsExactly("localhost");
+            assertThat(inv.isImplicitLocalhost("localhost")).isFalse();
+        }
+
+        @Test
+        void aFileWhoseNameHoldsACommaIsReadAsAFile(@TempDir Path dir) throws Exception {
+            Path file = Files.writeString(dir.resolve("a,b.yml"), "all: {hosts: {fromfile: {}}}\n");
+            assertThat(InventoryLoader.load(file).hosts().stream().map(Host::name)).containsExactly("fromfile");
+        }
+
+        @Test
+        void aPortThatIsNoNumberIsRefusedNamingTheEntry() {
+            assertThatThrownBy(() -> InventoryLoader.load(Path.of("web1:ssh,")))
+                    .isInstanceOf(InputException.class).hasMessageContaining("'web1:ssh'");
+        }
+    }
+
+    @Nested
     class YamlFormat {
         private final Inventory inv = load("yaml/hosts.yml");
 
