@@ -1,5 +1,6 @@
 package dev.rigger.core.executor;
 
+import dev.rigger.core.module.Footprint;
 import dev.rigger.core.transport.Connection;
 import dev.rigger.core.transport.ExecResult;
 import java.util.LinkedHashSet;
@@ -27,7 +28,7 @@ final class HostState {
     volatile String lastFailure;
     private final Set<String> notified = new LinkedHashSet<>();
     /** Probe results taken ahead for this host's next tasks (batched probes), and when. */
-    private Map<String, ExecResult> probesAhead = Map.of(); // guarded by this
+    private Map<String, KeptProbe> probesAhead = Map.of(); // guarded by this
     private TaskExecution.Become probesAheadUser; // guarded by this
     private long probesAheadAt = -1; // guarded by this
     int ok, changed, unreachableCount, failedCount, skipped, rescued, ignored;
@@ -66,25 +67,30 @@ final class HostState {
         notified.remove(handler);
     }
 
+    /** A probe's result taken ahead, and the remote paths it depends on. */
+    record KeptProbe(ExecResult result, Footprint reads) {}
+
     /**
      * Keeps probe results taken ahead, by script, for scripts run as {@code become} says (null: the
-     * login user), taken while the run's change counter stood at {@code changes}.
+     * login user), taken at position {@code at} of the run's change log.
      */
-    synchronized void keepProbes(Map<String, ExecResult> byScript, TaskExecution.Become become, long changes) {
+    synchronized void keepProbes(Map<String, KeptProbe> byScript, TaskExecution.Become become, long at) {
         probesAhead = Map.copyOf(byScript);
         probesAheadUser = become;
-        probesAheadAt = changes;
+        probesAheadAt = at;
     }
 
     /**
-     * The result of {@code script} taken ahead, or null. Only if no script that may change a host
-     * has run on any host between their taking and the start of the asking task ({@code changes}
-     * is the counter then): a change on one host can show in another's probe (a replica sees its
-     * primary).
+     * The result of {@code script} taken ahead, or null. Only if nothing that the scripts which may
+     * change a host (on any host: a change on one can show in another's probe, a shared file system
+     * or a replica) declared they write, recorded between its taking and the start of the asking
+     * task (position {@code taskStart} of {@code log}), may touch what the probe read.
      */
-    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long changes) {
-        if (changes != probesAheadAt || !java.util.Objects.equals(become, probesAheadUser)) return null;
-        return probesAhead.get(script);
+    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long taskStart, ChangeLog log) {
+        if (!java.util.Objects.equals(become, probesAheadUser)) return null;
+        KeptProbe kept = probesAhead.get(script);
+        if (kept == null || !log.untouched(kept.reads(), probesAheadAt, taskStart)) return null;
+        return kept.result();
     }
 
     boolean active() {

@@ -52,9 +52,10 @@ final class TaskExecution {
     /** The plain tasks after this one whose probes a batch may take ahead (empty: no batching). */
     private final List<Task> after;
     /**
-     * The run's change counter as this task started. Probes taken ahead serve it only if nothing
-     * changed between their taking and this moment; what other hosts change while this task runs
-     * races with its probe with or without batching (hosts of one task run in no set order).
+     * The run's change log position as this task started. Probes taken ahead serve it only if
+     * nothing recorded between their taking and this moment may touch what they read; what other
+     * hosts change while this task runs races with its probe with or without batching (hosts of
+     * one task run in no set order).
      */
     private final long changesAtStart;
 
@@ -64,7 +65,7 @@ final class TaskExecution {
         this.playHosts = playHosts;
         this.taskHosts = List.copyOf(taskHosts);
         this.after = List.copyOf(after);
-        this.changesAtStart = run.changes().get();
+        this.changesAtStart = run.changes().position();
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -244,17 +245,17 @@ final class TaskExecution {
             return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", plan.data()));
         }
         if (background) return startJob(plan, async, connection);
-        ExecResult applied;
-        // Counted before and after: probes taken ahead on any host are stale from here on.
-        run.changes().incrementAndGet();
+        // Recorded before and after (what it waits for after included): probes taken ahead on any
+        // host that read what it may write are stale from here on.
+        Outcome outcome;
+        run.changes().record(plan.writes());
         try {
-            applied = connection.exec(plan.applyScript(), plan.applyInput());
+            outcome = plan.interpreter().apply(connection.exec(plan.applyScript(), plan.applyInput()));
+            if (!outcome.failed() && plan.afterApply() != null) {
+                outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+            }
         } finally {
-            run.changes().incrementAndGet();
-        }
-        Outcome outcome = plan.interpreter().apply(applied);
-        if (!outcome.failed() && plan.afterApply() != null) {
-            outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+            run.changes().record(plan.writes());
         }
         Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
         return new Attempt(status, outcome.message(), plan.changes(), 0,
@@ -267,12 +268,14 @@ final class TaskExecution {
             return Attempt.failed("async with poll: 0 cannot hand this task's input (file content) to a background job; use poll: N to wait for it", 0);
         }
         String jid = AsyncJobs.newId();
-        run.changes().incrementAndGet();
+        // The job writes after this exec ended, as long as it runs: it races with every later probe,
+        // batched or not, as it races with every later task.
+        run.changes().record(plan.writes());
         ExecResult started;
         try {
             started = connection.exec(AsyncJobs.launch(jid, plan.applyScript(), async.seconds()), null);
         } finally {
-            run.changes().incrementAndGet();
+            run.changes().record(plan.writes());
         }
         if (!started.succeeded()) return Attempt.failed("could not start the background job: " + started.stderr().strip(), 0);
         return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", job(jid, Map.of())));
@@ -309,13 +312,16 @@ final class TaskExecution {
      * more exec: the probe alone, as without batching.
      */
     private ExecResult probeAhead(String script, Counter counter, HostState host, boolean checkMode) {
-        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart);
+        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart, run.changes());
         if (kept != null) return kept;
-        long changes = run.changes().get();
+        long at = run.changes().position();
         List<String> scripts = new ArrayList<>(List.of(script));
+        Map<String, Probe<?>> probes = new LinkedHashMap<>();
         for (Task next : after) {
-            String s = probeScriptOf(next, host, counter.become, checkMode);
-            if (s != null && !scripts.contains(s)) scripts.add(s);
+            Probe<?> p = probeOf(next, host, counter.become, checkMode);
+            if (p == null || p.script().equals(script)) continue;
+            // Two tasks with the same script: the one kept result serves the first that asks.
+            if (probes.putIfAbsent(p.script(), p) == null) scripts.add(p.script());
         }
         if (scripts.size() == 1) return counter.exec(script, null);
         ProbeBatch batch = new ProbeBatch(scripts);
@@ -328,18 +334,21 @@ final class TaskExecution {
         }
         List<ExecResult> split = batch.split(all);
         if (split == null) return counter.exec(script, null);
-        Map<String, ExecResult> byScript = new LinkedHashMap<>();
-        for (int i = 1; i < scripts.size(); i++) byScript.put(scripts.get(i), split.get(i));
-        host.keepProbes(byScript, counter.become, changes);
+        Map<String, HostState.KeptProbe> byScript = new LinkedHashMap<>();
+        for (int i = 1; i < scripts.size(); i++) {
+            Probe<?> p = probes.get(scripts.get(i));
+            byScript.put(p.script(), new HostState.KeptProbe(split.get(i), p.readsOf(split.get(i))));
+        }
+        host.keepProbes(byScript, counter.become, at);
         return split.get(0);
     }
 
     /**
-     * The probe script {@code next} would run on the host if it ran now, or null when it would
-     * not run one (skipped by tags or {@code when}, another become user or check mode, a loop,
-     * retries, delegation) or cannot tell yet (its arguments need results still to come).
+     * The probe {@code next} would run on the host if it ran now, or null when it would not run
+     * one (skipped by tags or {@code when}, another become user or check mode, a loop, retries,
+     * delegation) or cannot tell yet (its arguments need results still to come).
      */
-    private String probeScriptOf(Task next, HostState host, Become become, boolean checkMode) {
+    private Probe<?> probeOf(Task next, HostState host, Become become, boolean checkMode) {
         try {
             if (!run.options().selectsTags(next.attributes().tags())) return null;
             if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
@@ -352,7 +361,7 @@ final class TaskExecution {
             Module<?> module = next.module().create(vars, run.variables().secrets()::add);
             if (checkMode && !module.supportsCheckMode()) return null;
             Probe<?> probe = module.probe(new Context(host.name, next.module().variables(vars), checkMode, next.attributes().role()));
-            return probe.needsExec() ? probe.script() : null;
+            return probe.needsExec() ? probe : null;
         } catch (RuntimeException cannotTellYet) {
             return null;
         }
