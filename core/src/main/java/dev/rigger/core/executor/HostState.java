@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What a run knows about one host: its connection (opened once), facts (gathered once),
@@ -28,7 +29,7 @@ final class HostState {
     volatile String lastFailure;
     private final Set<String> notified = new LinkedHashSet<>();
     /** Probe results taken ahead for this host's next tasks (batched probes), and when. */
-    private Map<String, KeptProbe> probesAhead = Map.of(); // guarded by this
+    private Map<String, ExecResult> probesAhead = Map.of(); // guarded by this
     private TaskExecution.Become probesAheadUser; // guarded by this
     private long probesAheadAt = -1; // guarded by this
     int ok, changed, unreachableCount, failedCount, skipped, rescued, ignored;
@@ -67,14 +68,11 @@ final class HostState {
         notified.remove(handler);
     }
 
-    /** A probe's result taken ahead, and the remote paths it depends on. */
-    record KeptProbe(ExecResult result, Footprint reads) {}
-
     /**
      * Keeps probe results taken ahead, by script, for scripts run as {@code become} says (null: the
      * login user), taken at position {@code at} of the run's change log.
      */
-    synchronized void keepProbes(Map<String, KeptProbe> byScript, TaskExecution.Become become, long at) {
+    synchronized void keepProbes(Map<String, ExecResult> byScript, TaskExecution.Become become, long at) {
         probesAhead = Map.copyOf(byScript);
         probesAheadUser = become;
         probesAheadAt = at;
@@ -84,13 +82,15 @@ final class HostState {
      * The result of {@code script} taken ahead, or null. Only if nothing that the scripts which may
      * change a host (on any host: a change on one can show in another's probe, a shared file system
      * or a replica) declared they write, recorded between its taking and the start of the asking
-     * task (position {@code taskStart} of {@code log}), may touch what the probe read.
+     * task (position {@code taskStart} of {@code log}), may touch what the result read, as the
+     * asking task's probe tells from it ({@code readsOf}).
      */
-    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long taskStart, ChangeLog log) {
+    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long taskStart, ChangeLog log,
+                                      Function<ExecResult, Footprint> readsOf) {
         if (!java.util.Objects.equals(become, probesAheadUser)) return null;
-        KeptProbe kept = probesAhead.get(script);
-        if (kept == null || !log.untouched(kept.reads(), probesAheadAt, taskStart)) return null;
-        return kept.result();
+        ExecResult kept = probesAhead.get(script);
+        if (kept == null || !log.untouched(readsOf.apply(kept), probesAheadAt, taskStart)) return null;
+        return kept;
     }
 
     boolean active() {

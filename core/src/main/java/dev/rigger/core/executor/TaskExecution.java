@@ -188,7 +188,7 @@ final class TaskExecution {
         Attempt last = null;
         for (int n = 1; n <= attempts; n++) {
             Counter counter = new Counter(connection, become, environment, limit);
-            Probes probes = ahead ? script -> probeAhead(script, counter, host, checkMode) : script -> counter.exec(script, null);
+            Probes probes = ahead ? probe -> probeAhead(probe, counter, host, checkMode) : probe -> counter.exec(probe.script(), null);
             try {
                 last = once(module, context, counter, probes, checkMode, host, task.async());
             } catch (TransportException e) {
@@ -224,7 +224,7 @@ final class TaskExecution {
         Plan plan;
         try {
             Probe<?> probe = module.probe(context);
-            state = probe.needsExec() ? probe.parser().apply(probes.run(probe.script())) : probe.constant();
+            state = probe.needsExec() ? probe.parser().apply(probes.run(probe)) : probe.constant();
             plan = module.plan(state, context);
         } catch (ModuleException e) {
             if (checkMode && host.pendingChange) {
@@ -311,17 +311,15 @@ final class TaskExecution {
      * facts set meanwhile), it never sees another probe's answer. A batch cut short costs one
      * more exec: the probe alone, as without batching.
      */
-    private ExecResult probeAhead(String script, Counter counter, HostState host, boolean checkMode) {
-        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart, run.changes());
+    private ExecResult probeAhead(Probe<?> probe, Counter counter, HostState host, boolean checkMode) {
+        String script = probe.script();
+        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart, run.changes(), probe::readsOf);
         if (kept != null) return kept;
         long at = run.changes().position();
         List<String> scripts = new ArrayList<>(List.of(script));
-        Map<String, Probe<?>> probes = new LinkedHashMap<>();
         for (Task next : after) {
-            Probe<?> p = probeOf(next, host, counter.become, checkMode);
-            if (p == null || p.script().equals(script)) continue;
-            // Two tasks with the same script: the one kept result serves the first that asks.
-            if (probes.putIfAbsent(p.script(), p) == null) scripts.add(p.script());
+            String s = probeScriptOf(next, host, counter.become, checkMode);
+            if (s != null && !scripts.contains(s)) scripts.add(s);
         }
         if (scripts.size() == 1) return counter.exec(script, null);
         ProbeBatch batch = new ProbeBatch(scripts);
@@ -334,21 +332,18 @@ final class TaskExecution {
         }
         List<ExecResult> split = batch.split(all);
         if (split == null) return counter.exec(script, null);
-        Map<String, HostState.KeptProbe> byScript = new LinkedHashMap<>();
-        for (int i = 1; i < scripts.size(); i++) {
-            Probe<?> p = probes.get(scripts.get(i));
-            byScript.put(p.script(), new HostState.KeptProbe(split.get(i), p.readsOf(split.get(i))));
-        }
+        Map<String, ExecResult> byScript = new LinkedHashMap<>();
+        for (int i = 1; i < scripts.size(); i++) byScript.put(scripts.get(i), split.get(i));
         host.keepProbes(byScript, counter.become, at);
         return split.get(0);
     }
 
     /**
-     * The probe {@code next} would run on the host if it ran now, or null when it would not run
-     * one (skipped by tags or {@code when}, another become user or check mode, a loop, retries,
-     * delegation) or cannot tell yet (its arguments need results still to come).
+     * The probe script {@code next} would run on the host if it ran now, or null when it would
+     * not run one (skipped by tags or {@code when}, another become user or check mode, a loop,
+     * retries, delegation) or cannot tell yet (its arguments need results still to come).
      */
-    private Probe<?> probeOf(Task next, HostState host, Become become, boolean checkMode) {
+    private String probeScriptOf(Task next, HostState host, Become become, boolean checkMode) {
         try {
             if (!run.options().selectsTags(next.attributes().tags())) return null;
             if (next.loop() != null || next.until() != null || next.delegateTo() != null) return null;
@@ -361,16 +356,16 @@ final class TaskExecution {
             Module<?> module = next.module().create(vars, run.variables().secrets()::add);
             if (checkMode && !module.supportsCheckMode()) return null;
             Probe<?> probe = module.probe(new Context(host.name, next.module().variables(vars), checkMode, next.attributes().role()));
-            return probe.needsExec() ? probe : null;
+            return probe.needsExec() ? probe.script() : null;
         } catch (RuntimeException cannotTellYet) {
             return null;
         }
     }
 
-    /** Runs a probe script: at once, or through batched probes. */
+    /** Runs a probe's script: at once, or through batched probes. */
     @FunctionalInterface
     private interface Probes {
-        ExecResult run(String script);
+        ExecResult run(Probe<?> probe);
     }
 
     /** {@code changed_when} / {@code failed_when} see the result under the task's register name. */
