@@ -23,7 +23,9 @@ import java.util.Optional;
  * The probe every file module shares: one side-effect-free script that prints what a path is
  * (missing, file, directory, symlink, other), its mode, owner and group, and for a regular file the
  * sha256 of its content and — when asked — the content itself; for a directory tree, the distinct
- * (type, mode, owner, group) combinations inside it. Parsed into a {@link State}.
+ * (type, mode, owner, group) combinations inside it. Parsed into a {@link State}. It also prints
+ * where the path really is (symlinks resolved), so that batched probes know what it read
+ * ({@link #reads}) and plans what they write ({@link State#written}).
  *
  * <p>The output is {@code key=value} lines; anything that may hold arbitrary bytes (content, link
  * targets, resolved paths) travels base64-encoded.
