@@ -36,15 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The fleet benchmark (issue 10): pyinfra's benchmark workload as an Ansible playbook
  * ({@code user}, {@code file state=touch}, {@code copy}, {@code shell: echo}) on N sshd-only hosts
  * ({@link Fleet}), against the raw floor: one JSch session per host, the same four steps as four
- * plain execs, all hosts in parallel. For each N: the floor's first and second run, then
- * {@code java -jar rigger.jar play} as a whole process (JVM start included) first and second run,
- * then the same command line in this JVM (warm) first and second run, each on its own paths so
- * every "first" run really changes the hosts.
- *
- * <p>The rigger series run without batched probes ({@code -Drigger.batchProbes=false}); the
- * second run, whole process and in-process, runs once more with them (RunOptions#batchProbes, on
- * by default), for the ratio before and after batching in one run. Each row notes the machine's
- * one-minute load average before and after its runs: the machine may be shared.
+ * plain execs, all hosts in parallel. For each N: the floor's first and second run; then Rigger as
+ * users run it, through the repository's {@code ./rigger} launcher as a whole process (JVM start
+ * included): first run, second run, the second run again without batched probes
+ * ({@code -Drigger.batchProbes=false}), and once more as a bare {@code java -jar rigger.jar} (no
+ * launcher options); then the same command line in this JVM (warm) first run, second run and
+ * unbatched second run. The whole-process and in-process series work on their own paths, so each
+ * "first" run really changes the hosts. Each row notes the machine's one-minute load average before
+ * and after its runs: the machine may be shared.
  *
  * <p>Run with {@code scripts/bench fleet} (sizes: {@code -Dfleet.sizes=1,10,100}). Writes
  * {@code bench/results/fleet.csv} and {@code bench/results/fleet.svg}; prints lines starting with
@@ -54,13 +53,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("bench")
 class FleetBench {
     private static final Path JAR = Path.of("target/rigger.jar").toAbsolutePath();
+    private static final Path LAUNCHER = Path.of("../rigger").toAbsolutePath().normalize();
     private static final Path RESULTS = Path.of(System.getProperty("fleet.results", "../bench/results")).toAbsolutePath();
     private static final String COPIED = "benchmark content\nline two\n";
     static final String HEADER = "hosts,floor_first_s,floor_second_s,rigger_first_s,rigger_second_s,ratio_second,"
             + "execs_per_host_second,controller_cpu_s,peak_heap_mib,"
-            + "ratio_first,inproc_first_s,inproc_second_s,inproc_ratio_second,rigger_second_cpu_s,unreachable_first,fleet_start_s,"
-            + "batched_second_s,batched_ratio_second,batched_execs_per_host_second,"
-            + "inproc_batched_second_s,inproc_batched_ratio_second,load_start,load_end";
+            + "ratio_first,rigger_second_cpu_s,unreachable_first,"
+            + "unbatched_second_s,unbatched_ratio_second,unbatched_execs_per_host_second,jar_second_s,jar_ratio_second,"
+            + "inproc_first_s,inproc_second_s,inproc_ratio_second,inproc_unbatched_second_s,inproc_unbatched_ratio_second,"
+            + "fleet_start_s,load_start,load_end";
 
     @TempDir
     static Path tmp;
@@ -88,6 +89,10 @@ class FleetBench {
                       shell: echo hello
                 """.formatted(COPIED.replace("\n", "\\n")));
         List<String> rows = new ArrayList<>();
+        // The launcher makes its class data archive at its first run after a build: not in a measured run.
+        Process warm = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true).start();
+        String version = new String(warm.getInputStream().readAllBytes(), UTF_8);
+        assertThat(warm.waitFor()).as("./rigger --version: %s", version).isZero();
         System.out.println("FLEET " + HEADER);
         for (int n : sizes) {
             double loadStart = loadAverage();
@@ -98,37 +103,35 @@ class FleetBench {
                 Floor floor = new Floor(fleet);
                 Timed floorFirst = floor.run();
                 Timed floorSecond = floor.run();
-                Proc first = wholeProcess(inventory, playbook, "p", n, false);
-                Proc second = wholeProcess(inventory, playbook, "p", n, false);
-                Proc batched = wholeProcess(inventory, playbook, "p", n, true);
-                InProc inFirst = inProcess(inventory, playbook, "i", n, false);
-                InProc inSecond = inProcess(inventory, playbook, "i", n, false);
-                InProc inBatched = inProcess(inventory, playbook, "i", n, true);
+                Proc first = wholeProcess(inventory, playbook, "p", n, true, true);
+                Proc second = wholeProcess(inventory, playbook, "p", n, true, true);
+                Proc unbatched = wholeProcess(inventory, playbook, "p", n, false, true);
+                Proc jar = wholeProcess(inventory, playbook, "p", n, true, false);
+                InProc inFirst = inProcess(inventory, playbook, "i", n, true);
+                InProc inSecond = inProcess(inventory, playbook, "i", n, true);
+                InProc inUnbatched = inProcess(inventory, playbook, "i", n, false);
+                double floor2 = floorSecond.seconds;
 
-                String row = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.1f,%d,%.0f,%.2f,%.2f,%.1f,%.2f,%.2f,%.1f,%.1f",
-                        n, floorFirst.seconds, floorSecond.seconds, first.seconds, second.seconds, second.seconds / floorSecond.seconds,
+                String row = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.0f,%.2f,%.1f,%d,%.2f,%.2f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.0f,%.1f,%.1f",
+                        n, floorFirst.seconds, floor2, first.seconds, second.seconds, second.seconds / floor2,
                         second.execs / (double) n, first.cpuSeconds, inFirst.peakHeapMib,
-                        first.seconds / floorFirst.seconds, inFirst.seconds, inSecond.seconds, inSecond.seconds / floorSecond.seconds,
-                        second.cpuSeconds, first.unreachable, fleetStart,
-                        batched.seconds, batched.seconds / floorSecond.seconds, batched.execs / (double) n,
-                        inBatched.seconds, inBatched.seconds / floorSecond.seconds, loadStart, loadAverage());
+                        first.seconds / floorFirst.seconds, second.cpuSeconds, first.unreachable,
+                        unbatched.seconds, unbatched.seconds / floor2, unbatched.execs / (double) n, jar.seconds, jar.seconds / floor2,
+                        inFirst.seconds, inSecond.seconds, inSecond.seconds / floor2, inUnbatched.seconds, inUnbatched.seconds / floor2,
+                        fleetStart, loadStart, loadAverage());
                 rows.add(row);
                 System.out.println("FLEET " + row);
                 write(rows);
 
                 assertThat(floorFirst.failures).as("floor failures").isZero();
-                assertThat(first.exit).as("whole-process first run's exit code (unreachable: %d)", first.unreachable).isZero();
-                assertThat(second.exit).as("whole-process second run's exit code").isZero();
-                assertThat(inFirst.exit).isZero();
-                assertThat(inSecond.exit).isZero();
-                assertThat(inBatched.exit).isZero();
-                assertThat(batched.exit).as("batched second run's exit code").isZero();
-                double execsPerHost = second.execs / (double) n;
+                assertThat(first.exit).as("first run's exit code (unreachable: %d)", first.unreachable).isZero();
+                for (Proc p : List.of(second, unbatched, jar)) assertThat(p.exit).as("second runs' exit codes").isZero();
+                for (InProc p : List.of(inFirst, inSecond, inUnbatched)) assertThat(p.exit).as("in-process exit codes").isZero();
                 // Budget: an unchanged task 1 exec, a changed one at most 2 (touch and shell change every time).
-                assertThat(execsPerHost).as("execs per host, second run").isLessThanOrEqualTo(5.0);
+                assertThat(unbatched.execs / (double) n).as("execs per host, unbatched second run").isLessThanOrEqualTo(5.0);
                 // Batched: the three probes in one exec, touch's apply, echo. Copy's probe taken in the batch
                 // still serves it: touch declares it writes its own path only, which copy's probe does not read.
-                assertThat(batched.execs / (double) n).as("execs per host, batched second run").isLessThanOrEqualTo(3.0);
+                assertThat(second.execs / (double) n).as("execs per host, batched second run").isLessThanOrEqualTo(3.0);
             }
         }
     }
@@ -145,18 +148,27 @@ class FleetBench {
     private record InProc(int exit, double seconds, double peakHeapMib) {}
 
     /**
-     * {@code java -jar rigger.jar play} as users run it; {@code times} reports the CPU its JVM
-     * used (user + system), which a {@link Process} cannot tell once it has ended.
+     * A whole process as users run it: through the repository's {@code ./rigger} launcher (its JVM
+     * options and class data archive, docs/cli.md), or a bare {@code java -jar rigger.jar} (the
+     * jar copied elsewhere). {@code times} reports the CPU its processes used (user + system),
+     * which a {@link Process} cannot tell once it has ended.
      */
-    private static Proc wholeProcess(Path inventory, Path playbook, String run, int forks, boolean batch) throws Exception {
+    private static Proc wholeProcess(Path inventory, Path playbook, String run, int forks, boolean batch, boolean launcher) throws Exception {
         Path json = tmp.resolve("run-" + System.nanoTime() + ".jsonl");
         Path log = tmp.resolve("run-" + System.nanoTime() + ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\" >" + log + " 2>&1; rc=$?; times; exit $rc", "sh",
-                java, "-Drigger.batchProbes=" + batch, "-jar", JAR.toString(), "play", "-i", inventory.toString(), playbook.toString(),
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\" >" + log + " 2>&1; rc=$?; times; exit $rc", "sh"));
+        if (launcher) {
+            command.add(LAUNCHER.toString());
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        }
+        command.addAll(List.of("play", "-i", inventory.toString(), playbook.toString(),
                 "-e", "run=" + run, "--forks", Integer.toString(forks), "--json", json.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // RunOptions reads the default from this property; the launcher passes no JVM options through.
+        if (!batch) builder.environment().put("JAVA_TOOL_OPTIONS", "-Drigger.batchProbes=false");
         long started = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = builder.start();
         String times = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES)) throw new AssertionError("rigger play did not finish in 30 min");
         double seconds = seconds(started);

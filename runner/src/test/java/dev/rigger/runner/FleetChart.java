@@ -15,12 +15,12 @@ final class FleetChart {
     private static final Object[][] SERIES = {
             {1, "floor, first run", "#888888", true},
             {2, "floor, second run", "#000000", false},
-            {3, "rigger (process), first", "#e07000", true},
-            {4, "rigger (process), second", "#c00000", false},
-            {10, "rigger (in-process), first", "#4060e0", true},
-            {11, "rigger (in-process), second", "#0030a0", false},
-            {16, "rigger (process), second, batched", "#009040", false},
-            {19, "rigger (in-process), second, batched", "#00a0a0", false},
+            {3, "./rigger, first", "#e07000", true},
+            {4, "./rigger, second", "#c00000", false},
+            {12, "./rigger, second, unbatched", "#c000c0", true},
+            {15, "java -jar, second", "#009040", false},
+            {17, "in-process, first", "#4060e0", true},
+            {18, "in-process, second", "#0030a0", false},
     };
 
     private FleetChart() {}
