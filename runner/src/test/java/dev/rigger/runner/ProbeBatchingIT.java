@@ -44,12 +44,18 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ProbeBatchingIT {
     private static final String ENGINE = "/engine/site.yml";
     private static final String STEADY = "/batching/steady.yml";
+    private static final String WORKLOAD = "/batching/workload.yml";
+    private static final String OVERLAP = "/batching/overlap.yml";
     private static final Map<String, String> RESET = Map.of(
             ENGINE, "rm -rf /etc/rigger-demo",
-            STEADY, "rm -rf /etc/rigger-batch; userdel rbatch 2>/dev/null; groupdel rbatch 2>/dev/null; true");
+            STEADY, "rm -rf /etc/rigger-batch; userdel rbatch 2>/dev/null; groupdel rbatch 2>/dev/null; true",
+            WORKLOAD, "rm -f /tmp/rbench-touched /tmp/rbench-copied; userdel -r rbench 2>/dev/null; true",
+            OVERLAP, "rm -rf /etc/rigger-overlap");
     private static final Map<String, String> STATE = Map.of(
             ENGINE, "cd /etc/rigger-demo && for f in $(ls | grep -v reloads); do echo \"$f $(stat -c '%a %U' $f) $(md5sum < $f)\"; done",
-            STEADY, "cd /etc/rigger-batch && for f in *; do echo \"$f $(stat -c '%a %U' $f) $(md5sum < $f)\"; done; id rbatch");
+            STEADY, "cd /etc/rigger-batch && for f in *; do echo \"$f $(stat -c '%a %U' $f) $(md5sum < $f)\"; done; id rbatch",
+            WORKLOAD, "stat -c '%n %a %U %s' /tmp/rbench-touched /tmp/rbench-copied; md5sum < /tmp/rbench-copied; id rbench",
+            OVERLAP, "cd /etc/rigger-overlap && find . -exec stat -c '%n %F %a %U' {} + | sort; cat copied same sibling");
 
     @Test
     @Order(1)
@@ -85,6 +91,50 @@ class ProbeBatchingIT {
         RunResult on = run(STEADY, lab, true, true, true);
         assertSame(off, on, "check mode after a hand-made change");
         assertThat(on.recap().totalChanged()).isPositive();
+    }
+
+    /**
+     * FleetBench's workload: copy's probe, taken ahead in the user's batch, survives the touch of
+     * another path (declared writes disjoint from its declared reads), so the second run costs the
+     * batch, touch's apply and the shell.
+     */
+    @Test
+    @Order(4)
+    void workloadSecondRunCostsThreeExecsPerHostWithBatching(Lab lab) {
+        Runs runs = sameBothWays(lab, WORKLOAD);
+        for (RunResult r : List.of(runs.secondOff, runs.secondOn)) {
+            System.out.println("BATCHING workload web1: " + r.hostResults().stream().filter(h -> h.host().equals("web1"))
+                    .map(h -> h.task() + "=" + h.status() + "/" + h.execs()).toList());
+        }
+        System.out.printf("BATCHING workload, second run, 3 hosts: %d execs without batching, %d with%n",
+                execs(runs.secondOff), execs(runs.secondOn));
+        for (String host : List.of("web1", "web2", "db1")) {
+            assertThat(hostExecs(runs.secondOff, host)).as("second run's execs on %s without batching", host).isEqualTo(5);
+            assertThat(hostExecs(runs.secondOn, host)).as("second run's execs on %s with batching", host).isEqualTo(3);
+            assertThat(taskExecs(runs.secondOn, host, "A copied file")).as("copy's kept probe on %s", host).isZero();
+        }
+    }
+
+    /**
+     * Changes that later probes taken ahead DO read (a removed file then copied again, a touch
+     * then a copy to the same path, a file made in a tree then the tree's recursive mode): those
+     * probes are taken again, and results and hosts are the same as without batching.
+     */
+    @Test
+    @Order(5)
+    void changesThatAKeptProbeReadsMakeItProbeAgain(Lab lab) {
+        Runs runs = sameBothWays(lab, OVERLAP);
+        System.out.println("BATCHING overlap web1: " + runs.secondOn.hostResults().stream().filter(h -> h.host().equals("web1"))
+                .map(h -> h.task() + "=" + h.status() + "/" + h.execs()).toList());
+        for (String host : List.of("web1", "web2", "db1")) {
+            for (String task : List.of("copy after the removal of its dest", "the tree recursively")) {
+                HostResult r = result(runs.secondOn, host, task);
+                assertThat(r.status()).as("%s on %s", task, host).isEqualTo(dev.rigger.core.executor.Status.CHANGED);
+                assertThat(r.execs()).as("%s on %s: probed again, then applied", task, host).isEqualTo(2);
+            }
+            assertThat(lab.shell(host, "cat /etc/rigger-overlap/copied; stat -c %a /etc/rigger-overlap/tree/sub/new"))
+                    .isEqualTo("x\n640\n");
+        }
     }
 
     private record Runs(RunResult secondOff, RunResult secondOn) {}
@@ -150,6 +200,19 @@ class ProbeBatchingIT {
     private static long steadyPlayExecs(RunResult result, String host) {
         List<String> tasks = List.of("directory", "group", "user in that group", "block", "per-host file", "mode of the per-host file");
         return result.hostResults().stream().filter(r -> r.host().equals(host) && tasks.contains(r.task())).mapToLong(HostResult::execs).sum();
+    }
+
+    private static long hostExecs(RunResult result, String host) {
+        return result.hostResults().stream().filter(r -> r.host().equals(host) && r.item() == null).mapToLong(HostResult::execs).sum();
+    }
+
+    private static long taskExecs(RunResult result, String host, String task) {
+        return result(result, host, task).execs();
+    }
+
+    private static HostResult result(RunResult result, String host, String task) {
+        return result.hostResults().stream().filter(r -> r.host().equals(host) && r.task().equals(task) && r.item() == null)
+                .findFirst().orElseThrow(() -> new AssertionError("no result of " + task + " on " + host));
     }
 
     /** The execs of a run: its task results (a loop's items are inside its closing result). */

@@ -1,11 +1,13 @@
 package dev.rigger.core.executor;
 
+import dev.rigger.core.module.Footprint;
 import dev.rigger.core.transport.Connection;
 import dev.rigger.core.transport.ExecResult;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What a run knows about one host: its connection (opened once), facts (gathered once),
@@ -68,23 +70,27 @@ final class HostState {
 
     /**
      * Keeps probe results taken ahead, by script, for scripts run as {@code become} says (null: the
-     * login user), taken while the run's change counter stood at {@code changes}.
+     * login user), taken at position {@code at} of the run's change log.
      */
-    synchronized void keepProbes(Map<String, ExecResult> byScript, TaskExecution.Become become, long changes) {
+    synchronized void keepProbes(Map<String, ExecResult> byScript, TaskExecution.Become become, long at) {
         probesAhead = Map.copyOf(byScript);
         probesAheadUser = become;
-        probesAheadAt = changes;
+        probesAheadAt = at;
     }
 
     /**
-     * The result of {@code script} taken ahead, or null. Only if no script that may change a host
-     * has run on any host between their taking and the start of the asking task ({@code changes}
-     * is the counter then): a change on one host can show in another's probe (a replica sees its
-     * primary).
+     * The result of {@code script} taken ahead, or null. Only if nothing that the scripts which may
+     * change a host (on any host: a change on one can show in another's probe, a shared file system
+     * or a replica) declared they write, recorded between its taking and the start of the asking
+     * task (position {@code taskStart} of {@code log}), may touch what the result read, as the
+     * asking task's probe tells from it ({@code readsOf}).
      */
-    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long changes) {
-        if (changes != probesAheadAt || !java.util.Objects.equals(become, probesAheadUser)) return null;
-        return probesAhead.get(script);
+    synchronized ExecResult takeProbe(String script, TaskExecution.Become become, long taskStart, ChangeLog log,
+                                      Function<ExecResult, Footprint> readsOf) {
+        if (!java.util.Objects.equals(become, probesAheadUser)) return null;
+        ExecResult kept = probesAhead.get(script);
+        if (kept == null || !log.untouched(readsOf.apply(kept), probesAheadAt, taskStart)) return null;
+        return kept;
     }
 
     boolean active() {

@@ -162,7 +162,7 @@ public final class PlaybookRun {
         java.util.concurrent.atomic.AtomicReference<RunContext> context = new java.util.concurrent.atomic.AtomicReference<>();
         HostConnector opening = traceExecs ? host -> new TracedConnection(connector.open(host), e -> context.get().emit(e)) : connector;
         RunContext run = new RunContext(options, hosts, variables, opening, facts, templates, dir, workers, masked,
-                new AtomicBoolean(options.startAtTask() != null), interrupted, new java.util.concurrent.atomic.AtomicLong(), step);
+                new AtomicBoolean(options.startAtTask() != null), interrupted, new ChangeLog(), step);
         context.set(run);
         try {
             run.emit(new RunStarted(playbook.name(), options.checkMode(), options.diffMode()));

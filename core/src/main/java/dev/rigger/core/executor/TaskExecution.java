@@ -52,9 +52,10 @@ final class TaskExecution {
     /** The plain tasks after this one whose probes a batch may take ahead (empty: no batching). */
     private final List<Task> after;
     /**
-     * The run's change counter as this task started. Probes taken ahead serve it only if nothing
-     * changed between their taking and this moment; what other hosts change while this task runs
-     * races with its probe with or without batching (hosts of one task run in no set order).
+     * The run's change log position as this task started. Probes taken ahead serve it only if
+     * nothing recorded between their taking and this moment may touch what they read; what other
+     * hosts change while this task runs races with its probe with or without batching (hosts of
+     * one task run in no set order).
      */
     private final long changesAtStart;
 
@@ -64,7 +65,7 @@ final class TaskExecution {
         this.playHosts = playHosts;
         this.taskHosts = List.copyOf(taskHosts);
         this.after = List.copyOf(after);
-        this.changesAtStart = run.changes().get();
+        this.changesAtStart = run.changes().position();
     }
 
     /** Runs the task on the host and returns its final status (also counted and reported). */
@@ -190,7 +191,7 @@ final class TaskExecution {
         Attempt last = null;
         for (int n = 1; n <= attempts; n++) {
             Counter counter = new Counter(connection, become, environment, limit);
-            Probes probes = ahead ? script -> probeAhead(script, counter, host, checkMode) : script -> counter.exec(script, null);
+            Probes probes = ahead ? probe -> probeAhead(probe, counter, host, checkMode) : probe -> counter.exec(probe.script(), null);
             try {
                 last = once(module, context, counter, probes, checkMode, host, task.async());
             } catch (TransportException e) {
@@ -226,7 +227,7 @@ final class TaskExecution {
         Plan plan;
         try {
             Probe<?> probe = module.probe(context);
-            state = probe.needsExec() ? probe.parser().apply(probes.run(probe.script())) : probe.constant();
+            state = probe.needsExec() ? probe.parser().apply(probes.run(probe)) : probe.constant();
             plan = module.plan(state, context);
         } catch (ModuleException e) {
             if (checkMode && host.pendingChange) {
@@ -247,17 +248,17 @@ final class TaskExecution {
             return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", plan.data()));
         }
         if (background) return startJob(plan, async, connection);
-        ExecResult applied;
-        // Counted before and after: probes taken ahead on any host are stale from here on.
-        run.changes().incrementAndGet();
+        // Recorded before and after (what it waits for after included): probes taken ahead on any
+        // host that read what it may write are stale from here on.
+        Outcome outcome;
+        run.changes().record(plan.writes());
         try {
-            applied = connection.exec(plan.applyScript(), plan.applyInput());
+            outcome = plan.interpreter().apply(connection.exec(plan.applyScript(), plan.applyInput()));
+            if (!outcome.failed() && plan.afterApply() != null) {
+                outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+            }
         } finally {
-            run.changes().incrementAndGet();
-        }
-        Outcome outcome = plan.interpreter().apply(applied);
-        if (!outcome.failed() && plan.afterApply() != null) {
-            outcome = plan.afterApply().await(outcome, script -> connection.exec(script, null));
+            run.changes().record(plan.writes());
         }
         Status status = outcome.failed() ? Status.FAILED : outcome.changed() ? Status.CHANGED : Status.OK;
         return new Attempt(status, outcome.message(), plan.changes(), 0,
@@ -270,12 +271,14 @@ final class TaskExecution {
             return Attempt.failed("async with poll: 0 cannot hand this task's input (file content) to a background job; use poll: N to wait for it", 0);
         }
         String jid = AsyncJobs.newId();
-        run.changes().incrementAndGet();
+        // The job writes after this exec ended, as long as it runs: it races with every later probe,
+        // batched or not, as it races with every later task.
+        run.changes().record(plan.writes());
         ExecResult started;
         try {
             started = connection.exec(AsyncJobs.launch(jid, plan.applyScript(), async.seconds()), null);
         } finally {
-            run.changes().incrementAndGet();
+            run.changes().record(plan.writes());
         }
         if (!started.succeeded()) return Attempt.failed("could not start the background job: " + started.stderr().strip(), 0);
         return new Attempt(Status.CHANGED, "", plan.changes(), 0, registered(true, false, "", job(jid, Map.of())));
@@ -305,10 +308,11 @@ final class TaskExecution {
      * facts set meanwhile), it never sees another probe's answer. A batch cut short costs one
      * more exec: the probe alone, as without batching.
      */
-    private ExecResult probeAhead(String script, Counter counter, HostState host, boolean checkMode) {
-        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart);
+    private ExecResult probeAhead(Probe<?> probe, Counter counter, HostState host, boolean checkMode) {
+        String script = probe.script();
+        ExecResult kept = host.takeProbe(script, counter.become, changesAtStart, run.changes(), probe::readsOf);
         if (kept != null) return kept;
-        long changes = run.changes().get();
+        long at = run.changes().position();
         List<String> scripts = new ArrayList<>(List.of(script));
         for (Task next : after) {
             String s = probeScriptOf(next, host, counter.become, checkMode);
@@ -327,7 +331,7 @@ final class TaskExecution {
         if (split == null) return counter.exec(script, null);
         Map<String, ExecResult> byScript = new LinkedHashMap<>();
         for (int i = 1; i < scripts.size(); i++) byScript.put(scripts.get(i), split.get(i));
-        host.keepProbes(byScript, counter.become, changes);
+        host.keepProbes(byScript, counter.become, at);
         return split.get(0);
     }
 
@@ -356,10 +360,10 @@ final class TaskExecution {
         }
     }
 
-    /** Runs a probe script: at once, or through batched probes. */
+    /** Runs a probe's script: at once, or through batched probes. */
     @FunctionalInterface
     private interface Probes {
-        ExecResult run(String script);
+        ExecResult run(Probe<?> probe);
     }
 
     /** {@code changed_when} / {@code failed_when} see the result under the task's register name. */

@@ -1,6 +1,7 @@
 package dev.rigger.modules.files;
 
 import dev.rigger.core.module.Change;
+import dev.rigger.core.module.Footprint;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Outcome;
 import dev.rigger.core.module.Plan;
@@ -60,7 +61,7 @@ record ContentWrite(Stdin content, Redaction redaction, FileAttributes attribute
         if (sameContent) {
             List<Change> changes = attributes.changes(state);
             if (changes.isEmpty()) return Plan.noChange();
-            return Plan.apply(changes, "set -e\n" + attributes.commands(path, state, false));
+            return Plan.apply(changes, "set -e\n" + attributes.commands(path, state, false)).writing(state.written());
         }
         List<Change> changes = new ArrayList<>();
         changes.add(contentChange(state, wanted, diffMode));
@@ -83,7 +84,18 @@ record ContentWrite(Stdin content, Redaction redaction, FileAttributes attribute
             script.append("mkdir -p -- ").append(ShellQuote.quote(parentOf(path))).append(" || exit 1\n");
         }
         script.append(write.request().script());
-        return Plan.apply(changes, script.toString()).withStdin(content).interpretedBy(this::outcome);
+        return Plan.apply(changes, script.toString()).withStdin(content).interpretedBy(this::outcome).writing(written(state));
+    }
+
+    /**
+     * What writing the content may change ({@link FileProbe.State#written}), and: the directory
+     * when a backup appears beside the file under a name of the moment, "anything" when missing
+     * directories are created (how many levels up is not known) or a validate command runs (it
+     * may do anything).
+     */
+    Footprint written(FileProbe.State state) {
+        if (!validate.isEmpty() || createParents && !state.parentExists()) return Footprint.anything();
+        return backup ? state.written().plus(Footprint.of(parentOf(state.path()))) : state.written();
     }
 
     private Change contentChange(FileProbe.State state, String wanted, boolean diffMode) {

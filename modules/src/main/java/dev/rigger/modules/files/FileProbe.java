@@ -2,6 +2,7 @@ package dev.rigger.modules.files;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.rigger.core.module.Footprint;
 import dev.rigger.core.module.ModuleException;
 import dev.rigger.core.module.Probe;
 import dev.rigger.core.transport.ExecResult;
@@ -22,7 +23,9 @@ import java.util.Optional;
  * The probe every file module shares: one side-effect-free script that prints what a path is
  * (missing, file, directory, symlink, other), its mode, owner and group, and for a regular file the
  * sha256 of its content and — when asked — the content itself; for a directory tree, the distinct
- * (type, mode, owner, group) combinations inside it. Parsed into a {@link State}.
+ * (type, mode, owner, group) combinations inside it. Parsed into a {@link State}. It also prints
+ * where the path really is (symlinks resolved), so that batched probes know what it read
+ * ({@link #reads}) and plans what they write ({@link State#written}).
  *
  * <p>The output is {@code key=value} lines; anything that may hold arbitrary bytes (content, link
  * targets, resolved paths) travels base64-encoded.
@@ -85,7 +88,47 @@ final class FileProbe {
     }
 
     Probe<State> probe() {
-        return Probe.of(script(), this::parse);
+        return Probe.of(script(), this::parse).reading(this::reads);
+    }
+
+    /**
+     * What a result of this probe depends on: the path probed (its tree included, by the prefix
+     * rule), the link source, and the user and group databases (it prints owner and group names).
+     * "Anything" when the probed path, or the link source, resolved through a symlink on the host:
+     * a change to any link on the way, wherever it is, would change what the probe sees.
+     */
+    Footprint reads(ExecResult result) {
+        Map<String, String> values = values(result);
+        String probed = decoded(values.get("path"));
+        String real = decoded(values.get("real"));
+        if (probed == null || real == null) return Footprint.anything();
+        Footprint at = Footprint.of(probed);
+        boolean asGiven = at.equals(Footprint.of(path))
+                || intoDirectoryAs != null && at.equals(Footprint.of(path + "/" + intoDirectoryAs));
+        if (!asGiven || !at.equals(Footprint.of(real))) return Footprint.anything();
+        Footprint reads = at.plus(Footprint.NAME_DATABASES);
+        if (linkSource != null) {
+            String source = linkSource.startsWith("/") ? linkSource : ContentWrite.parentOf(probed) + "/" + linkSource;
+            Footprint lexical = Footprint.of(source);
+            if (!lexical.equals(Footprint.of(decoded(values.get("srcreal"))))) return Footprint.anything();
+            reads = reads.plus(lexical);
+        }
+        return reads;
+    }
+
+    private static Map<String, String> values(ExecResult result) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : result.stdout().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("tree=")) values.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return values;
+    }
+
+    /** A base64 value as UTF-8, or null when missing, empty or not UTF-8. */
+    private static String decoded(String base64) {
+        if (base64 == null || base64.isEmpty()) return null;
+        return text(Base64.getDecoder().decode(base64)).filter(s -> !s.isEmpty()).orElse(null);
     }
 
     String script() {
@@ -102,6 +145,13 @@ final class FileProbe {
         }
         s.append("printf 'path=%s\\n' \"$(printf '%s' \"$p\" | base64 -w0)\"\n");
         s.append("d=${p%/*}; [ -n \"$d\" ] || d=/\n");
+        // Where the path really is, every symlink on the way resolved (the last one only when it
+        // is followed): batched probes and writes compare paths by where they really are.
+        if (follow) {
+            s.append("if r=$(readlink -m -- \"$p\"); then printf 'real=%s\\n' \"$(printf '%s' \"$r\" | base64 -w0)\"; fi\n");
+        } else {
+            s.append("if r=$(readlink -m -- \"$d\"); then printf 'real=%s\\n' \"$(printf '%s/%s' \"$r\" \"${p##*/}\" | base64 -w0)\"; fi\n");
+        }
         s.append("if [ -d \"$d\" ]; then echo parent=dir; else echo parent=missing; fi\n");
         s.append(follow ? "if [ -L \"$p\" ] && [ ! -e \"$p\" ]; then t=link\n" : "if [ -L \"$p\" ]; then t=link\n");
         s.append("elif [ -d \"$p\" ]; then t=directory\n");
@@ -130,6 +180,8 @@ final class FileProbe {
         if (linkSource != null) {
             s.append("if s=$(cd \"$d\" 2>/dev/null && stat -L -c '%d:%i^%a' -- ").append(ShellQuote.quote(linkSource))
                     .append(" 2>/dev/null); then echo \"src=$s\"; else echo src=missing; fi\n");
+            s.append("if r=$(cd \"$d\" 2>/dev/null && readlink -m -- ").append(ShellQuote.quote(linkSource))
+                    .append("); then printf 'srcreal=%s\\n' \"$(printf '%s' \"$r\" | base64 -w0)\"; fi\n");
         }
         s.append("exit 0\n");
         return s.toString();
@@ -185,7 +237,8 @@ final class FileProbe {
                 tooLarge,
                 List.copyOf(entries),
                 source == null ? null : source[0],
-                source == null ? 0 : Integer.parseInt(source[1], 8));
+                source == null ? 0 : Integer.parseInt(source[1], 8),
+                decoded(values.get("real")));
     }
 
     /** A path or link target; one that is not UTF-8 could not be named again exactly, so it is refused. */
@@ -214,14 +267,25 @@ final class FileProbe {
      * @param tree          distinct attribute combinations in a directory tree, when asked for
      * @param sourceInode   {@code device:inode} of the link source, or null when it does not exist
      * @param sourceMode    the link source's permission bits
+     * @param realPath      {@code path} with every symlink on the way resolved, or null when unknown
      */
     record State(Kind kind, String path, boolean parentExists, int umask,
                  int mode, String owner, String group, int uid, int gid, long size, String inode,
                  String linkTarget, String sha256, byte[] content, boolean contentTooLarge,
-                 List<TreeEntry> tree, String sourceInode, int sourceMode) {
+                 List<TreeEntry> tree, String sourceInode, int sourceMode, String realPath) {
 
         boolean exists() {
             return kind != Kind.MISSING;
+        }
+
+        /**
+         * What changing this path (its content, attributes, or what it is) writes: the path as
+         * probed and where it really is, or "anything" when that is unknown. A temp file beside it,
+         * renamed over it, needs no declaration of its own: nothing can probe its random name, and
+         * the directory's listing is covered (a read of the directory overlaps the path).
+         */
+        Footprint written() {
+            return realPath == null ? Footprint.anything() : Footprint.of(path, realPath);
         }
 
         /** The content as text, when it was fetched and is valid UTF-8 without NUL bytes. */

@@ -4,6 +4,7 @@ import dev.rigger.core.module.ModuleArgumentException;
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
 import dev.rigger.core.module.FileMode;
+import dev.rigger.core.module.Footprint;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
@@ -116,8 +117,7 @@ public record ManagedPath(String path, Ensure state, String src, FileAttributes 
 
     @Override
     public Plan plan(FileProbe.State s, ModuleContext context) {
-        if (state == null) return attributesOnly(s);
-        return switch (state) {
+        Plan plan = state == null ? attributesOnly(s) : switch (state) {
             case ABSENT -> absent(s);
             case FILE -> file(s);
             case DIRECTORY -> directory(s);
@@ -125,6 +125,18 @@ public record ManagedPath(String path, Ensure state, String src, FileAttributes 
             case HARD -> hard(s);
             case TOUCH -> touch(s);
         };
+        return plan.hasChanges() ? plan.writing(written(s)) : plan;
+    }
+
+    /**
+     * What the apply may change: the path, where it really is, and its tree (by the prefix rule),
+     * or "anything" when directories above it are created (how many levels up is not known) or a
+     * hard link's attributes change (they are the source's, under another name).
+     */
+    Footprint written(FileProbe.State s) {
+        if (state == Ensure.DIRECTORY && !s.exists() && !s.parentExists()) return Footprint.anything();
+        if (state == Ensure.HARD) return Footprint.anything();
+        return s.written();
     }
 
     private Plan attributesOnly(FileProbe.State s) {

@@ -2,6 +2,7 @@ package dev.rigger.modules.system;
 
 import dev.rigger.core.module.Args;
 import dev.rigger.core.module.Change;
+import dev.rigger.core.module.Footprint;
 import dev.rigger.core.module.Module;
 import dev.rigger.core.module.ModuleContext;
 import dev.rigger.core.module.ModuleException;
@@ -139,7 +140,28 @@ public record User(String name, boolean present, Integer uid, String group, List
                         .append(ShellQuote.quote(g)).append("; fi\n");
             }
         }
-        return Probe.of(s.toString(), UserState::parse);
+        // getent and id read nothing but the user and group databases.
+        return Probe.of(s.toString(), UserState::parse).reading(Footprint.NAME_DATABASES);
+    }
+
+    /**
+     * What useradd, usermod and chpasswd may write: the account files in {@code /etc} (passwd,
+     * shadow, group, gshadow, subuid, subgid, their backups and lock files), the mail spool, the
+     * login records, nscd's caches, and the home directory (created from {@code /etc/skel}, or its
+     * files re-owned when the uid changes). "Anything" when the home directory is not known (a new
+     * user without {@code home}: useradd's default comes from the host's configuration) and for
+     * userdel ({@code USERDEL_CMD} in login.defs may run any command).
+     */
+    Footprint written(UserState current) {
+        if (!present) return Footprint.anything();
+        List<String> homes = new ArrayList<>();
+        if (current.exists()) homes.add(current.home());
+        if (home != null) homes.add(home);
+        if (homes.isEmpty()) return Footprint.anything();
+        List<String> paths = new ArrayList<>(List.of("/etc", "/var/mail", "/var/spool/mail", "/var/log", "/var/cache/nscd",
+                "/var/db/nscd", "/run/nscd"));
+        paths.addAll(homes);
+        return Footprint.of(paths).plus(Footprint.NAME_DATABASES);
     }
 
     @Override
@@ -148,7 +170,7 @@ public record User(String name, boolean present, Integer uid, String group, List
         if (!present) {
             if (!current.exists()) return Plan.noChange();
             return Plan.apply(Change.of("remove user " + name + (remove ? " with its home directory" : "")),
-                    "userdel" + (remove ? " -r" : "") + " -- " + quoted + "\n");
+                    "userdel" + (remove ? " -r" : "") + " -- " + quoted + "\n").writing(written(current));
         }
         for (String g : requestedGroups()) {
             if (!current.knownGroups().containsKey(g)) throw new ModuleException("group '" + g + "' does not exist");
@@ -234,7 +256,7 @@ public record User(String name, boolean present, Integer uid, String group, List
             script.append("chpasswd -e\n");
         }
         if (changes.isEmpty()) return Plan.noChange();
-        Plan plan = Plan.apply(changes, script.toString());
+        Plan plan = Plan.apply(changes, script.toString()).writing(written(current));
         return setPassword ? plan.withStdin((name + ":" + password.reveal() + "\n").getBytes(StandardCharsets.UTF_8)) : plan;
     }
 

@@ -254,4 +254,21 @@ class UserTest {
                     .hasMessageContaining("comment: cannot contain ':'");
         }
     }
+
+    @Test
+    void readsTheNameDatabasesAndWritesThemTheHomeAndTheMailSpool() {
+        User user = User.named("alice").shell("/bin/zsh").build();
+        assertThat(user.probe(PLAIN).readsOf(null)).isEqualTo(dev.rigger.core.module.Footprint.NAME_DATABASES);
+        dev.rigger.core.module.Footprint writes = user.plan(ALICE, PLAIN).writes();
+        for (String p : List.of("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/subuid", "/etc/.pwd.lock",
+                "/home/alice/.profile", "/var/mail/alice", "/var/log/lastlog")) {
+            assertThat(writes.overlaps(dev.rigger.core.module.Footprint.of(p))).as(p).isTrue();
+        }
+        assertThat(writes.overlaps(dev.rigger.core.module.Footprint.of("/tmp/x", "/srv/app"))).isFalse();
+        assertThat(User.named("bob").build().plan(UserState.absent(GROUPS), PLAIN).writes().isAnything())
+                .as("a new user's home is the host's default").isTrue();
+        assertThat(User.named("bob").home("/srv/bob").build().plan(UserState.absent(GROUPS), PLAIN).writes()
+                .overlaps(dev.rigger.core.module.Footprint.of("/srv/bob/.bashrc"))).isTrue();
+        assertThat(User.absent("alice", true).build().plan(ALICE, PLAIN).writes().isAnything()).as("userdel may run USERDEL_CMD").isTrue();
+    }
 }
