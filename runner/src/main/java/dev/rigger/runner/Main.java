@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,9 +43,14 @@ public final class Main {
      * vault and lab families alone. Any other first word (none, --help, a typo) gets all of them,
      * for the usage and the "did you mean" suggestion.
      */
-    private static final Map<String, Class<?>> SUBCOMMANDS = Map.of(
-            "play", Main.Play.class, "apply", Main.Apply.class, "vault", VaultCommand.class, "lab", LabCommand.class);
-    private static final List<String> ORDER = List.of("play", "apply", "vault", "lab");
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("play", Main.Play.class);
+        SUBCOMMANDS.put("apply", Main.Apply.class);
+        SUBCOMMANDS.put("vault", VaultCommand.class);
+        SUBCOMMANDS.put("lab", LabCommand.class);
+    }
 
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 250;
@@ -62,7 +68,7 @@ public final class Main {
     static int run(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, String... args) {
         CommandLine cli = new CommandLine(new Main());
         String first = args.length > 0 ? args[0] : "";
-        for (String name : SUBCOMMANDS.containsKey(first) ? List.of(first) : ORDER) {
+        for (String name : SUBCOMMANDS.containsKey(first) ? List.of(first) : SUBCOMMANDS.keySet()) {
             cli.addSubcommand(name, new CommandLine(SUBCOMMANDS.get(name)));
         }
         // Set after the subcommands are added: picocli hands these settings to the subcommands it has then.

@@ -1,11 +1,10 @@
 package dev.rigger.core.executor;
 
 import dev.rigger.core.error.SourceLocation;
+import dev.rigger.core.internal.text.AnsibleBoolean;
 import dev.rigger.core.render.TemplatedVariables;
 import dev.rigger.core.transport.BecomeMethod;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Whom a task's scripts run as. Ansible's become connection variables {@code ansible_become},
@@ -21,8 +20,6 @@ final class BecomeVariables {
     static final String BECOME = "ansible_become";
     static final String USER = "ansible_become_user";
     static final String METHOD = "ansible_become_method";
-    private static final Set<String> TRUE_WORDS = Set.of("y", "yes", "on", "1", "true", "t");
-    private static final Set<String> FALSE_WORDS = Set.of("n", "no", "off", "0", "false", "f");
 
     private BecomeVariables() {}
 
@@ -43,18 +40,13 @@ final class BecomeVariables {
                 method != null ? method(method) : a.becomeMethod() != null ? a.becomeMethod() : BecomeMethod.SUDO);
     }
 
-    /** Ansible's boolean(): true/false, yes/no, on/off, 1/0, y/n, t/f in any case. */
     private static boolean bool(Object value) {
-        if (value instanceof Boolean b) return b;
-        String word = String.valueOf(value).strip().toLowerCase(Locale.ROOT);
-        if (TRUE_WORDS.contains(word)) return true;
-        if (FALSE_WORDS.contains(word)) return false;
-        throw new IllegalArgumentException(BECOME + " must be a boolean (true or false), got '" + value + "'");
+        return AnsibleBoolean.of(value).orElseThrow(() ->
+                new IllegalArgumentException(BECOME + " must be a boolean (true or false), got '" + value + "'"));
     }
 
     private static BecomeMethod method(Object value) {
         String name = String.valueOf(value).strip();
-        return BecomeMethod.of(name).orElseThrow(() -> new IllegalArgumentException(METHOD + " '" + name
-                + "' is not supported: Rigger becomes another user with " + String.join(" or ", BecomeMethod.keywords())));
+        return BecomeMethod.of(name).orElseThrow(() -> new IllegalArgumentException(BecomeMethod.notSupported(METHOD, name)));
     }
 }

@@ -155,18 +155,8 @@ public final class Inventory {
     /** A builder holding this inventory as it is, for a changed copy. */
     private Builder toBuilder() {
         Builder b = new Builder();
-        hosts.values().forEach(h -> {
-            MutableHost m = new MutableHost(h.name(), h.declaredAt());
-            m.vars.putAll(h.vars());
-            m.origins.putAll(h.varOrigins());
-            b.hosts.put(h.name(), m);
-        });
-        implicitLocalhosts.values().forEach(h -> {
-            MutableHost m = new MutableHost(h.name(), h.declaredAt());
-            m.vars.putAll(h.vars());
-            m.origins.putAll(h.varOrigins());
-            b.implicitLocalhosts.put(h.name(), m);
-        });
+        hosts.values().forEach(h -> b.hosts.put(h.name(), MutableHost.copyOf(h)));
+        implicitLocalhosts.values().forEach(h -> b.implicitLocalhosts.put(h.name(), MutableHost.copyOf(h)));
         groups.values().forEach(g -> {
             MutableGroup m = new MutableGroup(g.name(), g.declaredAt());
             m.hosts.addAll(g.hosts());
@@ -437,6 +427,13 @@ public final class Inventory {
         MutableHost(String name, SourceLocation at) {
             this.name = name;
             this.at = at;
+        }
+
+        static MutableHost copyOf(Host h) {
+            MutableHost m = new MutableHost(h.name(), h.declaredAt());
+            m.vars.putAll(h.vars());
+            m.origins.putAll(h.varOrigins());
+            return m;
         }
 
         void set(String var, Object value, SourceLocation where) {

@@ -3,6 +3,7 @@ package dev.rigger.core.inventory;
 import dev.rigger.core.internal.text.ShellWords;
 
 import dev.rigger.core.error.InputException;
+import dev.rigger.core.internal.text.AnsibleBoolean;
 import dev.rigger.core.internal.text.NearNames;
 import dev.rigger.core.error.SourceLocation;
 import dev.rigger.core.secret.Secret;
@@ -58,8 +59,6 @@ public final class InventoryConnections {
     private static final Set<String> LOCAL_TYPES = Set.of("local", "ansible.builtin.local");
     private static final Map<String, HostKeyPolicy> RIGGER_POLICIES = Map.of(
             "strict", HostKeyPolicy.STRICT, "accept-new", HostKeyPolicy.ACCEPT_NEW, "off", HostKeyPolicy.OFF);
-    private static final Set<String> TRUE_WORDS = Set.of("y", "yes", "on", "1", "true", "t");
-    private static final Set<String> FALSE_WORDS = Set.of("n", "no", "off", "0", "false", "f");
     private static final Pattern JUMP = Pattern.compile("(?:([^@\\s]+)@)?(\\[[^\\]]+\\]|[^:@\\s\\[\\]]+)(?::(\\d+))?");
     private static final String ENV_HOST_KEY_CHECKING = "ANSIBLE_HOST_KEY_CHECKING";
 
@@ -177,8 +176,8 @@ public final class InventoryConnections {
         vars.first("ansible_become_method").filter(v -> !templated(v)).ifPresent(v -> {
             String name = v.string().strip();
             if (BecomeMethod.of(name).isEmpty()) {
-                throw new InputException(v.at(), "ansible_become_method '" + name + "' is not supported: Rigger becomes another user with "
-                        + String.join(" or ", BecomeMethod.keywords()), NearNames.closest(name, BecomeMethod.keywords()).orElse(null));
+                throw new InputException(v.at(), BecomeMethod.notSupported("ansible_become_method", name),
+                        NearNames.closest(name, BecomeMethod.keywords()).orElse(null));
             }
         });
     }
@@ -234,11 +233,8 @@ public final class InventoryConnections {
 
     /** Ansible's boolean(): true/false, yes/no, on/off, 1/0, t/f, y/n in any case. */
     private static boolean bool(Var v) {
-        if (v.value() instanceof Boolean b) return b;
-        String word = v.string().strip().toLowerCase(Locale.ROOT);
-        if (TRUE_WORDS.contains(word)) return true;
-        if (FALSE_WORDS.contains(word)) return false;
-        throw v.problem(v.name() + " must be a boolean (true or false), got '" + v.string() + "'");
+        return AnsibleBoolean.of(v.value()).orElseThrow(() ->
+                v.problem(v.name() + " must be a boolean (true or false), got '" + v.string() + "'"));
     }
 
     private ConnectionSettings inventoryJumpHost(Var v, List<String> jumpChain) {

@@ -52,8 +52,7 @@ final class Keywords {
         YamlScalar method = m.optional("become_method").map(YamlNode::asScalar).orElse(null);
         if (method == null) return null;
         return BecomeMethod.of(method.text()).orElseThrow(() -> new InputException(method.location(),
-                "become_method '" + method.text() + "' is not supported: Rigger becomes another user with "
-                        + String.join(" or ", BecomeMethod.keywords()),
+                BecomeMethod.notSupported("become_method", method.text()),
                 NearNames.closest(method.text(), BecomeMethod.keywords()).orElse(null)));
     }
 

@@ -29,6 +29,11 @@ public enum BecomeMethod {
         return List.of(SUDO.keyword, SU.keyword);
     }
 
+    /** Why {@code name}, given as {@code what}, cannot be used: the methods Rigger has. */
+    public static String notSupported(String what, String name) {
+        return what + " '" + name + "' is not supported: Rigger becomes another user with " + String.join(" or ", keywords());
+    }
+
     /** The method named {@code name} ({@code su} or {@code ansible.builtin.su}, ...), if supported. */
     public static Optional<BecomeMethod> of(String name) {
         String bare = name.startsWith("ansible.builtin.") ? name.substring("ansible.builtin.".length()) : name;
